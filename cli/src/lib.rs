@@ -1,0 +1,70 @@
+//! The `msnp` command line: argument definitions (clap) and the subcommands, over the `msnp` library.
+//!
+//! Everything runs through [`run`] with explicit standard streams, so tests drive the real command in process.
+
+mod spec_cmd;
+mod validate_cmd;
+
+use std::ffi::OsString;
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit status: success, or (for `validate`) a clean transcript.
+pub const EXIT_OK: u8 = 0;
+/// Exit status of `validate` when an error was found.
+pub const EXIT_INVALID: u8 = 1;
+/// Exit status for usage and I/O errors.
+pub const EXIT_USAGE: u8 = 2;
+
+/// A toolkit for the MSN Messenger protocol (MSNP), generated from a declarative spec.
+#[derive(Debug, Parser)]
+#[command(name = "msnp", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check transcripts against the spec of their protocol version.
+    ///
+    /// Exit status: 0 when no error was found (warnings do not count), 1 when one was, 2 on usage or I/O errors.
+    Validate(validate_cmd::Args),
+    /// Show what the spec says.
+    #[command(subcommand)]
+    Spec(spec_cmd::SpecCommand),
+}
+
+/// Output format of reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    #[default]
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+/// Runs the command line `args` with the given standard streams and returns the exit status.
+pub fn run<I, T>(args: I, stdin: &mut dyn BufRead, stdout: &mut dyn Write, stderr: &mut dyn Write) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() { stderr.write_all(text.as_bytes()) } else { stdout.write_all(text.as_bytes()) };
+            return ExitCode::from(code);
+        }
+    };
+    let status = match cli.command {
+        Command::Validate(args) => validate_cmd::run(&args, stdin, stdout, stderr),
+        Command::Spec(command) => spec_cmd::run(&command, stdout, stderr),
+    };
+    ExitCode::from(status)
+}

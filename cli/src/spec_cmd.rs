@@ -1,0 +1,104 @@
+//! `msnp spec ...`: what the spec says, printed from the compiled-in tables.
+
+use std::io::Write;
+
+use msnp::spec::{ArgKind, Dir, VersionDef};
+
+use crate::{EXIT_OK, EXIT_USAGE};
+
+/// Subcommands of `msnp spec`.
+#[derive(Debug, clap::Subcommand)]
+pub enum SpecCommand {
+    /// Print the resolved command set of a version: every command and form with its arguments.
+    Show {
+        /// The version, such as MSNP8.
+        #[arg(value_name = "MSNPn")]
+        version: String,
+    },
+}
+
+/// Runs `msnp spec`.
+pub fn run(command: &SpecCommand, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let spec = &msnp::SPEC;
+    match command {
+        SpecCommand::Show { version } => match spec.version(version) {
+            Some(v) => {
+                let _ = stdout.write_all(show(v).as_bytes());
+                EXIT_OK
+            }
+            None => {
+                let _ = writeln!(
+                    stderr,
+                    "msnp spec show: unknown version `{version}`; the spec knows {}",
+                    spec.version_names()
+                );
+                EXIT_USAGE
+            }
+        },
+    }
+}
+
+/// The resolved command set of `version` as text.
+pub fn show(version: &VersionDef) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("{}: {}\n", version.name, version.doc));
+    if let Some(parent) = version.extends {
+        out.push_str(&format!("extends: {parent}\n"));
+    }
+    for (label, value) in [("client", version.client), ("auth", version.auth), ("contact list", version.contact_list)] {
+        if let Some(value) = value {
+            out.push_str(&format!("{label}: {value}\n"));
+        }
+    }
+    out.push_str(&format!("commands: {}\n", version.commands.len()));
+    for removed in version.removed {
+        out.push_str(&format!("removed: {} ({})\n", removed.name, removed.doc));
+    }
+    for command in version.commands {
+        out.push_str(&format!(
+            "\n{} [{}] since {}: {}\n",
+            command.name,
+            command.services.names().join(" "),
+            command.since,
+            command.doc
+        ));
+        for form in command.forms {
+            let arrow = match form.from {
+                Dir::Client => "C>",
+                Dir::Server => "S>",
+            };
+            out.push_str(&format!("  {arrow} {:<16} {}\n", form.name, form.shape.synopsis()));
+            let mut notes = Vec::new();
+            if !form.doc.is_empty() {
+                notes.push(form.doc.to_string());
+            }
+            if form.services != command.services {
+                notes.push(format!("services: {}", form.services.names().join(" ")));
+            }
+            if !form.answers.is_empty() {
+                notes.push(format!("answers: {}", form.answers.join(" ")));
+            }
+            if let Some(warn) = form.warn {
+                notes.push(format!("accepted with a warning: {warn}"));
+            }
+            if form.since != command.since {
+                notes.push(format!("form as of {}", form.since));
+            }
+            for note in notes {
+                out.push_str(&format!("       {note}\n"));
+            }
+            for (arg, doc) in form.shape.args.iter().zip(form.arg_docs) {
+                let ty = match &arg.kind {
+                    ArgKind::Value { ty, .. } => ty.name.to_string(),
+                    ArgKind::Literal(_) => "literal".to_string(),
+                };
+                out.push_str(&format!("       - {:<18} {:<16} {doc}\n", arg.synopsis(), ty));
+            }
+        }
+    }
+    if !version.errors.is_empty() {
+        let codes: Vec<String> = version.errors.iter().map(u16::to_string).collect();
+        out.push_str(&format!("\nerror codes: {}\n", codes.join(" ")));
+    }
+    out
+}

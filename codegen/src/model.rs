@@ -1,0 +1,337 @@
+//! The resolved spec: what the check and resolve stages produce and the emitter consumes.
+//!
+//! Every version's command set is complete here (its `extends` chain applied), command syntaxes are
+//! deduplicated into shapes, and all names are checked. The model holds no spans: it is valid by construction.
+
+/// The whole spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spec {
+    /// Value types, in file order.
+    pub types: Vec<Type>,
+    /// Error codes, in ascending order.
+    pub errors: Vec<ErrorCode>,
+    /// Distinct command syntaxes, in order of first appearance.
+    pub shapes: Vec<Shape>,
+    /// Negotiable versions (abstract bases left out), oldest first.
+    pub versions: Vec<Version>,
+}
+
+/// A value type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Type {
+    /// The spec name, such as `list-version`.
+    pub name: String,
+    /// One line of documentation.
+    pub doc: String,
+    /// How values are recognised.
+    pub kind: TypeKind,
+    /// The longest wire form in bytes, when limited.
+    pub max_len: Option<u32>,
+}
+
+/// How a type's values are recognised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeKind {
+    /// A runtime check.
+    Check(Check),
+    /// One of a fixed set of words.
+    Enum(Vec<EnumValue>),
+    /// Any of other types (indices into [`Spec::types`]).
+    AnyOf(Vec<usize>),
+}
+
+/// The runtime checks a type can be built on (mirrored by `msnp::value::Check`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// Canonical decimal up to `max`.
+    Uint {
+        /// The largest accepted value.
+        max: u64,
+    },
+    /// `0` or `1`.
+    Flag,
+    /// Any token.
+    Token,
+    /// Decimal digits.
+    Digits,
+    /// `local@domain`.
+    Handle,
+    /// URL-encoded text.
+    UrlEncoded,
+    /// `host:port`.
+    HostPort,
+    /// A GUID.
+    Guid,
+    /// Lowercase hexadecimal, optionally of a fixed length.
+    Hex {
+        /// The exact number of digits, when fixed.
+        len: Option<u32>,
+    },
+    /// `0x0409`.
+    Locale,
+    /// `5.0.0537`.
+    DottedVersion,
+    /// A URL or absolute path.
+    Url,
+    /// `0,2,5`.
+    UintList,
+    /// An ISO 8601 timestamp.
+    Timestamp,
+    /// Base64 text.
+    Base64,
+}
+
+impl Check {
+    /// The check names the spec may use, with a constructor taking the type's `max` and `len` options.
+    pub const NAMES: &'static [&'static str] = &[
+        "uint",
+        "flag",
+        "token",
+        "digits",
+        "handle",
+        "url-encoded",
+        "host-port",
+        "guid",
+        "hex",
+        "locale",
+        "dotted-version",
+        "url",
+        "uint-list",
+        "timestamp",
+        "base64",
+    ];
+
+    /// The check called `name`, or `None` for an unknown name.
+    pub fn from_name(name: &str, max: Option<u64>, len: Option<u32>) -> Option<Check> {
+        Some(match name {
+            "uint" => Check::Uint { max: max.unwrap_or(u32::MAX as u64) },
+            "flag" => Check::Flag,
+            "token" => Check::Token,
+            "digits" => Check::Digits,
+            "handle" => Check::Handle,
+            "url-encoded" => Check::UrlEncoded,
+            "host-port" => Check::HostPort,
+            "guid" => Check::Guid,
+            "hex" => Check::Hex { len },
+            "locale" => Check::Locale,
+            "dotted-version" => Check::DottedVersion,
+            "url" => Check::Url,
+            "uint-list" => Check::UintList,
+            "timestamp" => Check::Timestamp,
+            "base64" => Check::Base64,
+            _ => return None,
+        })
+    }
+}
+
+/// One value of an enumerated type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumValue {
+    /// The wire word.
+    pub value: String,
+    /// One line of documentation.
+    pub doc: String,
+}
+
+/// A numeric error code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The three-digit code.
+    pub code: u16,
+    /// The draft or HRESULT name, when known.
+    pub name: Option<String>,
+    /// What it means.
+    pub doc: String,
+}
+
+/// Who sends a form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dir {
+    /// Client to server.
+    Client,
+    /// Server to client.
+    Server,
+}
+
+/// Whether a TrID follows the command name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Trid {
+    /// A TrID is present.
+    Yes,
+    /// No TrID.
+    No,
+    /// The literal `0`.
+    Zero,
+}
+
+/// A server role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Service {
+    /// Dispatch server.
+    Ds,
+    /// Notification server.
+    Ns,
+    /// Switchboard.
+    Sb,
+}
+
+/// What a payload holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PayloadKind {
+    /// MIME headers and a body.
+    Mime,
+    /// An XML document.
+    Xml,
+    /// Plain text.
+    Text,
+    /// Arbitrary bytes.
+    Binary,
+}
+
+/// A command syntax: what the parser and serializer of one generated struct follow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// The Rust struct name, such as `UsrOkV8`.
+    pub rust_name: String,
+    /// The command, such as `USR`.
+    pub command: String,
+    /// Whether a TrID follows the command.
+    pub trid: Trid,
+    /// The arguments after the TrID.
+    pub args: Vec<Arg>,
+    /// The payload, when one follows.
+    pub payload: Option<Payload>,
+    /// Documentation: the first form with this shape.
+    pub doc: String,
+}
+
+/// An argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arg {
+    /// A value or a literal.
+    pub kind: ArgKind,
+    /// One line of documentation (may be empty for literals).
+    pub doc: String,
+    /// Whether it may be absent.
+    pub optional: bool,
+    /// Whether it takes every remaining token.
+    pub repeat: bool,
+    /// The text before the value in the wire token.
+    pub prefix: Option<String>,
+}
+
+/// What an argument holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A named value of a type (index into [`Spec::types`]).
+    Value {
+        /// The spec name, such as `list-version`.
+        name: String,
+        /// The type's index.
+        ty: usize,
+    },
+    /// A fixed word; an optional one has a name, which becomes a `bool` field saying whether it was present.
+    Literal {
+        /// The word.
+        word: String,
+        /// The field name of an optional literal.
+        name: Option<String>,
+    },
+}
+
+/// A payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Payload {
+    /// Index of the length argument (always the last).
+    pub length_arg: usize,
+    /// What it holds.
+    pub kind: PayloadKind,
+}
+
+/// A resolved version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    /// As in VER, such as `MSNP8`.
+    pub name: String,
+    /// The version it extends (may be an abstract base).
+    pub extends: Option<String>,
+    /// One line of documentation.
+    pub doc: String,
+    /// The official client version that introduced it.
+    pub client: Option<String>,
+    /// The authentication method.
+    pub auth: Option<String>,
+    /// The contact-list mechanism.
+    pub contact_list: Option<String>,
+    /// The file it was read from.
+    pub file: String,
+    /// Every command of the version, in definition order.
+    pub commands: Vec<Command>,
+    /// The error codes it knows, ascending.
+    pub errors: Vec<u16>,
+    /// Commands this version removes, with what happens now.
+    pub removed: Vec<Removed>,
+}
+
+/// A command as a version has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    /// Three letters, such as `USR`.
+    pub name: String,
+    /// One line of documentation.
+    pub doc: String,
+    /// Where it is used.
+    pub services: Vec<Service>,
+    /// Error codes documented as answers to it.
+    pub errors: Vec<u16>,
+    /// The version that introduced it.
+    pub since: String,
+    /// Its forms, in the order they are tried.
+    pub forms: Vec<Form>,
+}
+
+/// A form as a version has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Form {
+    /// The spec name, such as `md5-i`.
+    pub name: String,
+    /// Who sends it.
+    pub from: Dir,
+    /// Index into [`Spec::shapes`].
+    pub shape: usize,
+    /// Where it is used.
+    pub services: Vec<Service>,
+    /// The requests it answers.
+    pub answers: Vec<String>,
+    /// The warning given when it matches.
+    pub warn: Option<String>,
+    /// One line of documentation (may be empty).
+    pub doc: String,
+    /// The version whose file defined it as it stands.
+    pub since: String,
+    /// Per-argument documentation (resolved, including inherited docs), one per shape argument.
+    pub arg_docs: Vec<String>,
+}
+
+/// A removed command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removed {
+    /// The command.
+    pub name: String,
+    /// What happens now.
+    pub doc: String,
+}
+
+impl Spec {
+    /// The version called `name`.
+    pub fn version(&self, name: &str) -> Option<&Version> {
+        self.versions.iter().find(|v| v.name == name)
+    }
+}
+
+impl Version {
+    /// The command called `name`.
+    pub fn command(&self, name: &str) -> Option<&Command> {
+        self.commands.iter().find(|c| c.name == name)
+    }
+}

@@ -1,0 +1,27 @@
+//! msnp: the MSN Messenger protocol (MSNP), generated from a declarative spec.
+//!
+//! The spec (`spec/*.toml`, one file per protocol version) is turned into Rust by `msnp-codegen` when this
+//! crate builds. What it generates lives in [`generated`]; the hand-written runtime it calls is small:
+//!
+//! - [`frame`]: sans-IO framing of a byte stream into command lines and payloads, with limits;
+//! - [`raw`]: zero-copy raw commands, which round-trip byte for byte whether or not the spec knows them;
+//! - [`matcher`] and [`typed`]: matching a raw command to a form of the spec, and the typed layer's runtime;
+//! - [`spec`] and [`value`]: the spec's tables and value checks at run time;
+//! - [`transcript`] and [`validate`]: reading transcripts in the wiki's notation and validating them.
+
+pub mod frame;
+pub mod matcher;
+pub mod raw;
+pub mod spec;
+pub mod transcript;
+pub mod typed;
+pub mod validate;
+pub mod value;
+
+/// Code generated from `spec/` by `msnp-codegen`: the [`generated::Version`] enum, the spec tables, one
+/// struct per command shape and per-version message enums.
+pub mod generated {
+    include!(concat!(env!("OUT_DIR"), "/spec.rs"));
+}
+
+pub use generated::{SPEC, Version};

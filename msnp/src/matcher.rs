@@ -1,0 +1,249 @@
+//! Matching a raw command against the spec: which form of its command a line is, and if none, which form it
+//! came closest to and what is wrong. The validator and the generated typed parsers both use this; it is
+//! the only place where arguments are checked against their types.
+
+use crate::raw::RawCommand;
+use crate::spec::{ArgKind, CommandDef, Dir, FormDef, Services, Shape, Trid, ValueError};
+use crate::value::{Invalid, parse_uint};
+
+/// The most arguments a shape may have (the generator enforces it).
+pub const MAX_ARGS: usize = 32;
+
+/// A line that matched a shape: the TrID and, for each shape argument, which tokens it took.
+#[derive(Clone, Debug)]
+pub struct Match<'r, 'a> {
+    raw: &'r RawCommand<'a>,
+    trid: Option<u32>,
+    /// Per shape argument: index of its first token and how many tokens it took (0 when absent).
+    positions: [(u16, u16); MAX_ARGS],
+}
+
+/// What is wrong with a line, measured against one shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mismatch {
+    /// What is wrong.
+    pub kind: MismatchKind,
+    /// The offending argument token (index into the raw command's arguments); `None` when the line ended
+    /// where more was expected.
+    pub token: Option<usize>,
+    /// The shape argument concerned, when one is.
+    pub arg: Option<usize>,
+    /// How many tokens matched before the problem; the closest form is the one that got furthest.
+    pub progress: usize,
+}
+
+/// The kinds of mismatch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MismatchKind {
+    /// The line ends where the TrID should be.
+    TridMissing,
+    /// The token where the TrID should be is not one.
+    TridInvalid(Invalid),
+    /// A server push must carry TrID 0.
+    TridNotZero,
+    /// A fixed word was expected.
+    LiteralExpected(&'static str),
+    /// The line ends before a required argument.
+    ArgMissing,
+    /// A token is not a value of the argument's type.
+    BadValue(ValueError),
+    /// A token lacks the argument's prefix.
+    PrefixMissing(&'static str),
+    /// An empty argument: a doubled or trailing space.
+    EmptyArg,
+    /// More arguments than the shape has.
+    ExtraArg,
+}
+
+/// Matches `raw` against `shape`.
+pub fn match_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Match<'r, 'a>, Mismatch> {
+    let count = raw.arg_count();
+    let fail =
+        |kind, token: Option<usize>, arg: Option<usize>, progress: usize| Mismatch { kind, token, arg, progress };
+    let mut at = 0;
+    let mut trid = None;
+    match shape.trid {
+        Trid::No => {}
+        Trid::Yes | Trid::Zero => {
+            let Some(token) = raw.arg(0) else {
+                return Err(fail(MismatchKind::TridMissing, None, None, 0));
+            };
+            if token.is_empty() {
+                return Err(fail(MismatchKind::EmptyArg, Some(0), None, 0));
+            }
+            if !raw.is_placeholder(token) {
+                if shape.trid == Trid::Zero && token != "0" {
+                    return Err(fail(MismatchKind::TridNotZero, Some(0), None, 0));
+                }
+                match parse_uint(token, u32::MAX as u64) {
+                    Ok(n) => trid = Some(n as u32),
+                    Err(e) => return Err(fail(MismatchKind::TridInvalid(e), Some(0), None, 0)),
+                }
+            }
+            at = 1;
+        }
+    }
+    let mut positions = [(0u16, 0u16); MAX_ARGS];
+    for (index, arg) in shape.args.iter().enumerate().take(MAX_ARGS) {
+        if at >= count {
+            if arg.optional {
+                positions[index] = (at as u16, 0);
+                continue;
+            }
+            return Err(fail(MismatchKind::ArgMissing, None, Some(index), at));
+        }
+        let token = raw.arg(at).unwrap_or_default();
+        let placeholder = raw.is_placeholder(token);
+        match &arg.kind {
+            ArgKind::Literal(word) => {
+                if token == *word || placeholder {
+                    positions[index] = (at as u16, 1);
+                    at += 1;
+                } else if arg.optional {
+                    positions[index] = (at as u16, 0);
+                } else if token.is_empty() {
+                    return Err(fail(MismatchKind::EmptyArg, Some(at), Some(index), at));
+                } else {
+                    return Err(fail(MismatchKind::LiteralExpected(word), Some(at), Some(index), at));
+                }
+            }
+            ArgKind::Value { ty, .. } => {
+                if let Some(prefix) = arg.prefix
+                    && !token.starts_with(prefix)
+                    && !placeholder
+                {
+                    if arg.optional {
+                        positions[index] = (at as u16, 0);
+                        continue;
+                    }
+                    return Err(fail(MismatchKind::PrefixMissing(prefix), Some(at), Some(index), at));
+                }
+                let end = if arg.repeat { count } else { at + 1 };
+                for position in at..end {
+                    let token = raw.arg(position).unwrap_or_default();
+                    if token.is_empty() {
+                        return Err(fail(MismatchKind::EmptyArg, Some(position), Some(index), position));
+                    }
+                    if raw.is_placeholder(token) {
+                        continue;
+                    }
+                    let value = arg.prefix.and_then(|p| token.strip_prefix(p)).unwrap_or(token);
+                    if let Err(e) = ty.check(value) {
+                        return Err(fail(MismatchKind::BadValue(e), Some(position), Some(index), position));
+                    }
+                }
+                positions[index] = (at as u16, (end - at) as u16);
+                at = end;
+            }
+        }
+    }
+    if at < count {
+        let kind = if raw.arg(at) == Some("") { MismatchKind::EmptyArg } else { MismatchKind::ExtraArg };
+        return Err(fail(kind, Some(at), None, at));
+    }
+    Ok(Match { raw, trid, positions })
+}
+
+/// The closest form when none matched: the form and what is wrong with the line against it.
+#[derive(Clone, Debug)]
+pub struct Closest {
+    /// The form that got furthest.
+    pub form: &'static FormDef,
+    /// What is wrong.
+    pub mismatch: Mismatch,
+}
+
+/// Finds the first form of `command` sent by `dir`, among those used on one of `services`, that `raw`
+/// matches; or else the form it came closest to. `None` as the error means the command has no form in that
+/// direction for those services.
+pub fn select<'r, 'a>(
+    command: &'static CommandDef,
+    dir: Dir,
+    services: Services,
+    raw: &'r RawCommand<'a>,
+) -> Result<(&'static FormDef, Match<'r, 'a>), Option<Closest>> {
+    let mut best: Option<Closest> = None;
+    for form in command.forms_from(dir).filter(|f| !f.services.intersect(services).is_empty()) {
+        match match_shape(form.shape, raw) {
+            Ok(m) => return Ok((form, m)),
+            Err(mismatch) => {
+                if best.as_ref().is_none_or(|b| mismatch.progress > b.mismatch.progress) {
+                    best = Some(Closest { form, mismatch });
+                }
+            }
+        }
+    }
+    Err(best)
+}
+
+impl<'r, 'a> Match<'r, 'a> {
+    /// The raw command that matched.
+    pub fn raw(&self) -> &'r RawCommand<'a> {
+        self.raw
+    }
+
+    /// The TrID, when the shape has one and it is not a placeholder.
+    pub fn trid(&self) -> Option<u32> {
+        self.trid
+    }
+
+    /// The tokens argument `index` took (an empty iterator when it is absent).
+    pub fn tokens(&self, index: usize) -> impl Iterator<Item = &'a str> + '_ {
+        let (first, count) = self.positions.get(index).copied().unwrap_or_default();
+        (first as usize..first as usize + count as usize).filter_map(|i| self.raw.arg(i))
+    }
+
+    /// The single token argument `index` took, without its prefix.
+    pub fn token(&self, index: usize, prefix: Option<&str>) -> Option<&'a str> {
+        let token = self.tokens(index).next()?;
+        Some(prefix.and_then(|p| token.strip_prefix(p)).unwrap_or(token))
+    }
+
+    /// Where argument `index`'s first token sits, as an index into the raw command's arguments.
+    pub fn token_index(&self, index: usize) -> Option<usize> {
+        self.positions.get(index).filter(|(_, count)| *count > 0).map(|(first, _)| *first as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MismatchKind, match_shape};
+    use crate::raw::{RawCommand, Tokens};
+    use crate::spec::{ArgDef, ArgKind, Check, Shape, Trid, TypeDef, TypeKind};
+
+    static HANDLE: TypeDef = TypeDef { name: "handle", doc: "", kind: TypeKind::Check(Check::Handle), max_len: None };
+    static COUNT: TypeDef =
+        TypeDef { name: "count", doc: "", kind: TypeKind::Check(Check::Uint { max: 99 }), max_len: None };
+    const fn value(name: &'static str, ty: &'static TypeDef, optional: bool, prefix: Option<&'static str>) -> ArgDef {
+        ArgDef { kind: ArgKind::Value { name, ty }, doc: "", optional, repeat: false, prefix }
+    }
+    static ARGS: [ArgDef; 4] = [
+        ArgDef { kind: ArgKind::Literal("OK"), doc: "", optional: false, repeat: false, prefix: None },
+        value("handle", &HANDLE, false, None),
+        value("name", &HANDLE, true, Some("N=")),
+        value("count", &COUNT, true, None),
+    ];
+    static SHAPE: Shape = Shape { name: "Test", command: "TST", trid: Trid::Yes, args: &ARGS, payload: None, doc: "" };
+
+    fn check(line: &str) -> Result<(), (MismatchKind, Option<usize>)> {
+        let raw = RawCommand::parse(line, b"", Tokens::Transcript);
+        match_shape(&SHAPE, &raw).map(drop).map_err(|m| (m.kind, m.token))
+    }
+
+    #[test]
+    fn matches_and_mismatches() {
+        use MismatchKind::*;
+        assert_eq!(check("TST 1 OK a@b"), Ok(()));
+        assert_eq!(check("TST 1 OK a@b N=c@d 5"), Ok(()));
+        assert_eq!(check("TST 1 OK a@b 5"), Ok(()));
+        assert_eq!(check("TST 1 OK $anything"), Ok(()));
+        assert_eq!(check("TST"), Err((TridMissing, None)));
+        assert_eq!(check("TST x OK a@b").map_err(|e| e.1), Err(Some(0)));
+        assert_eq!(check("TST 1 NO a@b"), Err((LiteralExpected("OK"), Some(1))));
+        assert_eq!(check("TST 1 OK"), Err((ArgMissing, None)));
+        assert_eq!(check("TST 1 OK a@b 5 6"), Err((ExtraArg, Some(4))));
+        assert_eq!(check("TST 1 OK a@b 100").map_err(|e| e.1), Err(Some(3)));
+        assert_eq!(check("TST 1 OK  a@b"), Err((EmptyArg, Some(2))));
+        assert_eq!(check("TST 1 OK a@b "), Err((EmptyArg, Some(3))));
+    }
+}

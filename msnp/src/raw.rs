@@ -1,0 +1,173 @@
+//! Raw commands: a command line split into its name and arguments, borrowed from the line, with the payload
+//! that followed it. Nothing here knows the spec, so unknown commands stay raw and round-trip byte for byte.
+
+use std::fmt;
+use std::ops::Range;
+
+/// Where a token sits in its line (byte offsets).
+pub type Span = Range<usize>;
+
+/// A command line and its payload, split but not interpreted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RawCommand<'a> {
+    line: &'a str,
+    name: Span,
+    args: Vec<Span>,
+    payload: &'a [u8],
+    placeholders: bool,
+}
+
+/// How to split a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tokens {
+    /// Wire form: single spaces separate arguments, and every byte counts.
+    Wire,
+    /// Transcript form: as on the wire, but a `$...` placeholder is one argument even when it holds spaces
+    /// inside parentheses (`$md5(prefix + password)`), and it matches any argument.
+    Transcript,
+}
+
+impl<'a> RawCommand<'a> {
+    /// Splits `line` (without its line ending). Empty arguments (from a doubled or trailing space) are kept, so
+    /// that writing the command back gives the same bytes and a validator can point at them.
+    pub fn parse(line: &'a str, payload: &'a [u8], tokens: Tokens) -> Self {
+        let mut spans = Vec::new();
+        split_into(line, tokens, &mut spans);
+        let name = if spans.is_empty() { 0..0 } else { spans.remove(0) };
+        RawCommand { line, name, args: spans, payload, placeholders: tokens == Tokens::Transcript }
+    }
+
+    /// The whole command line, without its line ending.
+    pub fn line(&self) -> &'a str {
+        self.line
+    }
+
+    /// The command name (the first word), such as `USR` or `911`.
+    pub fn name(&self) -> &'a str {
+        &self.line[self.name.clone()]
+    }
+
+    /// The arguments after the name, TrID included.
+    pub fn args(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
+        self.args.iter().map(|s| &self.line[s.clone()])
+    }
+
+    /// How many arguments follow the name.
+    pub fn arg_count(&self) -> usize {
+        self.args.len()
+    }
+
+    /// Argument `index` (0 is the first after the name).
+    pub fn arg(&self, index: usize) -> Option<&'a str> {
+        self.args.get(index).map(|s| &self.line[s.clone()])
+    }
+
+    /// Where argument `index` sits in the line.
+    pub fn arg_span(&self, index: usize) -> Option<Span> {
+        self.args.get(index).cloned()
+    }
+
+    /// Where the name sits in the line.
+    pub fn name_span(&self) -> Span {
+        self.name.clone()
+    }
+
+    /// The payload bytes that followed the line (empty when none).
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+
+    /// Whether `token` is a transcript placeholder that matches any argument.
+    pub fn is_placeholder(&self, token: &str) -> bool {
+        self.placeholders && token.starts_with('$')
+    }
+
+    /// Whether the name is an error code (three digits).
+    pub fn is_error_code(&self) -> bool {
+        let name = self.name().as_bytes();
+        name.len() == 3 && name.iter().all(u8::is_ascii_digit)
+    }
+
+    /// Writes the command back in wire form: the line, CRLF, the payload.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.line.as_bytes());
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(self.payload);
+    }
+}
+
+impl fmt::Debug for RawCommand<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawCommand").field("line", &self.line).field("payload_len", &self.payload.len()).finish()
+    }
+}
+
+/// Splits `line` into token spans, reusing `out`.
+pub fn split_into(line: &str, tokens: Tokens, out: &mut Vec<Span>) {
+    out.clear();
+    let bytes = line.as_bytes();
+    if bytes.is_empty() {
+        return;
+    }
+    let mut start = 0;
+    let mut i = 0;
+    let mut depth = 0usize;
+    let mut in_placeholder = tokens == Tokens::Transcript && bytes.first() == Some(&b'$');
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' if in_placeholder => depth += 1,
+            b')' if in_placeholder => depth = depth.saturating_sub(1),
+            b' ' if depth == 0 => {
+                out.push(start..i);
+                start = i + 1;
+                in_placeholder = tokens == Tokens::Transcript && bytes.get(start) == Some(&b'$');
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(start..bytes.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RawCommand, Tokens};
+
+    fn args(line: &str, tokens: Tokens) -> Vec<String> {
+        let raw = RawCommand::parse(line, b"", tokens);
+        std::iter::once(raw.name()).chain(raw.args()).map(str::to_string).collect()
+    }
+
+    #[test]
+    fn splits() {
+        let table: &[(&str, Tokens, &[&str])] = &[
+            ("VER 1 MSNP8 CVR0", Tokens::Wire, &["VER", "1", "MSNP8", "CVR0"]),
+            ("OUT", Tokens::Wire, &["OUT"]),
+            ("CHG  1", Tokens::Wire, &["CHG", "", "1"]),
+            ("CHG 1 ", Tokens::Wire, &["CHG", "1", ""]),
+            (
+                "USR 7 MD5 S $md5(prefix + password)",
+                Tokens::Transcript,
+                &["USR", "7", "MD5", "S", "$md5(prefix + password)"],
+            ),
+            (
+                "USR 7 MD5 S $md5(prefix + password)",
+                Tokens::Wire,
+                &["USR", "7", "MD5", "S", "$md5(prefix", "+", "password)"],
+            ),
+            ("USR 7 TWN S $(a(b c)) x", Tokens::Transcript, &["USR", "7", "TWN", "S", "$(a(b c))", "x"]),
+            ("USR 7 $(unclosed x y", Tokens::Transcript, &["USR", "7", "$(unclosed x y"]),
+        ];
+        for (line, tokens, expected) in table {
+            assert_eq!(args(line, *tokens), *expected, "{line}");
+        }
+    }
+
+    #[test]
+    fn writes_back_the_same_bytes() {
+        let raw = RawCommand::parse("MSG Hotmail Hotmail 3", b"abc", Tokens::Wire);
+        let mut out = Vec::new();
+        raw.write(&mut out);
+        assert_eq!(out, b"MSG Hotmail Hotmail 3\r\nabc");
+    }
+}

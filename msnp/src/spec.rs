@@ -1,0 +1,447 @@
+//! The spec at run time: the tables the generator emits from `spec/*.toml` (see [`crate::generated`]), which
+//! the matcher, the validator and `msnp spec` read. Every reference is `'static`: the compiled-in spec lives in
+//! statics.
+
+use std::fmt;
+
+pub use crate::value::Check;
+
+/// A whole spec: every negotiable version, with the value types and error codes they use.
+#[derive(Debug)]
+pub struct Spec {
+    /// Versions, oldest first.
+    pub versions: &'static [VersionDef],
+    /// Value types, in spec order.
+    pub types: &'static [&'static TypeDef],
+    /// Error codes, ascending.
+    pub errors: &'static [ErrorDef],
+}
+
+impl Spec {
+    /// The version called `name` (as in VER, such as `MSNP8`; case-insensitive).
+    pub fn version(&self, name: &str) -> Option<&'static VersionDef> {
+        self.versions.iter().find(|v| v.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The error code `code`.
+    pub fn error(&self, code: u16) -> Option<&'static ErrorDef> {
+        self.errors.binary_search_by_key(&code, |e| e.code).ok().map(|i| &self.errors[i])
+    }
+
+    /// The names of all versions, joined for messages: `CVR0, MSNP2, ..., MSNP8`.
+    pub fn version_names(&self) -> String {
+        self.versions.iter().map(|v| v.name).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// A value type.
+#[derive(Debug)]
+pub struct TypeDef {
+    /// The spec name, such as `list-version`.
+    pub name: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+    /// How values are recognised.
+    pub kind: TypeKind,
+    /// The longest wire form in bytes, when limited.
+    pub max_len: Option<u32>,
+}
+
+/// How a type's values are recognised.
+#[derive(Debug)]
+pub enum TypeKind {
+    /// A primitive check.
+    Check(Check),
+    /// One of a fixed set of words.
+    Enum(&'static [EnumValue]),
+    /// Any of several types.
+    AnyOf(&'static [&'static TypeDef]),
+}
+
+/// One word of an enumerated type.
+#[derive(Debug)]
+pub struct EnumValue {
+    /// The wire word.
+    pub value: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+}
+
+/// Why a token is not a value of a type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueError {
+    /// A primitive check failed.
+    Invalid(&'static str),
+    /// The word is not one of the type's values.
+    NotAValue,
+    /// The token is longer than the type allows.
+    TooLong(u32),
+}
+
+impl TypeDef {
+    /// Checks `token` against the type.
+    pub fn check(&self, token: &str) -> Result<(), ValueError> {
+        if let Some(max) = self.max_len
+            && token.len() > max as usize
+        {
+            return Err(ValueError::TooLong(max));
+        }
+        match &self.kind {
+            TypeKind::Check(check) => check.check(token).map_err(|e| ValueError::Invalid(e.0)),
+            TypeKind::Enum(values) => {
+                if values.iter().any(|v| v.value == token) {
+                    Ok(())
+                } else {
+                    Err(ValueError::NotAValue)
+                }
+            }
+            TypeKind::AnyOf(types) => {
+                if types.iter().any(|t| t.check(token).is_ok()) {
+                    Ok(())
+                } else {
+                    Err(ValueError::NotAValue)
+                }
+            }
+        }
+    }
+
+    /// Describes the type's values for diagnostics, such as `an account handle (local@domain)` or
+    /// `one of NLN, BSY, IDL`.
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            TypeKind::Check(check) => check.describe().to_string(),
+            TypeKind::Enum(values) if values.len() == 1 => format!("`{}`", values[0].value),
+            TypeKind::Enum(values) => {
+                format!("one of {}", values.iter().map(|v| v.value).collect::<Vec<_>>().join(", "))
+            }
+            TypeKind::AnyOf(types) => types.iter().map(|t| t.describe()).collect::<Vec<_>>().join(" or "),
+        }
+    }
+}
+
+/// A numeric error code.
+#[derive(Debug)]
+pub struct ErrorDef {
+    /// The three-digit code.
+    pub code: u16,
+    /// The draft or HRESULT name, when known.
+    pub name: Option<&'static str>,
+    /// What it means.
+    pub doc: &'static str,
+}
+
+/// Who sends a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dir {
+    /// Client to server (`C:` in transcripts).
+    Client,
+    /// Server to client (`S:`).
+    Server,
+}
+
+impl Dir {
+    /// The other direction.
+    pub fn other(self) -> Dir {
+        match self {
+            Dir::Client => Dir::Server,
+            Dir::Server => Dir::Client,
+        }
+    }
+
+    /// `client` or `server`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Dir::Client => "client",
+            Dir::Server => "server",
+        }
+    }
+}
+
+/// Whether a TrID follows the command name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trid {
+    /// A TrID is present.
+    Yes,
+    /// No TrID.
+    No,
+    /// Always the literal `0` (a server push).
+    Zero,
+}
+
+/// A set of server roles.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Services(pub u8);
+
+impl Services {
+    /// The dispatch server.
+    pub const DS: Services = Services(1);
+    /// The notification server.
+    pub const NS: Services = Services(2);
+    /// A switchboard server.
+    pub const SB: Services = Services(4);
+    /// Any server.
+    pub const ALL: Services = Services(7);
+
+    /// Both sets' members.
+    pub const fn union(self, other: Services) -> Services {
+        Services(self.0 | other.0)
+    }
+
+    /// The members of both sets.
+    pub const fn intersect(self, other: Services) -> Services {
+        Services(self.0 & other.0)
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The spec names of the members: `DS`, `NS`, `SB`.
+    pub fn names(self) -> Vec<&'static str> {
+        [(Self::DS, "DS"), (Self::NS, "NS"), (Self::SB, "SB")]
+            .into_iter()
+            .filter(|(s, _)| self.0 & s.0 != 0)
+            .map(|(_, n)| n)
+            .collect()
+    }
+
+    /// The members in words, for diagnostics: `a dispatch or notification server`.
+    pub fn describe(self) -> String {
+        let words: Vec<&str> = [(Self::DS, "dispatch"), (Self::NS, "notification"), (Self::SB, "switchboard")]
+            .into_iter()
+            .filter(|(s, _)| self.0 & s.0 != 0)
+            .map(|(_, n)| n)
+            .collect();
+        match words.as_slice() {
+            [] => "no server".to_string(),
+            [one] => format!("a {one} server"),
+            [init @ .., last] => format!("a {} or {last} server", init.join(", ")),
+        }
+    }
+}
+
+impl fmt::Debug for Services {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.names().join("|"))
+    }
+}
+
+/// What a payload holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayloadKind {
+    /// MIME headers and a body.
+    Mime,
+    /// An XML document.
+    Xml,
+    /// Plain text.
+    Text,
+    /// Arbitrary bytes.
+    Binary,
+}
+
+/// A payload that follows a command line.
+#[derive(Clone, Copy, Debug)]
+pub struct PayloadDef {
+    /// Index of the argument holding the byte length (always the last).
+    pub length_arg: usize,
+    /// What it holds.
+    pub kind: PayloadKind,
+}
+
+/// A command syntax: what one generated struct parses and writes.
+#[derive(Debug)]
+pub struct Shape {
+    /// The generated struct's name, such as `UsrOkV8`.
+    pub name: &'static str,
+    /// The command, such as `USR`.
+    pub command: &'static str,
+    /// Whether a TrID follows the command.
+    pub trid: Trid,
+    /// The arguments after the TrID.
+    pub args: &'static [ArgDef],
+    /// The payload, when one follows.
+    pub payload: Option<PayloadDef>,
+    /// One line of documentation.
+    pub doc: &'static str,
+}
+
+/// An argument.
+#[derive(Debug)]
+pub struct ArgDef {
+    /// A value or a literal.
+    pub kind: ArgKind,
+    /// One line of documentation.
+    pub doc: &'static str,
+    /// Whether it may be absent.
+    pub optional: bool,
+    /// Whether it takes every remaining token.
+    pub repeat: bool,
+    /// The text before the value in the wire token (`N=`).
+    pub prefix: Option<&'static str>,
+}
+
+/// What an argument holds.
+#[derive(Debug)]
+pub enum ArgKind {
+    /// A named value of a type.
+    Value {
+        /// The spec name, such as `list-version`.
+        name: &'static str,
+        /// Its type.
+        ty: &'static TypeDef,
+    },
+    /// A fixed word.
+    Literal(&'static str),
+}
+
+impl ArgDef {
+    /// How the argument is written in a synopsis: `handle`, `N=handle`, `{caps}`, `dialects...`, `OK`.
+    pub fn synopsis(&self) -> String {
+        let core = match &self.kind {
+            ArgKind::Value { name, .. } => format!("{}{name}", self.prefix.unwrap_or("")),
+            ArgKind::Literal(word) => (*word).to_string(),
+        };
+        let core = if self.repeat { format!("{core}...") } else { core };
+        if self.optional { format!("{{{core}}}") } else { core }
+    }
+
+    /// The argument's name (its literal word for a literal).
+    pub fn name(&self) -> &'static str {
+        match &self.kind {
+            ArgKind::Value { name, .. } => name,
+            ArgKind::Literal(word) => word,
+        }
+    }
+}
+
+impl Shape {
+    /// The syntax in the wiki's notation: `USR TrID OK handle friendly-name {verified}`; a payload shows as
+    /// `+ payload`.
+    pub fn synopsis(&self) -> String {
+        let mut out = String::from(self.command);
+        match self.trid {
+            Trid::Yes => out.push_str(" TrID"),
+            Trid::Zero => out.push_str(" 0"),
+            Trid::No => {}
+        }
+        for arg in self.args {
+            out.push(' ');
+            out.push_str(&arg.synopsis());
+        }
+        if self.payload.is_some() {
+            out.push_str(" + payload");
+        }
+        out
+    }
+}
+
+/// A form: a shape as one version uses it, in one direction.
+#[derive(Debug)]
+pub struct FormDef {
+    /// The spec name, such as `md5-i`.
+    pub name: &'static str,
+    /// The command.
+    pub command: &'static str,
+    /// Who sends it.
+    pub from: Dir,
+    /// Its syntax.
+    pub shape: &'static Shape,
+    /// Where it is used.
+    pub services: Services,
+    /// The requests it answers (for TrID-less forms: the request it must follow).
+    pub answers: &'static [&'static str],
+    /// The warning given when it matches, for shapes real documents use that a peer would find odd.
+    pub warn: Option<&'static str>,
+    /// One line of documentation (may be empty).
+    pub doc: &'static str,
+    /// The version whose spec file defined it as it stands.
+    pub since: &'static str,
+    /// Per-argument documentation as this form has it.
+    pub arg_docs: &'static [&'static str],
+    /// Its position among the version's forms (used by the generated typed enums).
+    pub index: u16,
+}
+
+/// A command as one version has it.
+#[derive(Debug)]
+pub struct CommandDef {
+    /// Three letters, such as `USR`.
+    pub name: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+    /// Where it is used.
+    pub services: Services,
+    /// Error codes documented as answers to it.
+    pub errors: &'static [u16],
+    /// The version that introduced it.
+    pub since: &'static str,
+    /// Its forms, in the order they are tried.
+    pub forms: &'static [FormDef],
+    /// Whether some client form carries a payload.
+    pub client_payload: bool,
+    /// Whether some server form carries a payload.
+    pub server_payload: bool,
+}
+
+impl CommandDef {
+    /// The forms `dir` sends, in the order they are tried.
+    pub fn forms_from(&self, dir: Dir) -> impl Iterator<Item = &'static FormDef> + Clone {
+        self.forms.iter().filter(move |f| f.from == dir)
+    }
+
+    /// Whether a form sent by `dir` carries a payload.
+    pub fn has_payload(&self, dir: Dir) -> bool {
+        match dir {
+            Dir::Client => self.client_payload,
+            Dir::Server => self.server_payload,
+        }
+    }
+}
+
+/// A command a version removes.
+#[derive(Debug)]
+pub struct RemovedDef {
+    /// The command.
+    pub name: &'static str,
+    /// What happens now.
+    pub doc: &'static str,
+}
+
+/// A resolved version.
+#[derive(Debug)]
+pub struct VersionDef {
+    /// As in VER, such as `MSNP8`.
+    pub name: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+    /// The version it extends.
+    pub extends: Option<&'static str>,
+    /// The official client version that introduced it.
+    pub client: Option<&'static str>,
+    /// The authentication method.
+    pub auth: Option<&'static str>,
+    /// The contact-list mechanism.
+    pub contact_list: Option<&'static str>,
+    /// Every command, sorted by name.
+    pub commands: &'static [CommandDef],
+    /// The error codes it knows, ascending.
+    pub errors: &'static [u16],
+    /// The commands it removes.
+    pub removed: &'static [RemovedDef],
+    /// Its position in [`Spec::versions`] (oldest first).
+    pub rank: usize,
+}
+
+impl VersionDef {
+    /// The command called `name`.
+    pub fn command(&self, name: &str) -> Option<&'static CommandDef> {
+        let commands: &'static [CommandDef] = self.commands;
+        commands.binary_search_by(|c| c.name.cmp(name)).ok().map(|i| &commands[i])
+    }
+
+    /// Whether the version knows error `code`.
+    pub fn knows_error(&self, code: u16) -> bool {
+        self.errors.binary_search(&code).is_ok()
+    }
+}

@@ -1,0 +1,266 @@
+//! The runtime the generated typed commands call: reading fields out of a [`Match`], writing lines with a
+//! [`LineWriter`], choosing a form for a version, error replies, and the typed layer's error type.
+
+use std::fmt;
+
+use crate::matcher::{Match, Mismatch, MismatchKind, match_shape, select};
+use crate::raw::RawCommand;
+use crate::spec::{ArgKind, Dir, FormDef, Services, Shape, ValueError, VersionDef};
+use crate::value::{FromToken, ToToken, parse_uint};
+
+/// Why a line is not a typed command of a version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The command does not exist in this version.
+    UnknownCommand {
+        /// The command name as written.
+        command: String,
+        /// The version.
+        version: &'static str,
+    },
+    /// The command exists, but `dir` never sends it.
+    WrongDirection {
+        /// The command.
+        command: String,
+        /// Who sent it.
+        dir: Dir,
+    },
+    /// No form of the command matched.
+    Mismatch {
+        /// The command.
+        command: String,
+        /// The closest form's syntax.
+        expected: String,
+        /// What is wrong, measured against that form.
+        detail: String,
+        /// Index of the offending argument, `None` when the line ended early.
+        position: Option<usize>,
+    },
+    /// A transcript placeholder stands where a typed value is needed.
+    Placeholder {
+        /// The command.
+        command: String,
+        /// The argument (`TrID` for the transaction ID).
+        argument: &'static str,
+    },
+    /// An error reply is not `NNN TrID`.
+    BadErrorReply {
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::UnknownCommand { command, version } => write!(f, "`{command}` is not a command of {version}"),
+            ParseError::WrongDirection { command, dir } => write!(f, "`{command}` is never sent by the {}", dir.word()),
+            ParseError::Mismatch { command, expected, detail, .. } => {
+                write!(f, "{command}: {detail} (expected `{expected}`)")
+            }
+            ParseError::Placeholder { command, argument } => {
+                write!(f, "{command}: a placeholder stands for `{argument}`, which has no typed value")
+            }
+            ParseError::BadErrorReply { detail } => write!(f, "error reply: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Describes what is wrong with `raw` against `shape`, as one sentence for diagnostics.
+pub fn describe_mismatch(shape: &Shape, raw: &RawCommand<'_>, mismatch: &Mismatch) -> String {
+    let token = mismatch.token.and_then(|i| raw.arg(i)).unwrap_or("");
+    let arg = mismatch.arg.and_then(|i| shape.args.get(i));
+    let arg_name = arg.map_or("", |a| a.name());
+    match &mismatch.kind {
+        MismatchKind::TridMissing => format!("`{}` needs a TrID after the command name", shape.command),
+        MismatchKind::TridInvalid(why) => format!("the TrID `{token}` {why}"),
+        MismatchKind::TridNotZero => format!("this form is a server push with TrID 0, not `{token}`"),
+        MismatchKind::LiteralExpected(word) => format!("expected `{word}`, found `{token}`"),
+        MismatchKind::ArgMissing => match arg.map(|a| &a.kind) {
+            Some(ArgKind::Value { ty, .. }) => format!("argument `{arg_name}` ({}) is missing", ty.describe()),
+            _ => format!("`{arg_name}` is missing"),
+        },
+        MismatchKind::BadValue(error) => {
+            let ty = match arg.map(|a| &a.kind) {
+                Some(ArgKind::Value { ty, .. }) => ty.describe(),
+                _ => String::new(),
+            };
+            match error {
+                ValueError::Invalid(why) => format!("`{token}` is not a valid `{arg_name}` ({ty}): it {why}"),
+                ValueError::NotAValue => format!("`{token}` is not a valid `{arg_name}`: expected {ty}"),
+                ValueError::TooLong(max) => format!("`{arg_name}` is longer than {max} bytes"),
+            }
+        }
+        MismatchKind::PrefixMissing(prefix) => format!("`{token}` lacks the `{prefix}` prefix of `{arg_name}`"),
+        MismatchKind::EmptyArg => "empty argument (a doubled or trailing space)".to_string(),
+        MismatchKind::ExtraArg => format!("unexpected argument `{token}`: the form ends before it"),
+    }
+}
+
+/// Finds the form of `raw` in `version` for messages sent by `dir`, for the typed layer (any service).
+pub fn select_form<'r, 'a>(
+    version: &'static VersionDef,
+    dir: Dir,
+    raw: &'r RawCommand<'a>,
+) -> Result<(&'static FormDef, Match<'r, 'a>), ParseError> {
+    let command = version
+        .command(raw.name())
+        .ok_or_else(|| ParseError::UnknownCommand { command: raw.name().to_string(), version: version.name })?;
+    match select(command, dir, Services::ALL, raw) {
+        Ok(found) => Ok(found),
+        Err(None) => Err(ParseError::WrongDirection { command: command.name.to_string(), dir }),
+        Err(Some(closest)) => Err(ParseError::Mismatch {
+            command: command.name.to_string(),
+            expected: closest.form.shape.synopsis(),
+            detail: describe_mismatch(closest.form.shape, raw, &closest.mismatch),
+            position: closest.mismatch.token,
+        }),
+    }
+}
+
+/// Matches `raw` against one shape, for the generated `parse` of that shape's struct.
+pub fn parse_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Match<'r, 'a>, ParseError> {
+    match_shape(shape, raw).map_err(|mismatch| ParseError::Mismatch {
+        command: shape.command.to_string(),
+        expected: shape.synopsis(),
+        detail: describe_mismatch(shape, raw, &mismatch),
+        position: mismatch.token,
+    })
+}
+
+/// Reads the TrID of a matched line.
+pub fn trid(m: &Match<'_, '_>) -> Result<u32, ParseError> {
+    m.trid().ok_or_else(|| ParseError::Placeholder { command: m.raw().name().to_string(), argument: "TrID" })
+}
+
+/// Reads the value of required argument `index`.
+pub fn field<'a, T: FromToken<'a>>(
+    m: &Match<'_, 'a>,
+    index: usize,
+    name: &'static str,
+    prefix: Option<&str>,
+) -> Result<T, ParseError> {
+    optional_field(m, index, name, prefix)?.ok_or_else(|| placeholder(m, name))
+}
+
+/// Reads the value of optional argument `index`.
+pub fn optional_field<'a, T: FromToken<'a>>(
+    m: &Match<'_, 'a>,
+    index: usize,
+    name: &'static str,
+    prefix: Option<&str>,
+) -> Result<Option<T>, ParseError> {
+    match m.token(index, prefix) {
+        None => Ok(None),
+        Some(token) => T::from_token(token).map(Some).ok_or_else(|| placeholder(m, name)),
+    }
+}
+
+/// Reads the values of repeated argument `index`.
+pub fn repeated_field<'a, T: FromToken<'a>>(
+    m: &Match<'_, 'a>,
+    index: usize,
+    name: &'static str,
+    prefix: Option<&str>,
+) -> Result<Vec<T>, ParseError> {
+    m.tokens(index)
+        .map(|token| {
+            let value = prefix.and_then(|p| token.strip_prefix(p)).unwrap_or(token);
+            T::from_token(value).ok_or_else(|| placeholder(m, name))
+        })
+        .collect()
+}
+
+fn placeholder(m: &Match<'_, '_>, argument: &'static str) -> ParseError {
+    ParseError::Placeholder { command: m.raw().name().to_string(), argument }
+}
+
+/// Writes a command line token by token, then its line end and payload.
+pub struct LineWriter<'o> {
+    out: &'o mut Vec<u8>,
+}
+
+impl<'o> LineWriter<'o> {
+    /// Starts a line with the command name.
+    pub fn new(out: &'o mut Vec<u8>, command: &str) -> Self {
+        out.extend_from_slice(command.as_bytes());
+        LineWriter { out }
+    }
+
+    fn space(&mut self) {
+        self.out.push(b' ');
+    }
+
+    /// Writes a TrID.
+    pub fn trid(&mut self, trid: u32) {
+        self.space();
+        trid.write_token(self.out);
+    }
+
+    /// Writes a fixed word.
+    pub fn literal(&mut self, word: &str) {
+        self.space();
+        self.out.extend_from_slice(word.as_bytes());
+    }
+
+    /// Writes a value, after `prefix` when the argument has one.
+    pub fn value<T: ToToken>(&mut self, prefix: Option<&str>, value: &T) {
+        self.space();
+        if let Some(prefix) = prefix {
+            self.out.extend_from_slice(prefix.as_bytes());
+        }
+        value.write_token(self.out);
+    }
+
+    /// Writes a payload length.
+    pub fn length(&mut self, length: usize) {
+        self.space();
+        self.out.extend_from_slice(length.to_string().as_bytes());
+    }
+
+    /// Ends the line and appends the payload.
+    pub fn end(self, payload: &[u8]) {
+        self.out.extend_from_slice(b"\r\n");
+        self.out.extend_from_slice(payload);
+    }
+}
+
+/// An error reply: `NNN TrID`, the code in place of a command name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrorReply {
+    /// The three-digit code.
+    pub code: u16,
+    /// The TrID of the request it refuses (0 when unsolicited).
+    pub tr_id: u32,
+}
+
+impl ErrorReply {
+    /// Parses an error reply.
+    pub fn parse(raw: &RawCommand<'_>) -> Result<Self, ParseError> {
+        if !raw.is_error_code() {
+            return Err(ParseError::BadErrorReply { detail: format!("`{}` is not a three-digit code", raw.name()) });
+        }
+        let code = raw.name().parse().map_err(|_| ParseError::BadErrorReply { detail: "bad code".into() })?;
+        let bad = |detail: String| ParseError::BadErrorReply { detail };
+        match raw.arg_count() {
+            0 => Err(bad(format!("error {code} needs the TrID of the request it refuses"))),
+            1 => {
+                let token = raw.arg(0).unwrap_or_default();
+                let tr_id =
+                    parse_uint(token, u32::MAX as u64).map_err(|why| bad(format!("the TrID `{token}` {why}")))?;
+                Ok(ErrorReply { code, tr_id: tr_id as u32 })
+            }
+            _ => Err(bad(format!("unexpected argument `{}` after the TrID", raw.arg(1).unwrap_or_default()))),
+        }
+    }
+
+    /// Writes the reply in wire form.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        let mut w = LineWriter::new(out, &format!("{:03}", self.code));
+        w.trid(self.tr_id);
+        w.end(b"");
+    }
+}

@@ -1,0 +1,121 @@
+//! The transcript validator: checks a transcript line by line against the spec of each connection's version,
+//! and reports every deviation like a compiler, with where, what the spec expects and what was found.
+//!
+//! Data flow, one pass and bounded memory:
+//!
+//! ```text
+//! bytes --LineReader--> lines --classify--> command / continuation / other
+//!   command (+ continuations) --> RawCommand --matcher--> form --session rules--> diagnostics
+//!   other --> payload of the previous command (counted with CRLF) or prose (connection boundaries)
+//! ```
+//!
+//! Per line it checks that the command exists in the version, for the connection's service and the sender's
+//! direction; the argument count and types; the TrID as the form says; and, through the session, that a reply's
+//! TrID answers an earlier request, that VER comes first and once, and that payload lengths are exact.
+
+mod render;
+mod session;
+
+use std::io::{self, BufRead};
+
+use serde::Serialize;
+
+pub use render::{render_human, summary_line};
+
+use crate::frame::Limits;
+use crate::spec::{Spec, VersionDef};
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The transcript breaks the spec.
+    Error,
+    /// The spec allows it, but a peer would find it odd (a known slip, an unusual shape).
+    Warning,
+}
+
+/// One finding, located in the file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The file, as named on the command line (`-` for standard input).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters) where the offending text starts.
+    pub column: usize,
+    /// How many characters to underline (at least 1).
+    pub width: usize,
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable identifier of the kind of finding, such as `arg-type` or `unanswered-reply`.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// The form the spec expects, in the wiki's notation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// A hint, such as the version whose form the line matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The source line, for showing the offending text.
+    pub source: String,
+}
+
+/// What to validate against.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// The spec.
+    pub spec: &'static Spec,
+    /// Validate every connection against this version instead of the one VER negotiates.
+    pub version: Option<&'static VersionDef>,
+    /// Line and payload limits.
+    pub limits: Limits,
+}
+
+/// One connection found in a transcript.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Connection {
+    /// The line where it starts.
+    pub line: usize,
+    /// The version it was validated against, when one was known.
+    pub version: Option<&'static str>,
+    /// The servers it can be, such as `["NS"]`.
+    pub services: Vec<&'static str>,
+}
+
+/// The outcome of validating one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// The file.
+    pub file: String,
+    /// How many errors were reported.
+    pub errors: usize,
+    /// How many warnings were reported.
+    pub warnings: usize,
+    /// Lines read.
+    pub lines: usize,
+    /// Command lines checked.
+    pub commands: usize,
+    /// The connections, in order.
+    pub connections: Vec<Connection>,
+}
+
+/// Validates the transcript read from `input`, calling `sink` with each diagnostic as it is found.
+///
+/// Only I/O failures are returned as errors; everything wrong with the transcript itself is a diagnostic.
+pub fn validate<R: BufRead>(
+    file: &str,
+    input: R,
+    options: &Options,
+    sink: &mut dyn FnMut(Diagnostic),
+) -> io::Result<Summary> {
+    session::Validator::new(file, options, sink).run(input)
+}
+
+/// Validates an in-memory transcript and collects the diagnostics.
+pub fn validate_bytes(file: &str, input: &[u8], options: &Options) -> (Summary, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let summary = validate(file, input, options, &mut |d| diagnostics.push(d)).unwrap_or_default();
+    (summary, diagnostics)
+}

@@ -1,0 +1,891 @@
+//! The validator's state machine: lines in, diagnostics out. Holds the command line being assembled, the
+//! payload being counted and the current connection (its version, service and outstanding requests).
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{self, BufRead};
+
+use super::{Connection, Diagnostic, Options, Severity, Summary};
+use crate::frame::payload_length;
+use crate::matcher::{Closest, select};
+use crate::raw::{RawCommand, Tokens};
+use crate::spec::{Dir, FormDef, Services, Trid, VersionDef};
+use crate::transcript::{Boundary, Kind, LineReader, PREFIX_LEN, boundary, classify};
+use crate::typed::{ErrorReply, describe_mismatch};
+
+/// How many requests per connection are remembered for matching replies; older ones are forgotten, so memory
+/// stays bounded on endless sessions. A reply to a forgotten request is reported as unanswered.
+const REMEMBERED_REQUESTS: usize = 65_536;
+
+/// A part of a command line: the first line or a continuation.
+#[derive(Clone, Copy, Debug)]
+struct Part {
+    line: usize,
+    /// Byte range in the text being validated.
+    start: usize,
+    end: usize,
+}
+
+/// A command line being assembled from its line and continuations.
+#[derive(Default)]
+struct Pending {
+    active: bool,
+    dir: Option<Dir>,
+    /// The parts' texts, concatenated without separators.
+    text: String,
+    parts: Vec<Part>,
+}
+
+/// A located span of a command line, ready for a diagnostic.
+#[derive(Clone, Debug)]
+struct Spot {
+    line: usize,
+    column: usize,
+    width: usize,
+    source: String,
+}
+
+/// A payload being counted.
+struct Payload {
+    announced: u64,
+    /// Where the length token is, for diagnostics.
+    spot: Spot,
+    command: String,
+    /// Byte length of each line taken so far.
+    lines: Vec<usize>,
+    /// Total with CRLF after every line.
+    crlf_total: u64,
+    /// The first line and whether the announced length was already passed.
+    first_line: usize,
+    overshot: bool,
+    /// Whether the length was refused (over the limit): lines are skipped, not counted against it.
+    refused: bool,
+}
+
+enum Negotiation {
+    /// No VER yet.
+    Fresh,
+    /// VER sent; the dialects offered.
+    Offered(Vec<String>),
+    /// VER answered.
+    Done,
+}
+
+struct Conn {
+    start: usize,
+    version: Option<&'static VersionDef>,
+    services: Services,
+    negotiation: Negotiation,
+    closed: bool,
+    /// Set when the connection cannot be validated further (no version); one diagnostic was given.
+    stuck: bool,
+    requests: HashMap<u32, &'static str>,
+    order: VecDeque<u32>,
+    /// Commands the client has sent, for the server lines that may only follow them.
+    sent: Vec<&'static str>,
+    used: bool,
+}
+
+impl Conn {
+    fn new(start: usize) -> Self {
+        Conn {
+            start,
+            version: None,
+            services: Services::ALL,
+            negotiation: Negotiation::Fresh,
+            closed: false,
+            stuck: false,
+            requests: HashMap::new(),
+            order: VecDeque::new(),
+            sent: Vec::new(),
+            used: false,
+        }
+    }
+
+    fn remember(&mut self, trid: u32, command: &'static str) -> Option<&'static str> {
+        let previous = self.requests.insert(trid, command);
+        if previous.is_none() {
+            self.order.push_back(trid);
+            if self.order.len() > REMEMBERED_REQUESTS
+                && let Some(old) = self.order.pop_front()
+            {
+                self.requests.remove(&old);
+            }
+        }
+        previous
+    }
+}
+
+/// The validator for one file.
+pub struct Validator<'o> {
+    file: String,
+    options: &'o Options,
+    sink: &'o mut dyn FnMut(Diagnostic),
+    summary: Summary,
+    pending: Pending,
+    joined: String,
+    joined_parts: Vec<Part>,
+    payload: Option<Payload>,
+    conn: Conn,
+    last_version: Option<&'static VersionDef>,
+    invalid_utf8: usize,
+    first_invalid_utf8: Option<Spot>,
+}
+
+impl<'o> Validator<'o> {
+    pub fn new(file: &str, options: &'o Options, sink: &'o mut dyn FnMut(Diagnostic)) -> Self {
+        Validator {
+            file: file.to_string(),
+            options,
+            sink,
+            summary: Summary { file: file.to_string(), ..Summary::default() },
+            pending: Pending::default(),
+            joined: String::new(),
+            joined_parts: Vec::new(),
+            payload: None,
+            conn: Conn::new(1),
+            last_version: None,
+            invalid_utf8: 0,
+            first_invalid_utf8: None,
+        }
+    }
+
+    pub fn run<R: BufRead>(mut self, input: R) -> io::Result<Summary> {
+        let mut reader = LineReader::new(input, self.options.limits.max_line);
+        while let Some(line) = reader.next_line()? {
+            self.summary.lines = line.number;
+            if let Some(full) = line.cut_from {
+                let source = String::from_utf8_lossy(&line.bytes[..line.bytes.len().min(80)]).into_owned();
+                self.flush_pending();
+                self.end_payload(line.number);
+                let message = format!("line is {full} bytes long; the limit is {} bytes", self.options.limits.max_line);
+                self.report(
+                    Severity::Error,
+                    "line-too-long",
+                    Spot { line: line.number, column: 1, width: 1, source },
+                    message,
+                    None,
+                    None,
+                );
+                continue;
+            }
+            let (number, bytes) = (line.number, line.bytes);
+            self.line(number, bytes);
+        }
+        self.flush_pending();
+        self.end_payload(self.summary.lines + 1);
+        self.finish_connection();
+        if self.summary.commands == 0 {
+            let spot = Spot { line: 1, column: 1, width: 1, source: String::new() };
+            self.report(
+                Severity::Error,
+                "no-commands",
+                spot,
+                "no `C:` or `S:` lines: this is not a transcript".into(),
+                None,
+                None,
+            );
+        }
+        if self.invalid_utf8 > 1
+            && let Some(spot) = self.first_invalid_utf8.clone()
+        {
+            let message = format!("{} lines in all are not valid UTF-8", self.invalid_utf8);
+            self.report(Severity::Error, "invalid-utf8", spot, message, None, None);
+        }
+        Ok(self.summary)
+    }
+
+    // --- lines ---------------------------------------------------------------------------------------
+
+    fn line(&mut self, number: usize, bytes: &[u8]) {
+        let kind = classify(bytes);
+        if let Kind::Continuation(rest) = kind
+            && self.pending.active
+        {
+            self.continue_pending(number, rest);
+            return;
+        }
+        self.flush_pending();
+        if self.payload.is_some() {
+            if matches!(kind, Kind::Command(..) | Kind::Fence) || self.ends_overshot_payload(bytes) {
+                self.end_payload(number);
+            } else {
+                self.payload_line(bytes);
+                return;
+            }
+        }
+        match kind {
+            Kind::Command(dir, rest) => self.start_pending(number, dir, rest),
+            Kind::Continuation(_) | Kind::Fence | Kind::Other => self.prose(number, bytes),
+        }
+    }
+
+    fn start_pending(&mut self, number: usize, dir: Dir, rest: &[u8]) {
+        let Ok(text) = std::str::from_utf8(rest) else {
+            self.not_utf8(number, rest);
+            return;
+        };
+        let pending = &mut self.pending;
+        pending.active = true;
+        pending.dir = Some(dir);
+        pending.text.clear();
+        pending.text.push_str(text);
+        pending.parts.clear();
+        pending.parts.push(Part { line: number, start: 0, end: text.len() });
+    }
+
+    fn continue_pending(&mut self, number: usize, rest: &[u8]) {
+        let Ok(text) = std::str::from_utf8(rest) else {
+            self.not_utf8(number, rest);
+            return;
+        };
+        let pending = &mut self.pending;
+        let start = pending.text.len();
+        pending.text.push_str(text);
+        pending.parts.push(Part { line: number, start, end: pending.text.len() });
+    }
+
+    fn not_utf8(&mut self, number: usize, bytes: &[u8]) {
+        let spot = Spot { line: number, column: 1, width: 1, source: String::from_utf8_lossy(bytes).into_owned() };
+        self.report(Severity::Error, "invalid-utf8", spot, "the command line is not valid UTF-8".into(), None, None);
+    }
+
+    fn prose(&mut self, number: usize, bytes: &[u8]) {
+        if std::str::from_utf8(bytes).is_err() {
+            self.invalid_utf8 += 1;
+            if self.invalid_utf8 == 1 {
+                let spot =
+                    Spot { line: number, column: 1, width: 1, source: String::from_utf8_lossy(bytes).into_owned() };
+                self.first_invalid_utf8 = Some(spot.clone());
+                self.report(Severity::Error, "invalid-utf8", spot, "the line is not valid UTF-8".into(), None, None);
+            }
+            return;
+        }
+        match boundary(bytes) {
+            Some(Boundary::Close) => self.conn.closed = true,
+            Some(Boundary::Open) => self.new_connection(number + 1),
+            None => {}
+        }
+    }
+
+    // --- payloads -------------------------------------------------------------------------------------
+
+    fn start_payload(&mut self, announced: u64, spot: Spot, command: &str, first_line: usize) {
+        let refused = announced > self.options.limits.max_payload as u64;
+        if refused {
+            let message = format!(
+                "`{command}` announces a payload of {announced} bytes; the limit is {} bytes",
+                self.options.limits.max_payload
+            );
+            self.report(Severity::Error, "payload-too-large", spot.clone(), message, None, None);
+        }
+        if announced == 0 {
+            return;
+        }
+        self.payload = Some(Payload {
+            announced,
+            spot,
+            command: command.to_string(),
+            lines: Vec::new(),
+            crlf_total: 0,
+            first_line,
+            overshot: false,
+            refused,
+        });
+    }
+
+    fn payload_line(&mut self, bytes: &[u8]) {
+        let Some(p) = self.payload.as_mut() else { return };
+        if p.refused {
+            return;
+        }
+        p.lines.push(bytes.len());
+        p.crlf_total += bytes.len() as u64 + 2;
+        if p.crlf_total == p.announced || p.crlf_total - 2 == p.announced {
+            self.payload = None;
+        } else if p.crlf_total - 2 > p.announced {
+            p.overshot = true;
+        }
+    }
+
+    /// Once past its announced length, a payload also ends at prose that marks a connection boundary.
+    fn ends_overshot_payload(&self, bytes: &[u8]) -> bool {
+        self.payload.as_ref().is_some_and(|p| p.overshot) && boundary(bytes).is_some()
+    }
+
+    /// Ends the current payload before line `number`: it did not reach exactly its announced length.
+    fn end_payload(&mut self, number: usize) {
+        let Some(p) = self.payload.take() else { return };
+        if p.refused {
+            return;
+        }
+        // Lengths the shown lines could have: the first k lines with CRLF after each, or without the last CRLF.
+        let mut best: Option<(u64, usize)> = None;
+        let mut total = 0u64;
+        for (k, len) in p.lines.iter().enumerate() {
+            total += *len as u64 + 2;
+            for candidate in [total, total - 2] {
+                let distance = candidate.abs_diff(p.announced);
+                if best.is_none_or(|(b, _)| distance < b.abs_diff(p.announced)) {
+                    best = Some((candidate, k + 1));
+                }
+            }
+        }
+        // The wiki counts some pretty-printed payloads with LF line ends; accept that with a warning.
+        let mut lf_total = 0u64;
+        for (k, len) in p.lines.iter().enumerate() {
+            lf_total += *len as u64 + u64::from(k > 0);
+            if k > 0 && lf_total == p.announced {
+                let message = format!(
+                    "`{}` announces {} bytes, which counts the {} payload lines with LF line ends; on the wire lines end with CRLF ({} bytes)",
+                    p.command,
+                    p.announced,
+                    k + 1,
+                    p.lines[..=k].iter().map(|l| *l as u64 + 2).sum::<u64>() - 2
+                );
+                self.report(Severity::Warning, "payload-lf", p.spot, message, None, None);
+                return;
+            }
+        }
+        let (message, code) = match best {
+            None if number > self.summary.lines => (
+                format!("`{}` announces {} bytes of payload, but the transcript ends first", p.command, p.announced),
+                "payload-truncated",
+            ),
+            None => (
+                format!("`{}` announces {} bytes of payload, but no payload lines follow", p.command, p.announced),
+                "payload-length",
+            ),
+            Some((measured, lines)) => (
+                format!(
+                    "`{}` announces {} bytes, but its payload is {measured} bytes (lines {}-{}, counted with CRLF line ends)",
+                    p.command,
+                    p.announced,
+                    p.first_line,
+                    p.first_line + lines - 1
+                ),
+                "payload-length",
+            ),
+        };
+        self.report(Severity::Error, code, p.spot, message, None, None);
+    }
+
+    // --- connections ----------------------------------------------------------------------------------
+
+    fn new_connection(&mut self, start: usize) {
+        self.finish_connection();
+        self.conn = Conn::new(start);
+    }
+
+    fn finish_connection(&mut self) {
+        if self.conn.used {
+            self.summary.connections.push(Connection {
+                line: self.conn.start,
+                version: self.conn.version.map(|v| v.name),
+                services: self.conn.services.names(),
+            });
+        }
+    }
+
+    // --- commands -------------------------------------------------------------------------------------
+
+    fn flush_pending(&mut self) {
+        if !self.pending.active {
+            return;
+        }
+        self.pending.active = false;
+        let Some(dir) = self.pending.dir else { return };
+        self.summary.commands += 1;
+        self.choose_join(dir);
+        let text = std::mem::take(&mut self.joined);
+        self.command(dir, &text);
+        self.joined = text;
+    }
+
+    /// Joins the parts of a continued line. The wiki breaks lines both between arguments (the space is dropped)
+    /// and inside long ones, so both joins are tried and the one the spec accepts is kept.
+    fn choose_join(&mut self, dir: Dir) {
+        self.join_parts(" ");
+        if self.pending.parts.len() == 1 || self.line_matches(dir) {
+            return;
+        }
+        self.join_parts("");
+        if self.line_matches(dir) {
+            return;
+        }
+        self.join_parts(" ");
+    }
+
+    fn join_parts(&mut self, separator: &str) {
+        self.joined.clear();
+        self.joined_parts.clear();
+        for (i, part) in self.pending.parts.iter().enumerate() {
+            if i > 0 {
+                self.joined.push_str(separator);
+            }
+            let start = self.joined.len();
+            self.joined.push_str(&self.pending.text[part.start..part.end]);
+            self.joined_parts.push(Part { line: part.line, start, end: self.joined.len() });
+        }
+    }
+
+    /// Whether the joined line matches a form of its version (without reporting anything).
+    fn line_matches(&self, dir: Dir) -> bool {
+        let raw = RawCommand::parse(&self.joined, b"", Tokens::Transcript);
+        let Some(version) = self.conn.version.or(self.options.version).or(self.last_version) else {
+            return false;
+        };
+        version.command(raw.name()).is_some_and(|c| select(c, dir, self.conn.services, &raw).is_ok())
+    }
+
+    /// The version whose payload rule frames the line, when the connection has none yet.
+    fn framing_version(&self) -> Option<&'static VersionDef> {
+        self.conn.version.or(self.options.version).or(self.last_version).or(self.options.spec.versions.last())
+    }
+
+    fn command(&mut self, dir: Dir, text: &str) {
+        let raw = RawCommand::parse(text, b"", Tokens::Transcript);
+        if self.conn.closed && dir == Dir::Client && raw.name() == "VER" {
+            // A client only sends VER on a fresh connection, so after a disconnect this starts the next one.
+            self.new_connection(self.joined_parts.first().map_or(1, |p| p.line));
+        }
+        self.conn.used = true;
+        self.check_command(dir, &raw);
+        if let Some(version) = self.framing_version()
+            && let Some(announced) = payload_length(version, dir, &raw)
+        {
+            let last = raw.arg_count() - 1;
+            let spot = self.spot_of(raw.line(), raw.arg_span(last).unwrap_or(0..0));
+            let first_line = self.joined_parts.last().map_or(0, |p| p.line) + 1;
+            self.start_payload(announced, spot, raw.name(), first_line);
+        }
+    }
+
+    fn check_command(&mut self, dir: Dir, raw: &RawCommand<'_>) {
+        let name = raw.name();
+        if name.is_empty() {
+            let spot = self.spot_of(raw.line(), 0..0);
+            self.report(Severity::Error, "not-a-command", spot, "empty command line".into(), None, None);
+            return;
+        }
+        if !is_command_name(name) {
+            let spot = self.spot_of(raw.line(), raw.name_span());
+            let message =
+                format!("`{name}` is not a command: a command is three uppercase letters, an error code three digits");
+            self.report(Severity::Error, "not-a-command", spot, message, None, None);
+            return;
+        }
+        if raw.is_error_code() {
+            self.error_reply(dir, raw);
+            return;
+        }
+        let Some(version) = self.version_for(dir, raw) else { return };
+        let Some(command) = version.command(name) else {
+            self.unknown_command(version, dir, raw);
+            return;
+        };
+        match select(command, dir, self.conn.services, raw) {
+            Ok((form, m)) => {
+                let trid = m.trid();
+                let dialects: Vec<String> = if name == "VER" {
+                    (0..form.shape.args.len()).flat_map(|i| m.tokens(i)).map(str::to_string).collect()
+                } else {
+                    Vec::new()
+                };
+                self.accept(dir, raw, form, trid, dialects);
+            }
+            Err(closest) => self.mismatch(version, command.name, dir, raw, closest),
+        }
+    }
+
+    /// The version to check a line against, or `None` (after reporting why) when there is none.
+    fn version_for(&mut self, dir: Dir, raw: &RawCommand<'_>) -> Option<&'static VersionDef> {
+        if self.conn.stuck {
+            return None;
+        }
+        if let Some(version) = self.conn.version {
+            return Some(version);
+        }
+        let fallback = self.options.version.or(self.last_version);
+        match (&self.conn.negotiation, raw.name(), dir) {
+            // VER is the same in every dialect; any version parses it.
+            (_, "VER", _) => return fallback.or(self.options.spec.versions.last()),
+            (Negotiation::Offered(_), _, _) => {
+                let spot = self.spot_of(raw.line(), raw.name_span());
+                let message = format!("`{}` before the server answered VER", raw.name());
+                self.report(Severity::Error, "ver-first", spot, message, Some("VER TrID dialects...".into()), None);
+                self.conn.stuck = true;
+                return None;
+            }
+            _ => {}
+        }
+        // Without VER this may be a switchboard connection, which starts with USR or ANS.
+        if let Some(version) = fallback
+            && let Some(command) = version.command(raw.name())
+            && select(command, dir, Services::SB, raw).is_ok()
+            && !self.conn.services.intersect(Services::SB).is_empty()
+        {
+            self.conn.services = Services::SB;
+            self.conn.version = Some(version);
+            return Some(version);
+        }
+        if let Some(version) = self.options.version {
+            // The user named the version: report the missing VER once, then check the lines anyway.
+            let spot = self.spot_of(raw.line(), raw.name_span());
+            let message = "VER comes first on a dispatch or notification connection".to_string();
+            self.report(Severity::Error, "ver-first", spot, message, Some("VER TrID dialects...".into()), None);
+            self.conn.version = Some(version);
+            self.conn.negotiation = Negotiation::Done;
+            return Some(version);
+        }
+        let spot = self.spot_of(raw.line(), raw.name_span());
+        let message =
+            "VER comes first on a connection; without it the version is unknown and the connection is not checked"
+                .to_string();
+        let hint =
+            "a switchboard connection starts with USR or ANS; --version names the version of a fragment".to_string();
+        self.report(Severity::Error, "ver-first", spot, message, Some("VER TrID dialects...".into()), Some(hint));
+        self.conn.stuck = true;
+        None
+    }
+
+    fn accept(
+        &mut self,
+        dir: Dir,
+        raw: &RawCommand<'_>,
+        form: &'static FormDef,
+        trid: Option<u32>,
+        dialects: Vec<String>,
+    ) {
+        if let Some(warning) = form.warn {
+            let spot = self.spot_of(raw.line(), 0..raw.line().len());
+            self.report(Severity::Warning, "tolerated-form", spot, format!("{}: {warning}", form.command), None, None);
+        }
+        self.conn.services = self.conn.services.intersect(form.services);
+        if form.command == "VER" {
+            self.negotiate(dir, raw, dialects);
+        }
+        match (dir, form.shape.trid, trid) {
+            (Dir::Client, _, _) => {
+                if !self.conn.sent.contains(&form.command) {
+                    self.conn.sent.push(form.command);
+                }
+                if let (Trid::Yes, Some(t)) = (form.shape.trid, trid)
+                    && let Some(previous) = self.conn.remember(t, form.command)
+                {
+                    let spot = self.spot_of(raw.line(), raw.arg_span(0).unwrap_or(0..0));
+                    let message =
+                        format!("TrID {t} was already used by `{previous}`; replies to the two cannot be told apart");
+                    self.report(Severity::Warning, "trid-reused", spot, message, None, None);
+                }
+            }
+            (Dir::Server, Trid::Yes, Some(t)) => self.check_answer(raw, form, t),
+            (Dir::Server, _, _) => {
+                if !form.answers.is_empty() && !form.answers.iter().any(|a| self.conn.sent.contains(a)) {
+                    let spot = self.spot_of(raw.line(), raw.name_span());
+                    let message = format!(
+                        "`{}` lines without TrID only follow a {} request",
+                        form.command,
+                        form.answers.join(" or ")
+                    );
+                    self.report(Severity::Error, "unanswered-reply", spot, message, Some(form.shape.synopsis()), None);
+                }
+            }
+        }
+    }
+
+    fn check_answer(&mut self, raw: &RawCommand<'_>, form: &'static FormDef, trid: u32) {
+        let spot = || raw.arg_span(0).unwrap_or(0..0);
+        match self.conn.requests.get(&trid) {
+            None => {
+                let spot = self.spot_of(raw.line(), spot());
+                let message = format!(
+                    "`{} {trid}` answers no earlier request on this connection (no client command used TrID {trid})",
+                    form.command
+                );
+                self.report(Severity::Error, "unanswered-reply", spot, message, Some(form.shape.synopsis()), None);
+            }
+            Some(request) if !form.answers.contains(request) => {
+                let request = *request;
+                let spot = self.spot_of(raw.line(), spot());
+                let message = format!(
+                    "TrID {trid} belongs to a `{request}` request, but this `{}` form answers {}",
+                    form.command,
+                    form.answers.join(" or ")
+                );
+                self.report(Severity::Error, "unanswered-reply", spot, message, Some(form.shape.synopsis()), None);
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// Handles VER: once per connection, and the reply decides the version.
+    fn negotiate(&mut self, dir: Dir, raw: &RawCommand<'_>, dialects: Vec<String>) {
+        match dir {
+            Dir::Client => {
+                if !matches!(self.conn.negotiation, Negotiation::Fresh) {
+                    let spot = self.spot_of(raw.line(), raw.name_span());
+                    self.report(
+                        Severity::Error,
+                        "ver-twice",
+                        spot,
+                        "VER is sent once per connection".into(),
+                        None,
+                        None,
+                    );
+                }
+                self.conn.negotiation = Negotiation::Offered(dialects);
+            }
+            Dir::Server => {
+                let offered = match std::mem::replace(&mut self.conn.negotiation, Negotiation::Done) {
+                    Negotiation::Offered(offered) => offered,
+                    _ => Vec::new(),
+                };
+                self.choose_version(raw, &dialects, &offered);
+            }
+        }
+    }
+
+    fn choose_version(&mut self, raw: &RawCommand<'_>, dialects: &[String], offered: &[String]) {
+        let spec = self.options.spec;
+        let span = raw.arg_span(1).unwrap_or(0..0);
+        if dialects.first().map(String::as_str) == Some("0") {
+            self.conn.version = None;
+            self.conn.stuck = true;
+            return;
+        }
+        // The server may list every dialect it supports of those offered; the highest one is used.
+        let chosen = dialects.iter().filter_map(|d| spec.version(d)).max_by_key(|v| v.rank);
+        let Some(version) = chosen else {
+            let spot = self.spot_of(raw.line(), span);
+            let message = format!(
+                "`{}` is not a version this spec knows ({})",
+                dialects.first().map_or("", |d| d),
+                spec.version_names()
+            );
+            self.report(Severity::Error, "unknown-version", spot, message, None, None);
+            self.conn.stuck = true;
+            return;
+        };
+        if !offered.is_empty() && !offered.iter().any(|o| o == version.name) {
+            let spot = self.spot_of(raw.line(), span.clone());
+            let message = format!("the server chose {}, which the client did not offer", version.name);
+            self.report(Severity::Error, "ver-not-offered", spot, message, None, None);
+        }
+        match self.options.version {
+            Some(forced) if forced.name != version.name => {
+                let spot = self.spot_of(raw.line(), span);
+                let message = format!(
+                    "the server chose {}; the connection is checked as {} (--version)",
+                    version.name, forced.name
+                );
+                self.report(Severity::Warning, "version-override", spot, message, None, None);
+                self.conn.version = Some(forced);
+            }
+            Some(forced) => self.conn.version = Some(forced),
+            None => self.conn.version = Some(version),
+        }
+        self.last_version = self.conn.version;
+    }
+
+    fn error_reply(&mut self, dir: Dir, raw: &RawCommand<'_>) {
+        if dir == Dir::Client {
+            let spot = self.spot_of(raw.line(), raw.name_span());
+            self.report(
+                Severity::Error,
+                "wrong-direction",
+                spot,
+                "error codes are sent by the server only".into(),
+                None,
+                None,
+            );
+            return;
+        }
+        let reply = match ErrorReply::parse(raw) {
+            Ok(reply) => reply,
+            Err(e) => {
+                let spot = self.spot_of(raw.line(), raw.arg_span(0).unwrap_or_else(|| raw.name_span()));
+                self.report(Severity::Error, "error-reply", spot, e.to_string(), Some("NNN TrID".into()), None);
+                return;
+            }
+        };
+        let version = self.conn.version.or(self.options.version).or(self.last_version);
+        let meaning = self.options.spec.error(reply.code);
+        if let Some(version) = version
+            && !version.knows_error(reply.code)
+        {
+            let spot = self.spot_of(raw.line(), raw.name_span());
+            let message = format!("error {} is not listed for {}", reply.code, version.name);
+            let hint = meaning.map(|m| format!("elsewhere it means: {}", m.doc));
+            self.report(Severity::Warning, "unknown-error-code", spot, message, None, hint);
+        }
+        if reply.tr_id != 0 && !self.conn.requests.contains_key(&reply.tr_id) {
+            let spot = self.spot_of(raw.line(), raw.arg_span(0).unwrap_or(0..0));
+            let message = format!(
+                "error {} answers no earlier request (no client command used TrID {})",
+                reply.code, reply.tr_id
+            );
+            self.report(Severity::Error, "unanswered-reply", spot, message, None, None);
+        }
+    }
+
+    fn unknown_command(&mut self, version: &'static VersionDef, dir: Dir, raw: &RawCommand<'_>) {
+        let spec = self.options.spec;
+        let name = raw.name();
+        let removed = spec.versions[..=version.rank]
+            .iter()
+            .rev()
+            .find_map(|v| v.removed.iter().find(|r| r.name == name).map(|r| (v.name, r.doc)));
+        let later = spec.versions[version.rank..].iter().find(|v| v.command(name).is_some());
+        let earlier = spec.versions[..version.rank].iter().rev().find(|v| v.command(name).is_some());
+        let mut hint = match (removed, later, earlier) {
+            (Some((at, doc)), _, _) => Some(format!("{name} was removed in {at}: {doc}")),
+            (None, Some(v), _) => Some(format!("{name} first appears in {}", v.name)),
+            (None, None, Some(v)) => Some(format!("{name} exists in {}", v.name)),
+            (None, None, None) => None,
+        };
+        if let Some(form_hint) = self.other_version_hint(version, dir, raw) {
+            hint = Some(form_hint);
+        }
+        let spot = self.spot_of(raw.line(), raw.name_span());
+        let message = format!("`{name}` is not a command of {}", version.name);
+        self.report(Severity::Error, "unknown-command", spot, message, None, hint);
+    }
+
+    fn mismatch(
+        &mut self,
+        version: &'static VersionDef,
+        name: &'static str,
+        dir: Dir,
+        raw: &RawCommand<'_>,
+        closest: Option<Closest>,
+    ) {
+        let hint = self.other_version_hint(version, dir, raw);
+        let Some(closest) = closest else {
+            // No form in this direction for this connection's services.
+            let command = version.command(name);
+            let any_dir = command.is_some_and(|c| c.forms_from(dir).next().is_some());
+            let spot = self.spot_of(raw.line(), raw.name_span());
+            let (code, message) = if any_dir {
+                let services = command
+                    .map(|c| c.forms_from(dir).fold(Services(0), |s, f| s.union(f.services)))
+                    .unwrap_or(Services(0));
+                (
+                    "wrong-service",
+                    format!(
+                        "`{name}` from the {} is used on {}, but this connection is {}",
+                        dir.word(),
+                        services.describe(),
+                        self.conn.services.describe()
+                    ),
+                )
+            } else {
+                ("wrong-direction", format!("`{name}` is never sent by the {} in {}", dir.word(), version.name))
+            };
+            let expected = command
+                .and_then(|c| c.forms_from(dir.other()).next())
+                .map(|f| format!("{} (from the {})", f.shape.synopsis(), dir.other().word()));
+            self.report(Severity::Error, code, spot, message, expected, hint);
+            return;
+        };
+        let span = match closest.mismatch.token {
+            Some(i) => raw.arg_span(i).unwrap_or(0..0),
+            None => raw.line().len()..raw.line().len(),
+        };
+        let code = match closest.mismatch.kind {
+            crate::matcher::MismatchKind::TridMissing
+            | crate::matcher::MismatchKind::TridInvalid(_)
+            | crate::matcher::MismatchKind::TridNotZero => "trid",
+            crate::matcher::MismatchKind::ArgMissing | crate::matcher::MismatchKind::ExtraArg => "arg-count",
+            crate::matcher::MismatchKind::LiteralExpected(_) => "literal",
+            _ => "arg-type",
+        };
+        let message = format!("{name}: {}", describe_mismatch(closest.form.shape, raw, &closest.mismatch));
+        let spot = self.spot_of(raw.line(), span);
+        self.report(Severity::Error, code, spot, message, Some(closest.form.shape.synopsis()), hint);
+    }
+
+    /// When a line fails in `version` but matches another version's form, says which: "this is the MSNP7 form
+    /// of LST (valid in MSNP2-MSNP7)".
+    fn other_version_hint(&self, version: &'static VersionDef, dir: Dir, raw: &RawCommand<'_>) -> Option<String> {
+        let versions = self.options.spec.versions;
+        let fits =
+            |v: &'static VersionDef| v.command(raw.name()).is_some_and(|c| select(c, dir, Services::ALL, raw).is_ok());
+        let nearest = versions
+            .iter()
+            .filter(|v| v.rank != version.rank && fits(v))
+            .min_by_key(|v| (v.rank.abs_diff(version.rank), std::cmp::Reverse(v.rank)))?;
+        let mut first = nearest.rank;
+        while first > 0 && first - 1 != version.rank && fits(&versions[first - 1]) {
+            first -= 1;
+        }
+        let mut last = nearest.rank;
+        while last + 1 < versions.len() && last + 1 != version.rank && fits(&versions[last + 1]) {
+            last += 1;
+        }
+        let range = if first == last {
+            format!("valid in {}", versions[first].name)
+        } else {
+            format!("valid in {}-{}", versions[first].name, versions[last].name)
+        };
+        Some(format!("this is the {} form of {} ({range})", nearest.name, raw.name()))
+    }
+
+    // --- reporting ------------------------------------------------------------------------------------
+
+    /// Locates a byte range of the joined command line in the source lines.
+    fn spot_of(&self, text: &str, span: std::ops::Range<usize>) -> Spot {
+        let parts = &self.joined_parts;
+        let part = parts.iter().rev().find(|p| p.start <= span.start).or(parts.first()).copied().unwrap_or(Part {
+            line: 0,
+            start: 0,
+            end: 0,
+        });
+        let start = span.start.clamp(part.start, part.end);
+        let end = span.end.clamp(start, part.end);
+        let prefix = if parts.first().is_some_and(|p| p.line == part.line) {
+            match self.pending.dir {
+                Some(Dir::Server) => "S: ",
+                _ => "C: ",
+            }
+        } else {
+            ".. "
+        };
+        let source = format!("{prefix}{}", &text.get(part.start..part.end).unwrap_or(""));
+        let column = PREFIX_LEN + text.get(part.start..start).map_or(0, |s| s.chars().count()) + 1;
+        let width = text.get(start..end).map_or(1, |s| s.chars().count().max(1));
+        Spot { line: part.line, column, width, source }
+    }
+
+    fn report(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        spot: Spot,
+        message: String,
+        expected: Option<String>,
+        hint: Option<String>,
+    ) {
+        match severity {
+            Severity::Error => self.summary.errors += 1,
+            Severity::Warning => self.summary.warnings += 1,
+        }
+        (self.sink)(Diagnostic {
+            file: self.file.clone(),
+            line: spot.line,
+            column: spot.column,
+            width: spot.width,
+            severity,
+            code,
+            message,
+            expected,
+            hint,
+            source: spot.source,
+        });
+    }
+}
+
+/// Whether `name` looks like a command: three uppercase letters, or three digits for an error code.
+fn is_command_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.len() == 3 && (bytes.iter().all(u8::is_ascii_uppercase) || bytes.iter().all(u8::is_ascii_digit))
+}

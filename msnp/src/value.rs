@@ -1,0 +1,333 @@
+//! Value checks: the primitive checks spec types are built on, and the conversions between wire tokens
+//! and Rust values that generated code uses.
+
+use std::fmt;
+
+/// A primitive check a spec type is built on (the `check` key of `spec/types.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// A decimal number without sign or leading zeros, up to `max`.
+    Uint {
+        /// The largest accepted value.
+        max: u64,
+    },
+    /// `0` or `1`.
+    Flag,
+    /// Any non-empty run of printable characters without spaces.
+    Token,
+    /// One or more decimal digits.
+    Digits,
+    /// An account handle `local@domain`.
+    Handle,
+    /// Printable text with valid `%XX` escapes.
+    UrlEncoded,
+    /// `host:port`.
+    HostPort,
+    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+    Guid,
+    /// Lowercase hexadecimal digits, `len` of them when set.
+    Hex {
+        /// The exact number of digits, when fixed.
+        len: Option<u32>,
+    },
+    /// A Windows locale ID such as `0x0409`.
+    Locale,
+    /// Numbers separated by dots, such as `5.0.0537`.
+    DottedVersion,
+    /// An absolute `http(s)://` URL or a path starting with `/`.
+    Url,
+    /// Decimal numbers separated by commas.
+    UintList,
+    /// An ISO 8601 date and time.
+    Timestamp,
+    /// Base64 text.
+    Base64,
+}
+
+/// Why a token is not a valid value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid(pub &'static str);
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+fn printable(token: &str) -> bool {
+    token.chars().all(|c| !c.is_control() && c != ' ')
+}
+
+/// Parses a canonical decimal number: digits only, no leading zeros (so that writing it back gives the same
+/// bytes), at most `max`.
+pub fn parse_uint(token: &str, max: u64) -> Result<u64, Invalid> {
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Invalid("is not a decimal number"));
+    }
+    if token.len() > 1 && token.starts_with('0') {
+        return Err(Invalid("has a leading zero"));
+    }
+    match token.parse::<u64>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(Invalid("is too large")),
+    }
+}
+
+impl Check {
+    /// Checks one token.
+    pub fn check(self, token: &str) -> Result<(), Invalid> {
+        match self {
+            Check::Uint { max } => parse_uint(token, max).map(drop),
+            Check::Flag => match token {
+                "0" | "1" => Ok(()),
+                _ => Err(Invalid("is not 0 or 1")),
+            },
+            Check::Token => ensure(!token.is_empty() && printable(token), "contains a control character"),
+            Check::Digits => {
+                ensure(!token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()), "is not all digits")
+            }
+            Check::Handle => check_handle(token),
+            Check::UrlEncoded => check_url_encoded(token),
+            Check::HostPort => check_host_port(token),
+            Check::Guid => check_guid(token),
+            Check::Hex { len } => {
+                ensure(
+                    token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+                    "is not lowercase hexadecimal",
+                )?;
+                match len {
+                    Some(n) if token.len() != n as usize => Err(Invalid("has the wrong number of digits")),
+                    _ => ensure(!token.is_empty(), "is empty"),
+                }
+            }
+            Check::Locale => {
+                let hex = token.strip_prefix("0x").ok_or(Invalid("does not start with 0x"))?;
+                ensure(
+                    !hex.is_empty() && hex.len() <= 8 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "is not a hexadecimal locale ID",
+                )
+            }
+            Check::DottedVersion => ensure(
+                token.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())),
+                "is not numbers separated by dots",
+            ),
+            Check::Url => {
+                let absolute = ["http://", "https://"]
+                    .iter()
+                    .any(|s| token.len() > s.len() && token[..s.len()].eq_ignore_ascii_case(s));
+                ensure(printable(token) && (absolute || token.starts_with('/')), "is not an http(s) URL or a path")
+            }
+            Check::UintList => ensure(
+                token.split(',').all(|p| parse_uint(p, u32::MAX as u64).is_ok()),
+                "is not numbers separated by commas",
+            ),
+            Check::Timestamp => check_timestamp(token),
+            Check::Base64 => ensure(
+                !token.is_empty() && token.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)),
+                "is not base64",
+            ),
+        }
+    }
+
+    /// How the check's values are described in diagnostics.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Check::Uint { .. } => "a decimal number",
+            Check::Flag => "0 or 1",
+            Check::Token => "a word without spaces",
+            Check::Digits => "decimal digits",
+            Check::Handle => "an account handle (local@domain)",
+            Check::UrlEncoded => "URL-encoded text",
+            Check::HostPort => "an address (host:port)",
+            Check::Guid => "a GUID",
+            Check::Hex { .. } => "lowercase hexadecimal",
+            Check::Locale => "a locale ID such as 0x0409",
+            Check::DottedVersion => "a dotted version such as 5.0.0537",
+            Check::Url => "a URL",
+            Check::UintList => "numbers separated by commas",
+            Check::Timestamp => "an ISO 8601 timestamp",
+            Check::Base64 => "base64 text",
+        }
+    }
+}
+
+fn ensure(ok: bool, why: &'static str) -> Result<(), Invalid> {
+    if ok { Ok(()) } else { Err(Invalid(why)) }
+}
+
+fn check_handle(token: &str) -> Result<(), Invalid> {
+    let (local, domain) = token.split_once('@').ok_or(Invalid("has no @"))?;
+    ensure(!local.is_empty(), "has nothing before the @")?;
+    ensure(!domain.is_empty() && !domain.contains('@'), "has no single domain after the @")?;
+    ensure(printable(token), "contains a control character")
+}
+
+fn check_url_encoded(token: &str) -> Result<(), Invalid> {
+    ensure(!token.is_empty() && printable(token), "contains a space or control character")?;
+    let bytes = token.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let escape = bytes.get(i + 1..i + 3).ok_or(Invalid("has a truncated %-escape"))?;
+            ensure(escape.iter().all(u8::is_ascii_hexdigit), "has an invalid %-escape")?;
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
+fn check_host_port(token: &str) -> Result<(), Invalid> {
+    let (host, port) = token.rsplit_once(':').ok_or(Invalid("has no :port"))?;
+    ensure(!host.is_empty() && printable(host), "has no host")?;
+    parse_uint(port, 65535).map(drop).map_err(|_| Invalid("has an invalid port"))
+}
+
+fn check_guid(token: &str) -> Result<(), Invalid> {
+    let groups: Vec<&str> = token.split('-').collect();
+    let lengths = [8, 4, 4, 4, 12];
+    ensure(
+        groups.len() == 5
+            && groups.iter().zip(lengths).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit())),
+        "is not a GUID (8-4-4-4-12 hexadecimal digits)",
+    )
+}
+
+fn check_timestamp(token: &str) -> Result<(), Invalid> {
+    // YYYY-MM-DDTHH:MM:SS, then optional fraction and zone; the exact layout varies between servers.
+    let b = token.as_bytes();
+    let shape = b.len() >= 19
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit)
+        && b[10] == b'T'
+        && b[11..13].iter().all(u8::is_ascii_digit)
+        && b[13] == b':'
+        && b[14..16].iter().all(u8::is_ascii_digit)
+        && b[16] == b':'
+        && b[17..19].iter().all(u8::is_ascii_digit);
+    ensure(shape && printable(token), "is not an ISO 8601 timestamp")
+}
+
+/// Converts a matched wire token into a Rust value. Generated structs use it for every field.
+///
+/// `None` means the token is a transcript placeholder (`$...`), which has no value of this type.
+pub trait FromToken<'a>: Sized {
+    /// The value of `token`, which the matcher has already checked against the argument's type.
+    fn from_token(token: &'a str) -> Option<Self>;
+}
+
+/// Writes a Rust value as a wire token.
+pub trait ToToken {
+    /// Appends the token to `out`.
+    fn write_token(&self, out: &mut Vec<u8>);
+}
+
+impl<'a> FromToken<'a> for &'a str {
+    fn from_token(token: &'a str) -> Option<Self> {
+        Some(token)
+    }
+}
+
+impl ToToken for &str {
+    fn write_token(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.as_bytes());
+    }
+}
+
+impl FromToken<'_> for u32 {
+    fn from_token(token: &str) -> Option<Self> {
+        token.parse().ok()
+    }
+}
+
+impl ToToken for u32 {
+    fn write_token(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.to_string().as_bytes());
+    }
+}
+
+impl FromToken<'_> for u64 {
+    fn from_token(token: &str) -> Option<Self> {
+        token.parse().ok()
+    }
+}
+
+impl ToToken for u64 {
+    fn write_token(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.to_string().as_bytes());
+    }
+}
+
+impl FromToken<'_> for bool {
+    fn from_token(token: &str) -> Option<Self> {
+        match token {
+            "1" => Some(true),
+            "0" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+impl ToToken for bool {
+    fn write_token(&self, out: &mut Vec<u8>) {
+        out.push(if *self { b'1' } else { b'0' });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Check;
+
+    #[test]
+    fn checks_accept_and_reject() {
+        let u32_max = u32::MAX as u64;
+        let table: &[(Check, &str, bool)] = &[
+            (Check::Uint { max: u32_max }, "0", true),
+            (Check::Uint { max: u32_max }, "4294967295", true),
+            (Check::Uint { max: u32_max }, "4294967296", false),
+            (Check::Uint { max: u32_max }, "007", false),
+            (Check::Uint { max: u32_max }, "-1", false),
+            (Check::Uint { max: 31 }, "32", false),
+            (Check::Flag, "1", true),
+            (Check::Flag, "2", false),
+            (Check::Token, "MSNP8", true),
+            (Check::Token, "", false),
+            (Check::Digits, "00123", true),
+            (Check::Digits, "12a", false),
+            (Check::Handle, "example@hotmail.com", true),
+            (Check::Handle, "example", false),
+            (Check::Handle, "@hotmail.com", false),
+            (Check::UrlEncoded, "example%20user", true),
+            (Check::UrlEncoded, "123%20(4567)", true),
+            (Check::UrlEncoded, "%in", false),
+            (Check::UrlEncoded, "a%2", false),
+            (Check::HostPort, "10.0.0.5:1863", true),
+            (Check::HostPort, "10.0.0.5", false),
+            (Check::HostPort, "host:70000", false),
+            (Check::Guid, "d6deeacd-7849-4de4-93c5-d130915d0042", true),
+            (Check::Guid, "f60efbe7-94af-4b16-b926-e4e10878d32", false),
+            (Check::Hex { len: Some(32) }, "f59af8f2fa91d38aff7c870c17f99903", true),
+            (Check::Hex { len: Some(32) }, "F59AF8F2FA91D38AFF7C870C17F99903", false),
+            (Check::Locale, "0x0409", true),
+            (Check::Locale, "0409", false),
+            (Check::DottedVersion, "5.0.0537", true),
+            (Check::DottedVersion, "5..0", false),
+            (Check::Url, "http://messenger.microsoft.com", true),
+            (Check::Url, "/cgi-bin/HoTMaiL", true),
+            (Check::Url, "messenger", false),
+            (Check::UintList, "0,2", true),
+            (Check::UintList, "0,", false),
+            (Check::Timestamp, "2024-09-28T17:18:18.6400000-07:00", true),
+            (Check::Timestamp, "2024-09-28", false),
+            (Check::Base64, "AAAA+/==", true),
+            (Check::Base64, "AA AA", false),
+        ];
+        for (check, token, ok) in table {
+            assert_eq!(check.check(token).is_ok(), *ok, "{check:?} on {token:?}");
+        }
+    }
+}
