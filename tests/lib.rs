@@ -1,1 +1,99 @@
-//! Shared helpers for the integration tests.
+//! Helpers shared by the integration tests: fixture paths and a validator sink that keeps everything.
+
+use std::path::PathBuf;
+
+use msnp::frame::Limits;
+use msnp::spec::{Dir, VersionDef};
+use msnp::validate::{Command, Diagnostic, Options, Severity, Sink, Summary, validate};
+
+/// The fixtures of the core versions (CVR0 to MSNP8), relative to `fixtures/`.
+pub const CORE_FIXTURES: &[&str] = &[
+    "seeds/000_966a299fc87d526b.txt",
+    "seeds/001_0596c011baa3e712.txt",
+    "wiki/cvr0.txt",
+    "wiki/msnp2.txt",
+    "wiki/msnp3.txt",
+    "wiki/msnp3-newer-rendered.txt",
+    "wiki/msnp4.txt",
+    "wiki/msnp5.txt",
+    "wiki/msnp6.txt",
+    "wiki/msnp7.txt",
+    "wiki/msnp8.txt",
+];
+
+/// The path of a fixture.
+pub fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// The bytes of a fixture.
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixture_path(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+/// Validation options with the compiled-in spec and default limits.
+pub fn options() -> Options {
+    Options { spec: &msnp::SPEC, version: None, limits: Limits::default() }
+}
+
+/// A command the validator passed on, owned.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    /// The line it starts on.
+    pub line: usize,
+    /// Who sent it.
+    pub dir: Dir,
+    /// The connection's version.
+    pub version: Option<&'static VersionDef>,
+    /// The command line.
+    pub text: String,
+    /// The payload.
+    pub payload: Vec<u8>,
+}
+
+/// Keeps every diagnostic and command.
+#[derive(Debug, Default)]
+pub struct Collect {
+    /// The diagnostics, in order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The commands, in order.
+    pub commands: Vec<Seen>,
+}
+
+impl Sink for Collect {
+    fn diagnostic(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn command(&mut self, c: Command<'_>) {
+        self.commands.push(Seen {
+            line: c.line,
+            dir: c.dir,
+            version: c.version,
+            text: c.text.to_string(),
+            payload: c.payload.to_vec(),
+        });
+    }
+}
+
+/// Validates `bytes` with `options`, keeping everything.
+pub fn run_with(name: &str, bytes: &[u8], options: &Options) -> (Summary, Collect) {
+    let mut collect = Collect::default();
+    let summary = validate(name, bytes, options, &mut collect).expect("reading from memory cannot fail");
+    (summary, collect)
+}
+
+/// Validates `bytes` with the default options.
+pub fn run(name: &str, bytes: &[u8]) -> (Summary, Collect) {
+    run_with(name, bytes, &options())
+}
+
+/// The errors among `diagnostics`, rendered, for assertion messages.
+pub fn errors(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(msnp::validate::render_human)
+        .collect::<Vec<_>>()
+        .join("")
+}

@@ -53,18 +53,26 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    ExitCode::from(status(args, stdin, stdout, stderr))
+}
+
+/// Like [`run`], with the exit status as a number ([`EXIT_OK`], [`EXIT_INVALID`] or [`EXIT_USAGE`]).
+pub fn status<I, T>(args: I, stdin: &mut dyn BufRead, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             let text = e.render().to_string();
             let _ = if e.use_stderr() { stderr.write_all(text.as_bytes()) } else { stdout.write_all(text.as_bytes()) };
-            return ExitCode::from(code);
+            return code;
         }
     };
-    let status = match cli.command {
+    match cli.command {
         Command::Validate(args) => validate_cmd::run(&args, stdin, stdout, stderr),
         Command::Spec(command) => spec_cmd::run(&command, stdout, stderr),
-    };
-    ExitCode::from(status)
+    }
 }

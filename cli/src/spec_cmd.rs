@@ -92,7 +92,9 @@ pub fn show(version: &VersionDef) -> String {
                     ArgKind::Value { ty, .. } => ty.name.to_string(),
                     ArgKind::Literal(_) => "literal".to_string(),
                 };
-                out.push_str(&format!("       - {:<18} {:<16} {doc}\n", arg.synopsis(), ty));
+                let line = format!("       - {:<18} {:<16} {doc}", arg.synopsis(), ty);
+                out.push_str(line.trim_end());
+                out.push('\n');
             }
         }
     }

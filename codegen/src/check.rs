@@ -72,7 +72,9 @@ pub struct FormDraft {
     pub services: Option<Vec<Service>>,
     pub answers: Option<Vec<(String, Loc)>>,
     pub warn: Option<String>,
-    pub args: Vec<ArgDraft>,
+    pub once: Option<bool>,
+    /// `None` when a replacing form keeps the arguments of the form it replaces.
+    pub args: Option<Vec<ArgDraft>>,
     pub payload: Option<PayloadDraft>,
 }
 
@@ -506,7 +508,7 @@ impl FileCtx<'_> {
             self.diags.at(self.loc(answers), "`answers` applies to server forms only");
         }
         let warn = form.warn.as_ref().map(|w| check_doc(self.file, w, self.diags));
-        let args = self.args(&form.args);
+        let args = form.args.as_ref().map(|args| self.args(args));
         let payload = form.payload.as_ref().and_then(|payload| {
             let p = payload.get_ref();
             let kind = match p.kind.get_ref().as_str() {
@@ -524,6 +526,9 @@ impl FileCtx<'_> {
             };
             Some(PayloadDraft { length: p.length.get_ref().clone(), kind, loc: self.loc(&p.length) })
         });
+        if let (Some(true), Some(Dir::Client)) = (form.once, from) {
+            self.diags.at(self.loc(name), "`once` applies to server forms only");
+        }
         Some(FormDraft {
             name: name.get_ref().clone(),
             loc: self.loc(name),
@@ -533,6 +538,7 @@ impl FileCtx<'_> {
             services,
             answers,
             warn,
+            once: form.once,
             args,
             payload,
         })

@@ -38,6 +38,7 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
     let value_enums = spec.types.iter().filter_map(emit_value_enum);
     let structs = spec.shapes.iter().map(|s| emit_shape_struct(spec, s));
     let modules = spec.versions.iter().enumerate().map(|(rank, v)| emit_version_module(spec, rank, v));
+    let message = emit_message_enum(spec);
     quote! {
         use crate::spec::{
             ArgDef, ArgKind, Check, CommandDef, Dir, EnumValue, ErrorDef, FormDef, PayloadDef, PayloadKind,
@@ -73,6 +74,8 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
         }
 
         #(#modules)*
+
+        #message
     }
 }
 
@@ -543,11 +546,12 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
             let services = services_tokens(&form.services);
             let answers = &form.answers;
             let warn = option_str(form.warn.as_deref());
+            let once = form.once;
             let arg_docs = &form.arg_docs;
             quote! {
                 FormDef {
                     name: #form_name, command: #name, from: #from, shape: &#shape, services: #services,
-                    answers: &[#(#answers),*], warn: #warn, doc: #doc, since: #since,
+                    answers: &[#(#answers),*], warn: #warn, once: #once, doc: #doc, since: #since,
                     arg_docs: &[#(#arg_docs),*], index: #index,
                 }
             }
@@ -589,6 +593,59 @@ fn emit_version_module(spec: &Spec, rank: usize, version: &Version) -> TokenStre
     }
 }
 
+/// Whether the message enum of `version` in direction `d` borrows from the line (and so has a lifetime).
+fn direction_borrows(spec: &Spec, version: &Version, d: Dir) -> bool {
+    version.commands.iter().flat_map(|c| &c.forms).any(|f| f.from == d && shape_borrows(spec, &spec.shapes[f.shape]))
+}
+
+/// `Message`: any version's typed messages, chosen by version and direction.
+fn emit_message_enum(spec: &Spec) -> TokenStream {
+    let mut variants = Vec::new();
+    let mut parses = Vec::new();
+    let mut writes = Vec::new();
+    for version in &spec.versions {
+        let module = ident(&version.name.to_lowercase());
+        let version_variant = ident(&camel(&version.name));
+        for (d, who) in [(Dir::Client, "Client"), (Dir::Server, "Server")] {
+            let variant = format_ident!("{}{who}", camel(&version.name));
+            let enum_name = ident(who);
+            let ty = if direction_borrows(spec, version, d) {
+                quote!(#module::#enum_name<'a>)
+            } else {
+                quote!(#module::#enum_name)
+            };
+            let doc = doc_attr(&format!("A message the {} sends in {}.", who.to_lowercase(), version.name));
+            let dir_variant = ident(who);
+            variants.push(quote! { #doc #variant(#ty), });
+            parses.push(quote!((Version::#version_variant, Dir::#dir_variant) => Message::#variant(#module::#enum_name::parse(raw)?),));
+            writes.push(quote!(Message::#variant(message) => message.write(out),));
+        }
+    }
+    quote! {
+        /// A typed message of any version, in either direction.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Message<'a> {
+            #(#variants)*
+        }
+
+        impl<'a> Message<'a> {
+            /// Parses a raw command sent by `dir` on a connection speaking `version`.
+            pub fn parse(version: Version, dir: Dir, raw: &crate::raw::RawCommand<'a>) -> Result<Self, crate::typed::ParseError> {
+                Ok(match (version, dir) {
+                    #(#parses)*
+                })
+            }
+
+            /// Writes the message in wire form: the line, CRLF and the payload.
+            pub fn write(&self, out: &mut Vec<u8>) {
+                match self {
+                    #(#writes)*
+                }
+            }
+        }
+    }
+}
+
 fn emit_direction_enum(spec: &Spec, rank: usize, version: &Version, d: Dir) -> TokenStream {
     let (enum_name, who) = match d {
         Dir::Client => (ident("Client"), "client"),
@@ -597,15 +654,13 @@ fn emit_direction_enum(spec: &Spec, rank: usize, version: &Version, d: Dir) -> T
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut writes = Vec::new();
-    let mut borrows = false;
+    let borrows = direction_borrows(spec, version, d);
     for (command, forms) in sorted_forms(version) {
         for (index, form) in forms.into_iter().filter(|(_, f)| f.from == d) {
             let shape = &spec.shapes[form.shape];
             let variant = format_ident!("{}{}", camel(&command.name), camel(&form.name));
             let struct_name = ident(&shape.rust_name);
-            let shape_borrows = shape_borrows(spec, shape);
-            borrows |= shape_borrows;
-            let ty = if shape_borrows {
+            let ty = if shape_borrows(spec, shape) {
                 quote!(super::shapes::#struct_name<'a>)
             } else {
                 quote!(super::shapes::#struct_name)

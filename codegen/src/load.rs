@@ -136,7 +136,8 @@ pub struct FormDoc {
     pub services: Option<Spanned<Vec<Spanned<String>>>>,
     pub answers: Option<Spanned<Vec<Spanned<String>>>>,
     pub warn: Option<Spanned<String>>,
-    pub args: Spanned<Vec<Spanned<ArgDoc>>>,
+    pub once: Option<bool>,
+    pub args: Option<Spanned<Vec<Spanned<ArgDoc>>>>,
     pub payload: Option<Spanned<PayloadDoc>>,
 }
 

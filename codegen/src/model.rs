@@ -305,6 +305,8 @@ pub struct Form {
     pub answers: Vec<String>,
     /// The warning given when it matches.
     pub warn: Option<String>,
+    /// Whether a request gets at most one reply of this form.
+    pub once: bool,
     /// One line of documentation (may be empty).
     pub doc: String,
     /// The version whose file defined it as it stands.

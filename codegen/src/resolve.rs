@@ -30,6 +30,7 @@ struct FormState {
     services: Option<Vec<Service>>,
     answers: Option<Vec<(String, Loc)>>,
     warn: Option<String>,
+    once: bool,
     args: Vec<ArgDraft>,
     arg_docs: Vec<String>,
     payload: Option<Payload>,
@@ -279,23 +280,36 @@ fn add_or_replace_form(
     if answers.is_some() && from == Dir::Client {
         diags.at(form.loc.clone(), "`answers` applies to server forms only");
     }
-    let payload = match &form.payload {
-        Some(p) => payload_of(&form.args, &p.length, p.kind, &p.loc, types, diags),
-        None => base.as_ref().and_then(|b| b.payload).and_then(|p| {
-            // An inherited payload must still find its length argument under the same name.
-            let name = match &base.as_ref()?.args.get(p.length_arg)?.kind {
-                ArgKind::Value { name, .. } => name.clone(),
-                ArgKind::Literal { .. } => return None,
-            };
-            payload_of(&form.args, &name, p.kind, &form.loc, types, diags)
-        }),
-    };
-    let arg_docs = form.args.iter().map(|arg| arg_doc(arg, base.as_ref(), command, types, diags)).collect::<Vec<_>>();
-    for (arg, doc) in form.args.iter().zip(&arg_docs) {
-        if let (ArgKind::Value { name, .. }, Some(_)) = (&arg.kind, &arg.doc) {
-            command.arg_docs.insert(name.clone(), doc.clone());
+    // A replacing form may leave out `args` to change only its doc, answers or other keys.
+    let (args, arg_docs, payload) = match (&form.args, &base) {
+        (None, Some(base)) => (base.args.clone(), base.arg_docs.clone(), base.payload),
+        (None, None) => {
+            diags.at(form.loc.clone(), format!("form `{}` of `{}` is new and needs `args`", form.name, command.name));
+            return;
         }
-    }
+        (Some(args), _) => {
+            let payload = match &form.payload {
+                Some(p) => payload_of(args, &p.length, p.kind, &p.loc, types, diags),
+                None => base.as_ref().and_then(|b| b.payload).and_then(|p| {
+                    // An inherited payload must still find its length argument under the same name.
+                    let name = match &base.as_ref()?.args.get(p.length_arg)?.kind {
+                        ArgKind::Value { name, .. } => name.clone(),
+                        ArgKind::Literal { .. } => return None,
+                    };
+                    payload_of(args, &name, p.kind, &form.loc, types, diags)
+                }),
+            };
+            let arg_docs =
+                args.iter().map(|arg| arg_doc(arg, base.as_ref(), command, types, diags)).collect::<Vec<_>>();
+            for (arg, doc) in args.iter().zip(&arg_docs) {
+                // The first doc an argument name gets in a command's history is the one others inherit.
+                if arg.doc.is_some() {
+                    command.arg_docs.entry(history_key(&arg.kind)).or_insert_with(|| doc.clone());
+                }
+            }
+            (args.clone(), arg_docs, payload)
+        }
+    };
     let state = FormState {
         name: form.name.clone(),
         from,
@@ -304,7 +318,8 @@ fn add_or_replace_form(
         services: form.services.clone().or(base.as_ref().and_then(|b| b.services.clone())),
         answers,
         warn: form.warn.clone().or(base.as_ref().and_then(|b| b.warn.clone())),
-        args: form.args.clone(),
+        once: form.once.or(base.as_ref().map(|b| b.once)).unwrap_or(false),
+        args,
         arg_docs,
         payload,
         since: draft.name.clone(),
@@ -315,8 +330,9 @@ fn add_or_replace_form(
     }
 }
 
-/// The doc of an argument: its own; else the same-named argument's in the form it replaces; else its type's
-/// when it is named like its type; else the same-named argument's anywhere in the command's history.
+/// The doc of an argument: its own; else the same-named argument's in the form it replaces; else the
+/// same-named argument's anywhere in the command's history; else its type's when it is named like its type.
+/// Literals inherit the doc of the same word in the replaced form or the command's history.
 fn arg_doc(
     arg: &ArgDraft,
     base: Option<&FormState>,
@@ -327,22 +343,31 @@ fn arg_doc(
     if let Some(doc) = &arg.doc {
         return doc.clone();
     }
-    let ArgKind::Value { name, ty } = &arg.kind else {
-        return String::new();
-    };
+    let key = history_key(&arg.kind);
     let from_base = base.and_then(|b| {
-        b.args.iter().zip(&b.arg_docs).find_map(|(a, d)| match &a.kind {
-            ArgKind::Value { name: n, .. } if n == name && !d.is_empty() => Some(d.clone()),
-            _ => None,
-        })
+        b.args
+            .iter()
+            .zip(&b.arg_docs)
+            .find_map(|(a, d)| (history_key(&a.kind) == key && !d.is_empty()).then(|| d.clone()))
     });
-    from_base
-        .or_else(|| (types[*ty].name == *name).then(|| types[*ty].doc.clone()))
-        .or_else(|| command.arg_docs.get(name).cloned())
-        .unwrap_or_else(|| {
-            diags.at(arg.loc.clone(), format!("argument `{name}` needs a doc line (none to inherit)"));
-            String::new()
-        })
+    let inherited = from_base.or_else(|| command.arg_docs.get(&key).cloned());
+    match &arg.kind {
+        ArgKind::Literal { .. } => inherited.unwrap_or_default(),
+        ArgKind::Value { name, ty } => {
+            inherited.or_else(|| (types[*ty].name == *name).then(|| types[*ty].doc.clone())).unwrap_or_else(|| {
+                diags.at(arg.loc.clone(), format!("argument `{name}` needs a doc line (none to inherit)"));
+                String::new()
+            })
+        }
+    }
+}
+
+/// The key under which an argument's doc is remembered in its command's history: its name, or its word.
+fn history_key(kind: &ArgKind) -> String {
+    match kind {
+        ArgKind::Value { name, .. } => name.clone(),
+        ArgKind::Literal { word, .. } => format!("={word}"),
+    }
 }
 
 fn payload_of(
@@ -491,6 +516,7 @@ fn finish(draft: &VersionDraft, state: &VersionState, file: &str, shapes: &mut S
                         _ => Vec::new(),
                     },
                     warn: form.warn.clone(),
+                    once: form.once,
                     doc: form.doc.clone(),
                     since: form.since.clone(),
                     arg_docs: form.arg_docs.clone(),

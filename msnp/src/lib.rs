@@ -24,4 +24,4 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/spec.rs"));
 }
 
-pub use generated::{SPEC, Version};
+pub use generated::{Message, SPEC, Version};

@@ -353,6 +353,8 @@ pub struct FormDef {
     pub answers: &'static [&'static str],
     /// The warning given when it matches, for shapes real documents use that a peer would find odd.
     pub warn: Option<&'static str>,
+    /// Whether a request gets at most one reply of this form (a second one is reported).
+    pub once: bool,
     /// One line of documentation (may be empty).
     pub doc: &'static str,
     /// The version whose spec file defined it as it stands.

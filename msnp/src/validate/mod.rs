@@ -23,7 +23,7 @@ use serde::Serialize;
 pub use render::{render_human, summary_line};
 
 use crate::frame::Limits;
-use crate::spec::{Spec, VersionDef};
+use crate::spec::{Dir, Spec, VersionDef};
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -101,15 +101,43 @@ pub struct Summary {
     pub connections: Vec<Connection>,
 }
 
-/// Validates the transcript read from `input`, calling `sink` with each diagnostic as it is found.
+/// A command line the validator read, with its payload: what a transcript says was sent.
+#[derive(Clone, Copy, Debug)]
+pub struct Command<'a> {
+    /// The line it starts on.
+    pub line: usize,
+    /// Who sent it.
+    pub dir: Dir,
+    /// The connection's version, when known.
+    pub version: Option<&'static VersionDef>,
+    /// The command line as sent (continuations joined), without its line end.
+    pub text: &'a str,
+    /// The payload (empty when none).
+    pub payload: &'a [u8],
+}
+
+/// Receives what the validator finds.
+pub trait Sink {
+    /// A diagnostic, as soon as it is found.
+    fn diagnostic(&mut self, diagnostic: Diagnostic);
+
+    /// A command line and its payload, once the payload is complete. Lines whose payload length is wrong are
+    /// not passed on.
+    fn command(&mut self, command: Command<'_>) {
+        let _ = command;
+    }
+}
+
+impl<F: FnMut(Diagnostic)> Sink for F {
+    fn diagnostic(&mut self, diagnostic: Diagnostic) {
+        self(diagnostic)
+    }
+}
+
+/// Validates the transcript read from `input`, passing each diagnostic to `sink` as it is found.
 ///
 /// Only I/O failures are returned as errors; everything wrong with the transcript itself is a diagnostic.
-pub fn validate<R: BufRead>(
-    file: &str,
-    input: R,
-    options: &Options,
-    sink: &mut dyn FnMut(Diagnostic),
-) -> io::Result<Summary> {
+pub fn validate<R: BufRead>(file: &str, input: R, options: &Options, sink: &mut dyn Sink) -> io::Result<Summary> {
     session::Validator::new(file, options, sink).run(input)
 }
 

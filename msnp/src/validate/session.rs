@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, BufRead};
 
-use super::{Connection, Diagnostic, Options, Severity, Summary};
+use super::{Command, Connection, Diagnostic, Options, Severity, Sink, Summary};
 use crate::frame::payload_length;
 use crate::matcher::{Closest, select};
 use crate::raw::{RawCommand, Tokens};
@@ -59,6 +59,13 @@ struct Payload {
     overshot: bool,
     /// Whether the length was refused (over the limit): lines are skipped, not counted against it.
     refused: bool,
+    /// The command as it will be passed to the sink once the payload is complete.
+    dir: Dir,
+    line: usize,
+    version: Option<&'static VersionDef>,
+    text: String,
+    /// The payload bytes (lines joined with CRLF), kept up to the payload limit.
+    data: Vec<u8>,
 }
 
 enum Negotiation {
@@ -78,7 +85,8 @@ struct Conn {
     closed: bool,
     /// Set when the connection cannot be validated further (no version); one diagnostic was given.
     stuck: bool,
-    requests: HashMap<u32, &'static str>,
+    /// Outstanding requests by TrID: the command, and whether a `once` reply answered it.
+    requests: HashMap<u32, (&'static str, bool)>,
     order: VecDeque<u32>,
     /// Commands the client has sent, for the server lines that may only follow them.
     sent: Vec<&'static str>,
@@ -102,7 +110,7 @@ impl Conn {
     }
 
     fn remember(&mut self, trid: u32, command: &'static str) -> Option<&'static str> {
-        let previous = self.requests.insert(trid, command);
+        let previous = self.requests.insert(trid, (command, false)).map(|(c, _)| c);
         if previous.is_none() {
             self.order.push_back(trid);
             if self.order.len() > REMEMBERED_REQUESTS
@@ -119,7 +127,7 @@ impl Conn {
 pub struct Validator<'o> {
     file: String,
     options: &'o Options,
-    sink: &'o mut dyn FnMut(Diagnostic),
+    sink: &'o mut dyn Sink,
     summary: Summary,
     pending: Pending,
     joined: String,
@@ -132,7 +140,7 @@ pub struct Validator<'o> {
 }
 
 impl<'o> Validator<'o> {
-    pub fn new(file: &str, options: &'o Options, sink: &'o mut dyn FnMut(Diagnostic)) -> Self {
+    pub fn new(file: &str, options: &'o Options, sink: &'o mut dyn Sink) -> Self {
         Validator {
             file: file.to_string(),
             options,
@@ -269,7 +277,8 @@ impl<'o> Validator<'o> {
 
     // --- payloads -------------------------------------------------------------------------------------
 
-    fn start_payload(&mut self, announced: u64, spot: Spot, command: &str, first_line: usize) {
+    fn start_payload(&mut self, announced: u64, spot: Spot, raw: &RawCommand<'_>, dir: Dir, first_line: usize) -> bool {
+        let command = raw.name();
         let refused = announced > self.options.limits.max_payload as u64;
         if refused {
             let message = format!(
@@ -279,7 +288,7 @@ impl<'o> Validator<'o> {
             self.report(Severity::Error, "payload-too-large", spot.clone(), message, None, None);
         }
         if announced == 0 {
-            return;
+            return false;
         }
         self.payload = Some(Payload {
             announced,
@@ -290,7 +299,13 @@ impl<'o> Validator<'o> {
             first_line,
             overshot: false,
             refused,
+            dir,
+            line: self.joined_parts.first().map_or(0, |p| p.line),
+            version: self.conn.version,
+            text: raw.line().to_string(),
+            data: Vec::new(),
         });
+        true
     }
 
     fn payload_line(&mut self, bytes: &[u8]) {
@@ -300,8 +315,21 @@ impl<'o> Validator<'o> {
         }
         p.lines.push(bytes.len());
         p.crlf_total += bytes.len() as u64 + 2;
+        if p.data.len() < self.options.limits.max_payload {
+            p.data.extend_from_slice(bytes);
+            p.data.extend_from_slice(b"\r\n");
+        }
         if p.crlf_total == p.announced || p.crlf_total - 2 == p.announced {
-            self.payload = None;
+            p.data.truncate(p.announced as usize);
+            if let Some(p) = self.payload.take() {
+                self.sink.command(Command {
+                    line: p.line,
+                    dir: p.dir,
+                    version: p.version,
+                    text: &p.text,
+                    payload: &p.data,
+                });
+            }
         } else if p.crlf_total - 2 > p.announced {
             p.overshot = true;
         }
@@ -346,9 +374,14 @@ impl<'o> Validator<'o> {
                 return;
             }
         }
+        let at_end = number > self.summary.lines;
+        let shown = p.crlf_total.saturating_sub(2);
         let (message, code) = match best {
-            None if number > self.summary.lines => (
-                format!("`{}` announces {} bytes of payload, but the transcript ends first", p.command, p.announced),
+            _ if at_end && shown < p.announced => (
+                format!(
+                    "`{}` announces {} bytes of payload, but the transcript ends first (after {shown} bytes)",
+                    p.command, p.announced
+                ),
                 "payload-truncated",
             ),
             None => (
@@ -456,8 +489,12 @@ impl<'o> Validator<'o> {
             let last = raw.arg_count() - 1;
             let spot = self.spot_of(raw.line(), raw.arg_span(last).unwrap_or(0..0));
             let first_line = self.joined_parts.last().map_or(0, |p| p.line) + 1;
-            self.start_payload(announced, spot, raw.name(), first_line);
+            if self.start_payload(announced, spot, &raw, dir, first_line) {
+                return;
+            }
         }
+        let line = self.joined_parts.first().map_or(0, |p| p.line);
+        self.sink.command(Command { line, dir, version: self.conn.version, text: raw.line(), payload: b"" });
     }
 
     fn check_command(&mut self, dir: Dir, raw: &RawCommand<'_>) {
@@ -594,28 +631,39 @@ impl<'o> Validator<'o> {
     }
 
     fn check_answer(&mut self, raw: &RawCommand<'_>, form: &'static FormDef, trid: u32) {
-        let spot = || raw.arg_span(0).unwrap_or(0..0);
-        match self.conn.requests.get(&trid) {
-            None => {
-                let spot = self.spot_of(raw.line(), spot());
-                let message = format!(
+        let span = raw.arg_span(0).unwrap_or(0..0);
+        let (message, code, severity) = match self.conn.requests.get_mut(&trid) {
+            None => (
+                format!(
                     "`{} {trid}` answers no earlier request on this connection (no client command used TrID {trid})",
                     form.command
-                );
-                self.report(Severity::Error, "unanswered-reply", spot, message, Some(form.shape.synopsis()), None);
-            }
-            Some(request) if !form.answers.contains(request) => {
-                let request = *request;
-                let spot = self.spot_of(raw.line(), spot());
-                let message = format!(
+                ),
+                "unanswered-reply",
+                Severity::Error,
+            ),
+            Some((request, _)) if !form.answers.contains(request) => (
+                format!(
                     "TrID {trid} belongs to a `{request}` request, but this `{}` form answers {}",
                     form.command,
                     form.answers.join(" or ")
-                );
-                self.report(Severity::Error, "unanswered-reply", spot, message, Some(form.shape.synopsis()), None);
+                ),
+                "unanswered-reply",
+                Severity::Error,
+            ),
+            Some((request, answered)) if form.once => {
+                if !std::mem::replace(answered, true) {
+                    return;
+                }
+                (
+                    format!("`{request} {trid}` was already answered; a request gets one such reply"),
+                    "duplicate-reply",
+                    Severity::Warning,
+                )
             }
-            Some(_) => {}
-        }
+            Some(_) => return,
+        };
+        let spot = self.spot_of(raw.line(), span);
+        self.report(severity, code, spot, message, Some(form.shape.synopsis()), None);
     }
 
     /// Handles VER: once per connection, and the reply decides the version.
@@ -638,7 +686,19 @@ impl<'o> Validator<'o> {
             Dir::Server => {
                 let offered = match std::mem::replace(&mut self.conn.negotiation, Negotiation::Done) {
                     Negotiation::Offered(offered) => offered,
-                    _ => Vec::new(),
+                    Negotiation::Done => {
+                        let spot = self.spot_of(raw.line(), raw.name_span());
+                        self.report(
+                            Severity::Error,
+                            "ver-twice",
+                            spot,
+                            "VER was already answered on this connection".into(),
+                            None,
+                            None,
+                        );
+                        return;
+                    }
+                    Negotiation::Fresh => Vec::new(),
                 };
                 self.choose_version(raw, &dialects, &offered);
             }
@@ -869,7 +929,7 @@ impl<'o> Validator<'o> {
             Severity::Error => self.summary.errors += 1,
             Severity::Warning => self.summary.warnings += 1,
         }
-        (self.sink)(Diagnostic {
+        self.sink.diagnostic(Diagnostic {
             file: self.file.clone(),
             line: spot.line,
             column: spot.column,

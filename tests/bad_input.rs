@@ -1,0 +1,126 @@
+//! Bad input: random bytes, invalid UTF-8, a 10 MB line, a payload length of 4294967295 and a truncated
+//! payload each get a clear diagnostic and exit status 1, without a panic, and in bounded memory. A counting
+//! allocator measures the peak heap use of each run.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::{BufReader, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// The one unsafe item of the project: a test allocator. SAFETY: every call is forwarded to the system allocator unchanged; only the byte counts are recorded.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: same layout as given.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: the pointer came from `alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Bytes produced on the fly, so that a huge input never exists in memory.
+struct Generated {
+    head: Vec<u8>,
+    fill: u8,
+    remaining: u64,
+    tail: Vec<u8>,
+}
+
+impl Read for Generated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.head.is_empty() {
+            let n = self.head.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.head[..n]);
+            self.head.drain(..n);
+            return Ok(n);
+        }
+        if self.remaining > 0 {
+            let n = (self.remaining as usize).min(buf.len());
+            buf[..n].fill(self.fill);
+            self.remaining -= n as u64;
+            return Ok(n);
+        }
+        let n = self.tail.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.tail[..n]);
+        self.tail.drain(..n);
+        Ok(n)
+    }
+}
+
+/// Runs `msnp validate -` on `input`; returns the exit status, the output and the peak heap growth in bytes.
+fn validate(input: impl Read) -> (u8, String, usize) {
+    let mut stdin = BufReader::new(input);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let status = msnp_cli::status(["msnp", "validate", "-"], &mut stdin, &mut out, &mut err);
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    (status, format!("{}{}", String::from_utf8_lossy(&out), String::from_utf8_lossy(&err)), peak)
+}
+
+fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as u8
+        })
+        .collect()
+}
+
+/// Every case runs in this one test, so no other test's allocations mix into the measured peaks.
+#[test]
+fn bad_input_gets_clear_diagnostics_in_bounded_memory() {
+    const MB: usize = 1 << 20;
+    let ver = b"C: VER 1 MSNP8 CVR0\r\nS: VER 1 MSNP8\r\n".to_vec();
+    let cases: Vec<(&str, Box<dyn Read>, &str)> = vec![
+        ("random bytes", Box::new(std::io::Cursor::new(random_bytes(MB, 7))), "not valid UTF-8"),
+        ("invalid UTF-8 in a command", Box::new(&b"C: VER 1 MSNP8\xff CVR0\n"[..]), "not valid UTF-8"),
+        (
+            "a 10 MB line",
+            Box::new(Generated {
+                head: b"C: VER 1 ".to_vec(),
+                fill: b'A',
+                remaining: 10 * MB as u64,
+                tail: b"\n".to_vec(),
+            }),
+            "line is 10485769 bytes long; the limit is 65536 bytes",
+        ),
+        (
+            "a 1 GB line without a line end",
+            Box::new(Generated { head: Vec::new(), fill: b'B', remaining: 1 << 30, tail: Vec::new() }),
+            "limit is 65536 bytes",
+        ),
+        (
+            "a payload length of 4294967295",
+            Box::new(std::io::Cursor::new([&ver[..], b"S: MSG Hotmail Hotmail 4294967295\r\nhello\r\n"].concat())),
+            "announces a payload of 4294967295 bytes; the limit is 1048576 bytes",
+        ),
+        (
+            "a truncated payload",
+            Box::new(std::io::Cursor::new([&ver[..], b"S: MSG Hotmail Hotmail 200\r\nMIME-Version: 1.0\r\n"].concat())),
+            "announces 200 bytes of payload, but the transcript ends first",
+        ),
+        ("an empty file", Box::new(&b""[..]), "no `C:` or `S:` lines"),
+    ];
+    for (what, input, expected) in cases {
+        let (status, output, peak) = validate(input);
+        assert_eq!(status, 1, "{what}: exit status\n{output}");
+        assert!(output.contains(expected), "{what}: expected {expected:?} in\n{output}");
+        assert!(peak < 4 * MB, "{what}: {peak} bytes of heap at the peak");
+    }
+}

@@ -1,0 +1,85 @@
+//! Replays the seed sessions and the wiki's example sessions through the validator: the seeds validate clean
+//! with their versions detected, and the wiki examples validate clean except for their known slips, which are
+//! pinned here as the exact warnings they produce.
+
+use msnp::validate::Severity;
+use msnp_tests::{CORE_FIXTURES, errors, fixture, run};
+
+#[test]
+fn seeds_validate_clean_with_their_versions_detected() {
+    for (name, version) in [("seeds/000_966a299fc87d526b.txt", "MSNP8"), ("seeds/001_0596c011baa3e712.txt", "MSNP7")] {
+        let (summary, seen) = run(name, &fixture(name));
+        assert_eq!(summary.errors, 0, "{name}:\n{}", errors(&seen.diagnostics));
+        let versions: Vec<_> = summary.connections.iter().map(|c| c.version).collect();
+        assert_eq!(versions, [Some(version), Some(version)], "{name}: dispatch and notification connections");
+        assert_eq!(summary.connections[0].services, ["DS"], "{name}: the first connection is redirected by XFR NS");
+        assert_eq!(summary.connections[1].services, ["NS"], "{name}");
+    }
+}
+
+/// Every warning each core fixture produces: (file, line, code, text the message contains).
+const KNOWN_SLIPS: &[(&str, usize, &str, &str)] = &[
+    ("seeds/001_0596c011baa3e712.txt", 39, "tolerated-form", "MDS"),
+    ("seeds/001_0596c011baa3e712.txt", 66, "duplicate-reply", "`SYN 8` was already answered"),
+    ("seeds/001_0596c011baa3e712.txt", 89, "tolerated-form", "group ID"),
+    ("wiki/msnp3.txt", 19, "tolerated-form", "MDS"),
+    ("wiki/msnp3-newer-rendered.txt", 17, "tolerated-form", "MDS"),
+    ("wiki/msnp4.txt", 19, "tolerated-form", "MDS"),
+    ("wiki/msnp5.txt", 19, "tolerated-form", "MDS"),
+    ("wiki/msnp5.txt", 46, "duplicate-reply", "`SYN 8` was already answered"),
+    ("wiki/msnp6.txt", 19, "tolerated-form", "MDS"),
+    ("wiki/msnp6.txt", 52, "payload-lf", "478 bytes, which counts the 14 payload lines with LF line ends"),
+    ("wiki/msnp7.txt", 19, "tolerated-form", "MDS"),
+    ("wiki/msnp7.txt", 46, "duplicate-reply", "`SYN 8` was already answered"),
+    ("wiki/msnp7.txt", 69, "tolerated-form", "group ID"),
+];
+
+#[test]
+fn wiki_examples_validate_clean_apart_from_their_known_slips() {
+    for name in CORE_FIXTURES {
+        let (summary, seen) = run(name, &fixture(name));
+        assert_eq!(summary.errors, 0, "{name}:\n{}", errors(&seen.diagnostics));
+        assert!(summary.connections.iter().all(|c| c.version.is_some()), "{name}: {:?}", summary.connections);
+        let warnings: Vec<_> = seen
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| (d.line, d.code, d.message.clone()))
+            .collect();
+        let expected: Vec<_> = KNOWN_SLIPS.iter().filter(|s| s.0 == *name).collect();
+        assert_eq!(warnings.len(), expected.len(), "{name}: {warnings:#?}");
+        for ((line, code, message), (_, want_line, want_code, want_text)) in warnings.iter().zip(expected) {
+            assert_eq!((line, code), (want_line, want_code), "{name}: {message}");
+            assert!(message.contains(want_text), "{name}:{line}: {message:?} lacks {want_text:?}");
+        }
+    }
+}
+
+#[test]
+fn each_wiki_example_negotiates_its_own_version() {
+    for (name, version) in [
+        ("wiki/cvr0.txt", "CVR0"),
+        ("wiki/msnp2.txt", "MSNP2"),
+        ("wiki/msnp3.txt", "MSNP3"),
+        ("wiki/msnp4.txt", "MSNP4"),
+        ("wiki/msnp5.txt", "MSNP5"),
+        ("wiki/msnp6.txt", "MSNP6"),
+        ("wiki/msnp7.txt", "MSNP7"),
+        ("wiki/msnp8.txt", "MSNP8"),
+    ] {
+        let (summary, _) = run(name, &fixture(name));
+        assert!(summary.connections.iter().all(|c| c.version == Some(version)), "{name}: {:?}", summary.connections);
+    }
+}
+
+#[test]
+fn every_payload_of_the_seeds_is_exact() {
+    // The seeds' README states both profile payloads are exact: 448 and 367 bytes.
+    for (name, length) in [("seeds/000_966a299fc87d526b.txt", 448), ("seeds/001_0596c011baa3e712.txt", 367)] {
+        let (_, seen) = run(name, &fixture(name));
+        let msg = seen.commands.iter().find(|c| c.text.starts_with("MSG Hotmail Hotmail")).expect("profile MSG");
+        assert_eq!(msg.payload.len(), length, "{name}");
+        assert!(msg.payload.starts_with(b"MIME-Version: 1.0\r\n"), "{name}");
+        assert!(msg.payload.ends_with(b"\r\n\r\n"), "{name}: the profile ends with a blank line");
+    }
+}
