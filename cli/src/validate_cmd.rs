@@ -1,7 +1,7 @@
 //! `msnp validate FILE...`: checks transcripts and reports like a compiler.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use msnp::frame::Limits;
@@ -66,7 +66,7 @@ pub fn run(args: &Args, stdin: &mut dyn BufRead, stdout: &mut dyn Write, stderr:
                 validate("-", &mut *stdin, &options, &mut sink)
             } else {
                 match File::open(path) {
-                    Ok(file) => validate(&name, BufReader::with_capacity(1 << 16, file), &options, &mut sink),
+                    Ok(file) => validate(&name, file, &options, &mut sink),
                     Err(e) => Err(e),
                 }
             }

@@ -132,6 +132,9 @@ fn is_command_name(name: &str) -> bool {
     name.len() == 3 && name.chars().all(|c| c.is_ascii_uppercase())
 }
 
+/// The most arguments a form may have (`msnp::matcher::MAX_ARGS`).
+pub const MAX_ARGS: usize = 16;
+
 /// Words a generated field or variant may not be called.
 const RESERVED: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
@@ -548,6 +551,12 @@ impl FileCtx<'_> {
         let mut out = Vec::new();
         let mut names = HashSet::new();
         let count = args.get_ref().len();
+        if count > MAX_ARGS {
+            self.diags.at(
+                self.loc(args),
+                format!("a form has at most {MAX_ARGS} arguments (the matcher keeps their positions inline)"),
+            );
+        }
         let mut optional_seen = false;
         for (position, arg) in args.get_ref().iter().enumerate() {
             let at = self.loc(arg);

@@ -563,6 +563,8 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
             }
         }
     });
+    let keys =
+        sorted_forms(version).into_iter().map(|(c, _)| c.name.bytes().fold(0u32, |key, b| (key << 8) | u32::from(b)));
     let (name, doc) = (&version.name, &version.doc);
     let extends = option_str(version.extends.as_deref());
     let client = option_str(version.client.as_deref());
@@ -576,7 +578,8 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
     quote! {
         VersionDef {
             name: #name, doc: #doc, extends: #extends, client: #client, auth: #auth, contact_list: #contact_list,
-            commands: &[#(#commands),*], errors: &[#(#errors),*], removed: &[#(#removed),*], rank: #rank,
+            commands: &[#(#commands),*], command_keys: &[#(#keys),*], errors: &[#(#errors),*],
+            removed: &[#(#removed),*], rank: #rank,
         }
     }
 }

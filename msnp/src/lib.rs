@@ -9,6 +9,7 @@
 //! - [`spec`] and [`value`]: the spec's tables and value checks at run time;
 //! - [`transcript`] and [`validate`]: reading transcripts in the wiki's notation and validating them.
 
+mod bytes;
 pub mod frame;
 pub mod matcher;
 pub mod raw;

@@ -7,7 +7,7 @@ use crate::spec::{ArgKind, CommandDef, Dir, FormDef, Services, Shape, Trid, Valu
 use crate::value::{Invalid, parse_uint};
 
 /// The most arguments a shape may have (the generator enforces it).
-pub const MAX_ARGS: usize = 32;
+pub const MAX_ARGS: usize = 16;
 
 /// A line that matched a shape: the TrID and, for each shape argument, which tokens it took.
 #[derive(Clone, Debug)]

@@ -4,15 +4,20 @@
 use std::fmt;
 use std::ops::Range;
 
+use smallvec::SmallVec;
+
 /// Where a token sits in its line (byte offsets).
 pub type Span = Range<usize>;
+
+/// The arguments, as slices of the line: most lines have fewer than 16 and need no allocation.
+type Args<'a> = SmallVec<[&'a str; 16]>;
 
 /// A command line and its payload, split but not interpreted.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RawCommand<'a> {
     line: &'a str,
-    name: Span,
-    args: Vec<Span>,
+    name: &'a str,
+    args: Args<'a>,
     payload: &'a [u8],
     placeholders: bool,
 }
@@ -31,10 +36,25 @@ impl<'a> RawCommand<'a> {
     /// Splits `line` (without its line ending). Empty arguments (from a doubled or trailing space) are kept, so
     /// that writing the command back gives the same bytes and a validator can point at them.
     pub fn parse(line: &'a str, payload: &'a [u8], tokens: Tokens) -> Self {
-        let mut spans = Vec::new();
-        split_into(line, tokens, &mut spans);
-        let name = if spans.is_empty() { 0..0 } else { spans.remove(0) };
-        RawCommand { line, name, args: spans, payload, placeholders: tokens == Tokens::Transcript }
+        let mut raw =
+            RawCommand { line, name: "", args: Args::new(), payload, placeholders: tokens == Tokens::Transcript };
+        let mut named = false;
+        if !split_fast(line, tokens, |start, end| raw.push(&mut named, start, end)) {
+            raw.args.clear();
+            named = false;
+            split_placeholders(line, |start, end| raw.push(&mut named, start, end));
+        }
+        raw
+    }
+
+    /// Records the token at `start..end`: the name first, then the arguments.
+    fn push(&mut self, named: &mut bool, start: usize, end: usize) {
+        let token = self.line.get(start..end).unwrap_or_default();
+        if std::mem::replace(named, true) {
+            self.args.push(token);
+        } else {
+            self.name = token;
+        }
     }
 
     /// The whole command line, without its line ending.
@@ -44,12 +64,12 @@ impl<'a> RawCommand<'a> {
 
     /// The command name (the first word), such as `USR` or `911`.
     pub fn name(&self) -> &'a str {
-        &self.line[self.name.clone()]
+        self.name
     }
 
     /// The arguments after the name, TrID included.
     pub fn args(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
-        self.args.iter().map(|s| &self.line[s.clone()])
+        self.args.iter().copied()
     }
 
     /// How many arguments follow the name.
@@ -58,18 +78,25 @@ impl<'a> RawCommand<'a> {
     }
 
     /// Argument `index` (0 is the first after the name).
+    #[inline]
     pub fn arg(&self, index: usize) -> Option<&'a str> {
-        self.args.get(index).map(|s| &self.line[s.clone()])
+        self.args.get(index).copied()
     }
 
     /// Where argument `index` sits in the line.
     pub fn arg_span(&self, index: usize) -> Option<Span> {
-        self.args.get(index).cloned()
+        self.args.get(index).map(|token| self.span_of(token))
     }
 
     /// Where the name sits in the line.
     pub fn name_span(&self) -> Span {
-        self.name.clone()
+        self.span_of(self.name)
+    }
+
+    /// The byte range of `token`, a slice of the line.
+    fn span_of(&self, token: &str) -> Span {
+        let start = (token.as_ptr() as usize).saturating_sub(self.line.as_ptr() as usize).min(self.line.len());
+        start..start + token.len()
     }
 
     /// The payload bytes that followed the line (empty when none).
@@ -102,31 +129,51 @@ impl fmt::Debug for RawCommand<'_> {
     }
 }
 
-/// Splits `line` into token spans, reusing `out`.
-pub fn split_into(line: &str, tokens: Tokens, out: &mut Vec<Span>) {
-    out.clear();
+/// Splits `line` at single spaces, calling `token` with each token's byte range; returns `false`, having stopped
+/// early, when the line holds a transcript placeholder and needs [`split_placeholders`] instead.
+fn split_fast(line: &str, tokens: Tokens, mut token: impl FnMut(usize, usize)) -> bool {
     let bytes = line.as_bytes();
     if bytes.is_empty() {
-        return;
+        return true;
     }
     let mut start = 0;
-    let mut i = 0;
+    let whole = if tokens == Tokens::Wire {
+        crate::bytes::for_each(bytes, b' ', |space| {
+            token(start, space);
+            start = space + 1;
+        });
+        true
+    } else {
+        crate::bytes::spaces_unless_dollar(bytes, |space| {
+            token(start, space);
+            start = space + 1;
+        })
+    };
+    if whole {
+        token(start, bytes.len());
+    }
+    whole
+}
+
+/// Splits a transcript line where a placeholder runs to the first space outside its parentheses.
+fn split_placeholders(line: &str, mut token: impl FnMut(usize, usize)) {
+    let bytes = line.as_bytes();
+    let mut start = 0;
     let mut depth = 0usize;
-    let mut in_placeholder = tokens == Tokens::Transcript && bytes.first() == Some(&b'$');
-    while i < bytes.len() {
-        match bytes[i] {
+    let mut in_placeholder = bytes.first() == Some(&b'$');
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if depth == 0 => {
+                token(start, i);
+                start = i + 1;
+                in_placeholder = bytes.get(start) == Some(&b'$');
+            }
             b'(' if in_placeholder => depth += 1,
             b')' if in_placeholder => depth = depth.saturating_sub(1),
-            b' ' if depth == 0 => {
-                out.push(start..i);
-                start = i + 1;
-                in_placeholder = tokens == Tokens::Transcript && bytes.get(start) == Some(&b'$');
-            }
             _ => {}
         }
-        i += 1;
     }
-    out.push(start..bytes.len());
+    token(start, bytes.len());
 }
 
 #[cfg(test)]

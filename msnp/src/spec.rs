@@ -89,7 +89,8 @@ impl TypeDef {
         match &self.kind {
             TypeKind::Check(check) => check.check(token).map_err(|e| ValueError::Invalid(e.0)),
             TypeKind::Enum(values) => {
-                if values.iter().any(|v| v.value == token) {
+                let token = token.as_bytes();
+                if values.iter().any(|v| same_word(v.value.as_bytes(), token)) {
                     Ok(())
                 } else {
                     Err(ValueError::NotAValue)
@@ -117,6 +118,19 @@ impl TypeDef {
             TypeKind::AnyOf(types) => types.iter().map(|t| t.describe()).collect::<Vec<_>>().join(" or "),
         }
     }
+}
+
+/// Whether two words are equal; short words (all enumeration values) are compared as integers.
+#[inline]
+fn same_word(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 8 {
+        let pack = |w: &[u8]| w.iter().fold(0u64, |acc, &byte| (acc << 8) | u64::from(byte));
+        return pack(a) == pack(b);
+    }
+    a == b
 }
 
 /// A numeric error code.
@@ -401,6 +415,15 @@ impl CommandDef {
     }
 }
 
+/// A three-byte command name packed into a number that sorts like the name, so that lookups compare numbers
+/// instead of strings. `None` for names of another length.
+pub fn command_key(name: &str) -> Option<u32> {
+    match name.as_bytes() {
+        &[a, b, c] => Some(u32::from_be_bytes([0, a, b, c])),
+        _ => None,
+    }
+}
+
 /// A command a version removes.
 #[derive(Debug)]
 pub struct RemovedDef {
@@ -427,6 +450,8 @@ pub struct VersionDef {
     pub contact_list: Option<&'static str>,
     /// Every command, sorted by name.
     pub commands: &'static [CommandDef],
+    /// The commands' [`command_key`]s, in the same order: lookups search this dense array.
+    pub command_keys: &'static [u32],
     /// The error codes it knows, ascending.
     pub errors: &'static [u16],
     /// The commands it removes.
@@ -439,7 +464,8 @@ impl VersionDef {
     /// The command called `name`.
     pub fn command(&self, name: &str) -> Option<&'static CommandDef> {
         let commands: &'static [CommandDef] = self.commands;
-        commands.binary_search_by(|c| c.name.cmp(name)).ok().map(|i| &commands[i])
+        let key = command_key(name)?;
+        self.command_keys.binary_search(&key).ok().and_then(|i| commands.get(i))
     }
 
     /// Whether the version knows error `code`.

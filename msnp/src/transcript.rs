@@ -8,7 +8,7 @@
 //! This module only splits and classifies lines; deciding where a payload ends needs the spec and is done by
 //! the validator.
 
-use std::io::{self, BufRead};
+use std::io::{self, Read};
 
 use crate::spec::Dir;
 
@@ -21,63 +21,144 @@ pub struct Line<'a> {
     pub bytes: &'a [u8],
     /// The full length, when the line was longer than the limit and was cut.
     pub cut_from: Option<usize>,
+    /// Whether the next line starts with `.. ` (continues this one), when the reader can tell without
+    /// reading further.
+    pub continued: Option<bool>,
 }
 
 /// Reads lines with a length limit: a longer line is reported cut, and its rest is skipped without being
-/// buffered, so memory stays bounded whatever the input.
+/// buffered, so memory stays bounded whatever the input. Lines are returned from the reader's own buffer
+/// without copying, and the line ends of each read are found in one pass.
 pub struct LineReader<R> {
     inner: R,
+    /// Input read but not yet returned is `buf[start..end]`.
     buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// Positions of the line feeds in `buf[start..end]`, from `next_end` on.
+    ends: Vec<usize>,
+    next_end: usize,
+    eof: bool,
+    /// The kept part of a line too long for the buffer.
+    long: Vec<u8>,
     number: usize,
     max_line: usize,
 }
 
-impl<R: BufRead> LineReader<R> {
+/// How much is read at once.
+const READ_SIZE: usize = 64 * 1024;
+
+impl<R: Read> LineReader<R> {
     /// A reader of lines of at most `max_line` bytes.
     pub fn new(inner: R, max_line: usize) -> Self {
-        LineReader { inner, buf: Vec::new(), number: 0, max_line }
+        // The buffer holds a whole line at the limit, with its line end.
+        let size = READ_SIZE.max(max_line.saturating_add(2));
+        LineReader {
+            inner,
+            buf: vec![0; size],
+            start: 0,
+            end: 0,
+            ends: Vec::new(),
+            next_end: 0,
+            eof: false,
+            long: Vec::new(),
+            number: 0,
+            max_line,
+        }
     }
 
     /// The next line, or `None` at the end of input. LF and CRLF line ends are both accepted.
     pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
-        self.buf.clear();
-        let mut total = 0usize;
-        let mut saw_any = false;
         loop {
-            let available = match self.inner.fill_buf() {
-                Ok(b) => b,
+            if let Some(&newline) = self.ends.get(self.next_end) {
+                self.next_end += 1;
+                let from = self.start;
+                self.start = newline + 1;
+                return Ok(Some(self.line(from, newline)));
+            }
+            if self.eof {
+                if self.start == self.end {
+                    return Ok(None);
+                }
+                let from = self.start;
+                self.start = self.end;
+                return Ok(Some(self.line(from, self.end)));
+            }
+            self.refill()?;
+            if self.end == self.buf.len() && self.next_end == self.ends.len() {
+                // A full buffer without a line end: the line is over the limit.
+                return self.read_long().map(Some);
+            }
+        }
+    }
+
+    fn line(&mut self, from: usize, to: usize) -> Line<'_> {
+        self.number += 1;
+        let next = &self.buf[self.start..self.end];
+        let continued = match next {
+            [b'.', b'.', b' ', ..] => Some(true),
+            _ if next.len() >= 3 || self.eof => Some(false),
+            [b'.', b'.'] | [b'.'] | [] => None,
+            _ => Some(false),
+        };
+        let to = if to > from && self.buf[to - 1] == b'\r' { to - 1 } else { to };
+        let length = to - from;
+        let bytes = &self.buf[from..from + length.min(self.max_line)];
+        Line { number: self.number, bytes, cut_from: (length > self.max_line).then_some(length), continued }
+    }
+
+    /// Moves the unread bytes to the front and reads more after them.
+    fn refill(&mut self) -> io::Result<()> {
+        self.buf.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
+        self.start = 0;
+        self.ends.clear();
+        self.next_end = 0;
+        let read = loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(n) => break n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
-            };
-            if available.is_empty() {
+            }
+        };
+        // Refills happen when no line feed is left unread, so only the new bytes need scanning.
+        let (old_end, ends) = (self.end, &mut self.ends);
+        ends.extend(memchr::memchr_iter(b'\n', &self.buf[old_end..old_end + read]).map(|i| old_end + i));
+        self.end += read;
+        self.eof = read == 0;
+        Ok(())
+    }
+
+    /// Reads a line longer than the buffer: keeps its first `max_line` bytes, skips the rest.
+    fn read_long(&mut self) -> io::Result<Line<'_>> {
+        self.long.clear();
+        self.long.extend_from_slice(&self.buf[..self.max_line.min(self.end)]);
+        let mut total = self.end;
+        self.start = self.end;
+        loop {
+            self.refill()?;
+            if let Some(&newline) = self.ends.first() {
+                total += newline;
+                self.start = newline + 1;
+                self.next_end = 1;
                 break;
             }
-            saw_any = true;
-            let (chunk, done) = match memchr::memchr(b'\n', available) {
-                Some(i) => (&available[..i], Some(i + 1)),
-                None => (available, None),
-            };
-            let room = (self.max_line + 1).saturating_sub(self.buf.len());
-            self.buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            total += chunk.len();
-            let used = done.unwrap_or(available.len());
-            self.inner.consume(used);
-            if done.is_some() {
+            total += self.end;
+            self.start = self.end;
+            if self.eof {
                 break;
             }
         }
-        if !saw_any {
-            return Ok(None);
+        if self.long.len() < total && total <= self.max_line {
+            self.long.clear();
         }
         self.number += 1;
-        // A CR before the LF belongs to the line end, unless the line was cut before it.
-        if total <= self.max_line + 1 && self.buf.last() == Some(&b'\r') {
-            self.buf.pop();
-            total -= 1;
-        }
-        let cut_from = (total > self.max_line).then_some(total);
-        self.buf.truncate(self.max_line);
-        Ok(Some(Line { number: self.number, bytes: &self.buf, cut_from }))
+        Ok(Line {
+            number: self.number,
+            bytes: &self.long,
+            cut_from: (total > self.max_line).then_some(total),
+            continued: None,
+        })
     }
 }
 
@@ -119,16 +200,25 @@ pub enum Boundary {
     Open,
 }
 
-/// The boundary a prose line marks, if any.
+/// The boundary a prose line marks, if any: a sentence whose subject is the client or the server and whose
+/// verb opens or closes the connection ("Client disconnects from server.", "Server closes connection.",
+/// "--- Server closes connection", "Client opens a connection to ..."), possibly after Markdown marks.
 pub fn boundary(text: &[u8]) -> Option<Boundary> {
-    let text = String::from_utf8_lossy(text).to_ascii_lowercase();
-    if text.contains("opens a connection") || text.contains("connects to") {
-        Some(Boundary::Open)
-    } else if text.contains("disconnects")
-        || text.contains("closes the connection")
-        || text.contains("closes connection")
-    {
+    let start = text.iter().position(|b| !matches!(b, b' ' | b'*' | b'_' | b'-' | b'>' | b'#'))?;
+    let subject = text.get(start..start + 6)?;
+    if !subject.eq_ignore_ascii_case(b"client") && !subject.eq_ignore_ascii_case(b"server") {
+        return None;
+    }
+    let rest = &text[start + 6..];
+    let verb_start = rest.iter().position(|&b| b != b' ')?;
+    let verb = &rest[verb_start..];
+    let verb = &verb[..verb.iter().position(|b| !b.is_ascii_alphabetic()).unwrap_or(verb.len())];
+    const CLOSE: [&[u8]; 4] = [b"disconnects", b"closes", b"drops", b"hangs"];
+    const OPEN: [&[u8]; 3] = [b"opens", b"connects", b"reconnects"];
+    if CLOSE.iter().any(|w| verb.eq_ignore_ascii_case(w)) {
         Some(Boundary::Close)
+    } else if OPEN.iter().any(|w| verb.eq_ignore_ascii_case(w)) {
+        Some(Boundary::Open)
     } else {
         None
     }
@@ -159,6 +249,35 @@ mod tests {
         assert!(lines(b"", 4).is_empty());
     }
 
+    /// A reader that returns at most `step` bytes per read.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.data.len().min(self.step).min(buf.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn read_boundaries_do_not_change_the_lines() {
+        let input: &[u8] = b"C: VER 1 MSNP8\r\n\nprose line\nS: VER 1 MSNP8\nabcdefghij\nlast";
+        let whole = lines(input, 8);
+        for step in 1..input.len() + 2 {
+            let mut reader = LineReader::new(Trickle { data: input, step }, 8);
+            let mut got = Vec::new();
+            while let Some(line) = reader.next_line().unwrap() {
+                got.push((line.number, line.bytes.to_vec(), line.cut_from));
+            }
+            assert_eq!(got, whole, "reads of {step} bytes");
+        }
+    }
+
     #[test]
     fn classifies() {
         assert_eq!(classify(b"C: VER 1 MSNP8"), Kind::Command(Dir::Client, b"VER 1 MSNP8"));
@@ -175,5 +294,12 @@ mod tests {
         assert_eq!(boundary(b"Server disconnects client"), Some(Boundary::Close));
         assert_eq!(boundary(b"Client opens a connection to `10.0.0.5:1863`."), Some(Boundary::Open));
         assert_eq!(boundary(b"*The HTTPS interlude is described in the Passport 1.4 article.*"), None);
+        assert_eq!(boundary(b"--- Server closes connection"), Some(Boundary::Close));
+        assert_eq!(
+            boundary(b"Client opens a connection to `10.0.0.5:1863` (from stored server)."),
+            Some(Boundary::Open)
+        );
+        assert_eq!(boundary(b"The client disconnects."), None);
+        assert_eq!(boundary(b"Server sends a challenge."), None);
     }
 }

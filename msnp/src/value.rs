@@ -54,23 +54,72 @@ impl fmt::Display for Invalid {
     }
 }
 
+/// Whether `token` has no space and no control character (C0, DEL, or C1 such as U+0085). ASCII is checked
+/// eight bytes at a time; only text with non-ASCII bytes takes the byte-by-byte path, where the C1 controls are
+/// the UTF-8 sequences C2 80 to C2 9F.
 fn printable(token: &str) -> bool {
-    token.chars().all(|c| !c.is_control() && c != ' ')
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let bytes = token.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // A high bit marks a byte below 0x21 (space or C0), a DEL, or a non-ASCII byte.
+        let low = word.wrapping_sub(ONES * 0x21) & !word;
+        let del = (word ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(word ^ (ONES * 0x7f));
+        if (low | del | word) & HIGHS != 0 {
+            return printable_bytes(bytes);
+        }
+    }
+    // The tail, padded with a harmless letter, is one more word.
+    let tail = chunks.remainder();
+    let mut padded = [b'A'; 8];
+    padded[..tail.len()].copy_from_slice(tail);
+    let word = u64::from_le_bytes(padded);
+    let low = word.wrapping_sub(ONES * 0x21) & !word;
+    let del = (word ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(word ^ (ONES * 0x7f));
+    (low | del | word) & HIGHS == 0 || printable_bytes(tail)
+}
+
+fn printable_bytes(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            0..=0x20 | 0x7f => return false,
+            0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => return false,
+            _ => {}
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Parses a canonical decimal number: digits only, no leading zeros (so that writing it back gives the same
 /// bytes), at most `max`.
 pub fn parse_uint(token: &str, max: u64) -> Result<u64, Invalid> {
-    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
+    let bytes = token.as_bytes();
+    if bytes.is_empty() {
         return Err(Invalid("is not a decimal number"));
     }
-    if token.len() > 1 && token.starts_with('0') {
-        return Err(Invalid("has a leading zero"));
+    if bytes.len() > 1 && bytes[0] == b'0' {
+        return Err(if bytes.iter().all(u8::is_ascii_digit) {
+            Invalid("has a leading zero")
+        } else {
+            Invalid("is not a decimal number")
+        });
     }
-    match token.parse::<u64>() {
-        Ok(n) if n <= max => Ok(n),
-        _ => Err(Invalid("is too large")),
+    let mut value = 0u64;
+    let mut too_large = false;
+    for &b in bytes {
+        if !b.is_ascii_digit() {
+            return Err(Invalid("is not a decimal number"));
+        }
+        match value.checked_mul(10).and_then(|v| v.checked_add(u64::from(b - b'0'))) {
+            Some(v) => value = v,
+            None => too_large = true,
+        }
     }
+    if too_large || value > max { Err(Invalid("is too large")) } else { Ok(value) }
 }
 
 impl Check {
@@ -108,7 +157,7 @@ impl Check {
                 )
             }
             Check::DottedVersion => ensure(
-                token.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())),
+                separated(token, b'.', |part| part.iter().all(u8::is_ascii_digit)),
                 "is not numbers separated by dots",
             ),
             Check::Url => {
@@ -118,7 +167,9 @@ impl Check {
                 ensure(printable(token) && (absolute || token.starts_with('/')), "is not an http(s) URL or a path")
             }
             Check::UintList => ensure(
-                token.split(',').all(|p| parse_uint(p, u32::MAX as u64).is_ok()),
+                separated(token, b',', |part| {
+                    std::str::from_utf8(part).is_ok_and(|p| parse_uint(p, u32::MAX as u64).is_ok())
+                }),
                 "is not numbers separated by commas",
             ),
             Check::Timestamp => check_timestamp(token),
@@ -151,35 +202,41 @@ impl Check {
     }
 }
 
+/// Whether `token` is non-empty parts separated by `separator`, each accepted by `part`.
+fn separated(token: &str, separator: u8, part: impl Fn(&[u8]) -> bool) -> bool {
+    token.as_bytes().split(|&b| b == separator).all(|p| !p.is_empty() && part(p))
+}
+
 fn ensure(ok: bool, why: &'static str) -> Result<(), Invalid> {
     if ok { Ok(()) } else { Err(Invalid(why)) }
 }
 
 fn check_handle(token: &str) -> Result<(), Invalid> {
-    let (local, domain) = token.split_once('@').ok_or(Invalid("has no @"))?;
-    ensure(!local.is_empty(), "has nothing before the @")?;
-    ensure(!domain.is_empty() && !domain.contains('@'), "has no single domain after the @")?;
-    ensure(printable(token), "contains a control character")
+    ensure(printable(token), "contains a space or control character")?;
+    // Handles are short: a plain scan beats calling memchr.
+    let bytes = token.as_bytes();
+    let at = bytes.iter().position(|&b| b == b'@').ok_or(Invalid("has no @"))?;
+    ensure(at > 0, "has nothing before the @")?;
+    let domain = &bytes[at + 1..];
+    ensure(!domain.is_empty() && !domain.contains(&b'@'), "has no single domain after the @")
 }
 
 fn check_url_encoded(token: &str) -> Result<(), Invalid> {
     ensure(!token.is_empty() && printable(token), "contains a space or control character")?;
     let bytes = token.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let escape = bytes.get(i + 1..i + 3).ok_or(Invalid("has a truncated %-escape"))?;
-            ensure(escape.iter().all(u8::is_ascii_hexdigit), "has an invalid %-escape")?;
-            i += 3;
-        } else {
-            i += 1;
-        }
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(|&b| b == b'%') {
+        let at = from + offset;
+        let escape = bytes.get(at + 1..at + 3).ok_or(Invalid("has a truncated %-escape"))?;
+        ensure(escape.iter().all(u8::is_ascii_hexdigit), "has an invalid %-escape")?;
+        from = at + 3;
     }
     Ok(())
 }
 
 fn check_host_port(token: &str) -> Result<(), Invalid> {
-    let (host, port) = token.rsplit_once(':').ok_or(Invalid("has no :port"))?;
+    let colon = memchr::memrchr(b':', token.as_bytes()).ok_or(Invalid("has no :port"))?;
+    let (host, port) = (&token[..colon], &token[colon + 1..]);
     ensure(!host.is_empty() && printable(host), "has no host")?;
     parse_uint(port, 65535).map(drop).map_err(|_| Invalid("has an invalid port"))
 }
@@ -296,6 +353,12 @@ mod tests {
             (Check::Flag, "2", false),
             (Check::Token, "MSNP8", true),
             (Check::Token, "", false),
+            (Check::Token, "a-long-token-of-ascii", true),
+            (Check::Token, "a-long-token\x7fof-ascii", false),
+            (Check::Token, "a-long-token of-ascii", false),
+            (Check::Token, "a-long-token-of-ascii\t", false),
+            (Check::Token, "a-long-token-\u{85}-c1", false),
+            (Check::Token, "a-long-token-\u{e9}-and-\u{20ac}", true),
             (Check::Digits, "00123", true),
             (Check::Digits, "12a", false),
             (Check::Handle, "example@hotmail.com", true),

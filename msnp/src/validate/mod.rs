@@ -16,7 +16,7 @@
 mod render;
 mod session;
 
-use std::io::{self, BufRead};
+use std::io::{self, Read};
 
 use serde::Serialize;
 
@@ -97,9 +97,16 @@ pub struct Summary {
     pub lines: usize,
     /// Command lines checked.
     pub commands: usize,
-    /// The connections, in order.
+    /// How many connections the transcript holds.
+    pub connection_count: usize,
+    /// The versions the connections were checked against, in order of first appearance.
+    pub versions: Vec<&'static str>,
+    /// The first connections, in order (at most [`LISTED_CONNECTIONS`], so that memory stays bounded).
     pub connections: Vec<Connection>,
 }
+
+/// How many connections a [`Summary`] lists.
+pub const LISTED_CONNECTIONS: usize = 256;
 
 /// A command line the validator read, with its payload: what a transcript says was sent.
 #[derive(Clone, Copy, Debug)]
@@ -137,7 +144,7 @@ impl<F: FnMut(Diagnostic)> Sink for F {
 /// Validates the transcript read from `input`, passing each diagnostic to `sink` as it is found.
 ///
 /// Only I/O failures are returned as errors; everything wrong with the transcript itself is a diagnostic.
-pub fn validate<R: BufRead>(file: &str, input: R, options: &Options, sink: &mut dyn Sink) -> io::Result<Summary> {
+pub fn validate<R: Read>(file: &str, input: R, options: &Options, sink: &mut dyn Sink) -> io::Result<Summary> {
     session::Validator::new(file, options, sink).run(input)
 }
 

@@ -32,14 +32,12 @@ pub fn render_human(d: &Diagnostic) -> String {
 
 /// One line summing up a file: `seed.txt: MSNP8 (2 connections), 0 errors, 0 warnings`.
 pub fn summary_line(s: &Summary) -> String {
-    let mut versions: Vec<&str> = s.connections.iter().filter_map(|c| c.version).collect();
-    versions.dedup();
-    let versions = if versions.is_empty() { "no version".to_string() } else { versions.join(", ") };
+    let versions = if s.versions.is_empty() { "no version".to_string() } else { s.versions.join(", ") };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{}: {versions} ({}), {}, {}",
         s.file,
-        plural(s.connections.len(), "connection"),
+        plural(s.connection_count, "connection"),
         plural(s.errors, "error"),
         plural(s.warnings, "warning")
     )

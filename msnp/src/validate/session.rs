@@ -2,13 +2,14 @@
 //! payload being counted and the current connection (its version, service and outstanding requests).
 
 use std::collections::{HashMap, VecDeque};
-use std::io::{self, BufRead};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{self, Read};
 
 use super::{Command, Connection, Diagnostic, Options, Severity, Sink, Summary};
 use crate::frame::payload_length;
 use crate::matcher::{Closest, select};
 use crate::raw::{RawCommand, Tokens};
-use crate::spec::{Dir, FormDef, Services, Trid, VersionDef};
+use crate::spec::{CommandDef, Dir, FormDef, Services, Trid, VersionDef, command_key};
 use crate::transcript::{Boundary, Kind, LineReader, PREFIX_LEN, boundary, classify};
 use crate::typed::{ErrorReply, describe_mismatch};
 
@@ -44,12 +45,16 @@ struct Spot {
     source: String,
 }
 
-/// A payload being counted.
+/// The payload being counted. One is kept for the whole file and reused, so counting allocates nothing after
+/// the first few payloads.
+#[derive(Default)]
 struct Payload {
+    /// Whether a payload is being counted.
+    active: bool,
     announced: u64,
-    /// Where the length token is, for diagnostics.
-    spot: Spot,
-    command: String,
+    /// Where the length token sits in `text`, and how `text` maps to source lines, for diagnostics.
+    length_span: std::ops::Range<usize>,
+    parts: Vec<Part>,
     /// Byte length of each line taken so far.
     lines: Vec<usize>,
     /// Total with CRLF after every line.
@@ -60,12 +65,19 @@ struct Payload {
     /// Whether the length was refused (over the limit): lines are skipped, not counted against it.
     refused: bool,
     /// The command as it will be passed to the sink once the payload is complete.
-    dir: Dir,
+    dir: Option<Dir>,
     line: usize,
     version: Option<&'static VersionDef>,
     text: String,
     /// The payload bytes (lines joined with CRLF), kept up to the payload limit.
     data: Vec<u8>,
+}
+
+impl Payload {
+    /// The command name, at the start of the command line.
+    fn command(&self) -> &str {
+        self.text.split(' ').next().unwrap_or_default()
+    }
 }
 
 enum Negotiation {
@@ -86,11 +98,32 @@ struct Conn {
     /// Set when the connection cannot be validated further (no version); one diagnostic was given.
     stuck: bool,
     /// Outstanding requests by TrID: the command, and whether a `once` reply answered it.
-    requests: HashMap<u32, (&'static str, bool)>,
+    requests: HashMap<u32, (&'static str, bool), BuildHasherDefault<TridHasher>>,
     order: VecDeque<u32>,
-    /// Commands the client has sent, for the server lines that may only follow them.
-    sent: Vec<&'static str>,
+    /// Commands the client has sent (as [`command_key`]s), for the server lines that may only follow them.
+    sent: Vec<u32>,
     used: bool,
+}
+
+/// Hashes TrIDs by multiplication: they are small client-chosen numbers, not attacker-controlled keys a
+/// slower keyed hash would be needed for (and the map is bounded anyway).
+#[derive(Default)]
+struct TridHasher(u64);
+
+impl Hasher for TridHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 impl Conn {
@@ -102,11 +135,25 @@ impl Conn {
             negotiation: Negotiation::Fresh,
             closed: false,
             stuck: false,
-            requests: HashMap::new(),
+            requests: HashMap::default(),
             order: VecDeque::new(),
             sent: Vec::new(),
             used: false,
         }
+    }
+
+    /// Starts over for the next connection, keeping the allocations.
+    fn reset(&mut self, start: usize) {
+        self.start = start;
+        self.version = None;
+        self.services = Services::ALL;
+        self.negotiation = Negotiation::Fresh;
+        self.closed = false;
+        self.stuck = false;
+        self.requests.clear();
+        self.order.clear();
+        self.sent.clear();
+        self.used = false;
     }
 
     fn remember(&mut self, trid: u32, command: &'static str) -> Option<&'static str> {
@@ -132,7 +179,7 @@ pub struct Validator<'o> {
     pending: Pending,
     joined: String,
     joined_parts: Vec<Part>,
-    payload: Option<Payload>,
+    payload: Payload,
     conn: Conn,
     last_version: Option<&'static VersionDef>,
     invalid_utf8: usize,
@@ -149,7 +196,7 @@ impl<'o> Validator<'o> {
             pending: Pending::default(),
             joined: String::new(),
             joined_parts: Vec::new(),
-            payload: None,
+            payload: Payload::default(),
             conn: Conn::new(1),
             last_version: None,
             invalid_utf8: 0,
@@ -157,7 +204,7 @@ impl<'o> Validator<'o> {
         }
     }
 
-    pub fn run<R: BufRead>(mut self, input: R) -> io::Result<Summary> {
+    pub fn run<R: Read>(mut self, input: R) -> io::Result<Summary> {
         let mut reader = LineReader::new(input, self.options.limits.max_line);
         while let Some(line) = reader.next_line()? {
             self.summary.lines = line.number;
@@ -176,8 +223,8 @@ impl<'o> Validator<'o> {
                 );
                 continue;
             }
-            let (number, bytes) = (line.number, line.bytes);
-            self.line(number, bytes);
+            let (number, bytes, continued) = (line.number, line.bytes, line.continued);
+            self.line(number, bytes, continued);
         }
         self.flush_pending();
         self.end_payload(self.summary.lines + 1);
@@ -204,7 +251,8 @@ impl<'o> Validator<'o> {
 
     // --- lines ---------------------------------------------------------------------------------------
 
-    fn line(&mut self, number: usize, bytes: &[u8]) {
+    /// Handles one line; `continued` says whether the next line continues it, when the reader knows.
+    fn line(&mut self, number: usize, bytes: &[u8], continued: Option<bool>) {
         let kind = classify(bytes);
         if let Kind::Continuation(rest) = kind
             && self.pending.active
@@ -213,7 +261,7 @@ impl<'o> Validator<'o> {
             return;
         }
         self.flush_pending();
-        if self.payload.is_some() {
+        if self.payload.active {
             if matches!(kind, Kind::Command(..) | Kind::Fence) || self.ends_overshot_payload(bytes) {
                 self.end_payload(number);
             } else {
@@ -222,9 +270,23 @@ impl<'o> Validator<'o> {
             }
         }
         match kind {
+            // A command line that no continuation follows is checked where it lies, without a copy.
+            Kind::Command(dir, rest) if continued == Some(false) => self.command_in_place(number, dir, rest),
             Kind::Command(dir, rest) => self.start_pending(number, dir, rest),
             Kind::Continuation(_) | Kind::Fence | Kind::Other => self.prose(number, bytes),
         }
+    }
+
+    fn command_in_place(&mut self, number: usize, dir: Dir, rest: &[u8]) {
+        let Ok(text) = std::str::from_utf8(rest) else {
+            self.not_utf8(number, rest);
+            return;
+        };
+        self.summary.commands += 1;
+        self.pending.dir = Some(dir);
+        self.joined_parts.clear();
+        self.joined_parts.push(Part { line: number, start: 0, end: text.len() });
+        self.command(dir, text);
     }
 
     fn start_pending(&mut self, number: usize, dir: Dir, rest: &[u8]) {
@@ -258,7 +320,7 @@ impl<'o> Validator<'o> {
     }
 
     fn prose(&mut self, number: usize, bytes: &[u8]) {
-        if std::str::from_utf8(bytes).is_err() {
+        if !crate::bytes::is_ascii(bytes) && std::str::from_utf8(bytes).is_err() {
             self.invalid_utf8 += 1;
             if self.invalid_utf8 == 1 {
                 let spot =
@@ -277,39 +339,44 @@ impl<'o> Validator<'o> {
 
     // --- payloads -------------------------------------------------------------------------------------
 
-    fn start_payload(&mut self, announced: u64, spot: Spot, raw: &RawCommand<'_>, dir: Dir, first_line: usize) -> bool {
-        let command = raw.name();
+    /// Starts counting the payload `raw` announces; returns whether one follows.
+    fn start_payload(&mut self, announced: u64, raw: &RawCommand<'_>, dir: Dir) -> bool {
+        let length_span = raw.arg_span(raw.arg_count().saturating_sub(1)).unwrap_or(0..0);
         let refused = announced > self.options.limits.max_payload as u64;
         if refused {
             let message = format!(
-                "`{command}` announces a payload of {announced} bytes; the limit is {} bytes",
+                "`{}` announces a payload of {announced} bytes; the limit is {} bytes",
+                raw.name(),
                 self.options.limits.max_payload
             );
-            self.report(Severity::Error, "payload-too-large", spot.clone(), message, None, None);
+            let spot = self.spot_of(raw.line(), length_span.clone());
+            self.report(Severity::Error, "payload-too-large", spot, message, None, None);
         }
         if announced == 0 {
             return false;
         }
-        self.payload = Some(Payload {
-            announced,
-            spot,
-            command: command.to_string(),
-            lines: Vec::new(),
-            crlf_total: 0,
-            first_line,
-            overshot: false,
-            refused,
-            dir,
-            line: self.joined_parts.first().map_or(0, |p| p.line),
-            version: self.conn.version,
-            text: raw.line().to_string(),
-            data: Vec::new(),
-        });
+        let p = &mut self.payload;
+        p.active = true;
+        p.announced = announced;
+        p.length_span = length_span;
+        p.parts.clear();
+        p.parts.extend_from_slice(&self.joined_parts);
+        p.lines.clear();
+        p.crlf_total = 0;
+        p.first_line = self.joined_parts.last().map_or(0, |p| p.line) + 1;
+        p.overshot = false;
+        p.refused = refused;
+        p.dir = Some(dir);
+        p.line = self.joined_parts.first().map_or(0, |p| p.line);
+        p.version = self.conn.version;
+        p.text.clear();
+        p.text.push_str(raw.line());
+        p.data.clear();
         true
     }
 
     fn payload_line(&mut self, bytes: &[u8]) {
-        let Some(p) = self.payload.as_mut() else { return };
+        let p = &mut self.payload;
         if p.refused {
             return;
         }
@@ -321,14 +388,9 @@ impl<'o> Validator<'o> {
         }
         if p.crlf_total == p.announced || p.crlf_total - 2 == p.announced {
             p.data.truncate(p.announced as usize);
-            if let Some(p) = self.payload.take() {
-                self.sink.command(Command {
-                    line: p.line,
-                    dir: p.dir,
-                    version: p.version,
-                    text: &p.text,
-                    payload: &p.data,
-                });
+            p.active = false;
+            if let Some(dir) = p.dir {
+                self.sink.command(Command { line: p.line, dir, version: p.version, text: &p.text, payload: &p.data });
             }
         } else if p.crlf_total - 2 > p.announced {
             p.overshot = true;
@@ -337,15 +399,20 @@ impl<'o> Validator<'o> {
 
     /// Once past its announced length, a payload also ends at prose that marks a connection boundary.
     fn ends_overshot_payload(&self, bytes: &[u8]) -> bool {
-        self.payload.as_ref().is_some_and(|p| p.overshot) && boundary(bytes).is_some()
+        self.payload.active && self.payload.overshot && boundary(bytes).is_some()
     }
 
     /// Ends the current payload before line `number`: it did not reach exactly its announced length.
     fn end_payload(&mut self, number: usize) {
-        let Some(p) = self.payload.take() else { return };
+        if !self.payload.active {
+            return;
+        }
+        self.payload.active = false;
+        let p = &self.payload;
         if p.refused {
             return;
         }
+        let spot = spot_in(&p.text, &p.parts, p.dir, p.length_span.clone());
         // Lengths the shown lines could have: the first k lines with CRLF after each, or without the last CRLF.
         let mut best: Option<(u64, usize)> = None;
         let mut total = 0u64;
@@ -365,12 +432,12 @@ impl<'o> Validator<'o> {
             if k > 0 && lf_total == p.announced {
                 let message = format!(
                     "`{}` announces {} bytes, which counts the {} payload lines with LF line ends; on the wire lines end with CRLF ({} bytes)",
-                    p.command,
+                    p.command(),
                     p.announced,
                     k + 1,
                     p.lines[..=k].iter().map(|l| *l as u64 + 2).sum::<u64>() - 2
                 );
-                self.report(Severity::Warning, "payload-lf", p.spot, message, None, None);
+                self.report(Severity::Warning, "payload-lf", spot, message, None, None);
                 return;
             }
         }
@@ -380,18 +447,19 @@ impl<'o> Validator<'o> {
             _ if at_end && shown < p.announced => (
                 format!(
                     "`{}` announces {} bytes of payload, but the transcript ends first (after {shown} bytes)",
-                    p.command, p.announced
+                    p.command(),
+                    p.announced
                 ),
                 "payload-truncated",
             ),
             None => (
-                format!("`{}` announces {} bytes of payload, but no payload lines follow", p.command, p.announced),
+                format!("`{}` announces {} bytes of payload, but no payload lines follow", p.command(), p.announced),
                 "payload-length",
             ),
             Some((measured, lines)) => (
                 format!(
                     "`{}` announces {} bytes, but its payload is {measured} bytes (lines {}-{}, counted with CRLF line ends)",
-                    p.command,
+                    p.command(),
                     p.announced,
                     p.first_line,
                     p.first_line + lines - 1
@@ -399,19 +467,29 @@ impl<'o> Validator<'o> {
                 "payload-length",
             ),
         };
-        self.report(Severity::Error, code, p.spot, message, None, None);
+        self.report(Severity::Error, code, spot, message, None, None);
     }
 
     // --- connections ----------------------------------------------------------------------------------
 
     fn new_connection(&mut self, start: usize) {
         self.finish_connection();
-        self.conn = Conn::new(start);
+        self.conn.reset(start);
     }
 
     fn finish_connection(&mut self) {
-        if self.conn.used {
-            self.summary.connections.push(Connection {
+        if !self.conn.used {
+            return;
+        }
+        let summary = &mut self.summary;
+        summary.connection_count += 1;
+        if let Some(version) = self.conn.version
+            && !summary.versions.contains(&version.name)
+        {
+            summary.versions.push(version.name);
+        }
+        if summary.connections.len() < super::LISTED_CONNECTIONS {
+            summary.connections.push(Connection {
                 line: self.conn.start,
                 version: self.conn.version.map(|v| v.name),
                 services: self.conn.services.names(),
@@ -428,6 +506,15 @@ impl<'o> Validator<'o> {
         self.pending.active = false;
         let Some(dir) = self.pending.dir else { return };
         self.summary.commands += 1;
+        if let [part] = self.pending.parts[..] {
+            // A line without continuations is checked where it is, without joining.
+            self.joined_parts.clear();
+            self.joined_parts.push(part);
+            let text = std::mem::take(&mut self.pending.text);
+            self.command(dir, &text);
+            self.pending.text = text;
+            return;
+        }
         self.choose_join(dir);
         let text = std::mem::take(&mut self.joined);
         self.command(dir, &text);
@@ -438,7 +525,7 @@ impl<'o> Validator<'o> {
     /// and inside long ones, so both joins are tried and the one the spec accepts is kept.
     fn choose_join(&mut self, dir: Dir) {
         self.join_parts(" ");
-        if self.pending.parts.len() == 1 || self.line_matches(dir) {
+        if self.line_matches(dir) {
             return;
         }
         self.join_parts("");
@@ -482,43 +569,45 @@ impl<'o> Validator<'o> {
             self.new_connection(self.joined_parts.first().map_or(1, |p| p.line));
         }
         self.conn.used = true;
-        self.check_command(dir, &raw);
-        if let Some(version) = self.framing_version()
-            && let Some(announced) = payload_length(version, dir, &raw)
+        let checked = self.check_command(dir, &raw);
+        // Framing uses the command the check found, or (when the line could not be checked) the best guess of
+        // the version, so that payload lines are never taken for prose.
+        let framed = match checked {
+            Some(command) => payload_of(command, dir, &raw),
+            None => self.framing_version().and_then(|v| payload_length(v, dir, &raw)),
+        };
+        if let Some(announced) = framed
+            && self.start_payload(announced, &raw, dir)
         {
-            let last = raw.arg_count() - 1;
-            let spot = self.spot_of(raw.line(), raw.arg_span(last).unwrap_or(0..0));
-            let first_line = self.joined_parts.last().map_or(0, |p| p.line) + 1;
-            if self.start_payload(announced, spot, &raw, dir, first_line) {
-                return;
-            }
+            return;
         }
         let line = self.joined_parts.first().map_or(0, |p| p.line);
         self.sink.command(Command { line, dir, version: self.conn.version, text: raw.line(), payload: b"" });
     }
 
-    fn check_command(&mut self, dir: Dir, raw: &RawCommand<'_>) {
+    /// Checks one command line; returns its command when the line's version has it.
+    fn check_command(&mut self, dir: Dir, raw: &RawCommand<'_>) -> Option<&'static CommandDef> {
         let name = raw.name();
         if name.is_empty() {
             let spot = self.spot_of(raw.line(), 0..0);
             self.report(Severity::Error, "not-a-command", spot, "empty command line".into(), None, None);
-            return;
+            return None;
         }
         if !is_command_name(name) {
             let spot = self.spot_of(raw.line(), raw.name_span());
             let message =
                 format!("`{name}` is not a command: a command is three uppercase letters, an error code three digits");
             self.report(Severity::Error, "not-a-command", spot, message, None, None);
-            return;
+            return None;
         }
         if raw.is_error_code() {
             self.error_reply(dir, raw);
-            return;
+            return None;
         }
-        let Some(version) = self.version_for(dir, raw) else { return };
+        let version = self.version_for(dir, raw)?;
         let Some(command) = version.command(name) else {
             self.unknown_command(version, dir, raw);
-            return;
+            return None;
         };
         match select(command, dir, self.conn.services, raw) {
             Ok((form, m)) => {
@@ -532,6 +621,7 @@ impl<'o> Validator<'o> {
             }
             Err(closest) => self.mismatch(version, command.name, dir, raw, closest),
         }
+        Some(command)
     }
 
     /// The version to check a line against, or `None` (after reporting why) when there is none.
@@ -603,8 +693,9 @@ impl<'o> Validator<'o> {
         }
         match (dir, form.shape.trid, trid) {
             (Dir::Client, _, _) => {
-                if !self.conn.sent.contains(&form.command) {
-                    self.conn.sent.push(form.command);
+                let key = command_key(form.command).unwrap_or(0);
+                if !self.conn.sent.contains(&key) {
+                    self.conn.sent.push(key);
                 }
                 if let (Trid::Yes, Some(t)) = (form.shape.trid, trid)
                     && let Some(previous) = self.conn.remember(t, form.command)
@@ -617,7 +708,10 @@ impl<'o> Validator<'o> {
             }
             (Dir::Server, Trid::Yes, Some(t)) => self.check_answer(raw, form, t),
             (Dir::Server, _, _) => {
-                if !form.answers.is_empty() && !form.answers.iter().any(|a| self.conn.sent.contains(a)) {
+                let sent = &self.conn.sent;
+                if !form.answers.is_empty()
+                    && !form.answers.iter().any(|a| command_key(a).is_some_and(|k| sent.contains(&k)))
+                {
                     let spot = self.spot_of(raw.line(), raw.name_span());
                     let message = format!(
                         "`{}` lines without TrID only follow a {} request",
@@ -892,28 +986,9 @@ impl<'o> Validator<'o> {
 
     // --- reporting ------------------------------------------------------------------------------------
 
-    /// Locates a byte range of the joined command line in the source lines.
+    /// Locates a byte range of the command line being checked in the source lines.
     fn spot_of(&self, text: &str, span: std::ops::Range<usize>) -> Spot {
-        let parts = &self.joined_parts;
-        let part = parts.iter().rev().find(|p| p.start <= span.start).or(parts.first()).copied().unwrap_or(Part {
-            line: 0,
-            start: 0,
-            end: 0,
-        });
-        let start = span.start.clamp(part.start, part.end);
-        let end = span.end.clamp(start, part.end);
-        let prefix = if parts.first().is_some_and(|p| p.line == part.line) {
-            match self.pending.dir {
-                Some(Dir::Server) => "S: ",
-                _ => "C: ",
-            }
-        } else {
-            ".. "
-        };
-        let source = format!("{prefix}{}", &text.get(part.start..part.end).unwrap_or(""));
-        let column = PREFIX_LEN + text.get(part.start..start).map_or(0, |s| s.chars().count()) + 1;
-        let width = text.get(start..end).map_or(1, |s| s.chars().count().max(1));
-        Spot { line: part.line, column, width, source }
+        spot_in(text, &self.joined_parts, self.pending.dir, span)
     }
 
     fn report(
@@ -948,4 +1023,35 @@ impl<'o> Validator<'o> {
 fn is_command_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     bytes.len() == 3 && (bytes.iter().all(u8::is_ascii_uppercase) || bytes.iter().all(u8::is_ascii_digit))
+}
+
+/// Locates byte range `span` of a command line `text`, made of `parts`, in the source lines.
+fn spot_in(text: &str, parts: &[Part], dir: Option<Dir>, span: std::ops::Range<usize>) -> Spot {
+    let part = parts.iter().rev().find(|p| p.start <= span.start).or(parts.first()).copied().unwrap_or(Part {
+        line: 0,
+        start: 0,
+        end: 0,
+    });
+    let start = span.start.clamp(part.start, part.end);
+    let end = span.end.clamp(start, part.end);
+    let prefix = if parts.first().is_some_and(|p| p.line == part.line) {
+        match dir {
+            Some(Dir::Server) => "S: ",
+            _ => "C: ",
+        }
+    } else {
+        ".. "
+    };
+    let source = format!("{prefix}{}", text.get(part.start..part.end).unwrap_or(""));
+    let column = PREFIX_LEN + text.get(part.start..start).map_or(0, |s| s.chars().count()) + 1;
+    let width = text.get(start..end).map_or(1, |s| s.chars().count().max(1));
+    Spot { line: part.line, column, width, source }
+}
+
+/// The payload length `raw` announces for `command`, or `None` when no payload follows.
+fn payload_of(command: &CommandDef, dir: Dir, raw: &RawCommand<'_>) -> Option<u64> {
+    if !command.has_payload(dir) {
+        return None;
+    }
+    crate::value::parse_uint(raw.arg(raw.arg_count().checked_sub(1)?)?, u64::MAX).ok()
 }
