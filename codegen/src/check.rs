@@ -59,6 +59,8 @@ pub struct CommandDraft {
     pub errors: Option<Vec<u16>>,
     pub remove_forms: Vec<(String, Loc)>,
     pub forms: Vec<FormDraft>,
+    /// Whether the table had form tables at all (some may have been left out for being unreadable).
+    pub had_forms: bool,
 }
 
 /// A `[command.X.form.Y]` table.
@@ -263,6 +265,7 @@ fn check_types(file: usize, doc: &load::TypesFile, checked: &mut Checked, diags:
         if let Some(any_of) = &ty.get_ref().any_of {
             for member in any_of.get_ref() {
                 if let Some(&i) = checked.type_index.get(member.get_ref())
+                    && member.get_ref() != name.get_ref()
                     && matches!(checked.types[i].kind, TypeKind::AnyOf(_))
                 {
                     diags
@@ -470,7 +473,16 @@ impl FileCtx<'_> {
                 forms.push(form);
             }
         }
-        CommandDraft { name: name.get_ref().clone(), loc: self.loc(name), doc, services, errors, remove_forms, forms }
+        CommandDraft {
+            name: name.get_ref().clone(),
+            loc: self.loc(name),
+            doc,
+            services,
+            errors,
+            remove_forms,
+            forms,
+            had_forms: !command.form.is_empty(),
+        }
     }
 
     fn form(&mut self, name: &Spanned<String>, form: &load::FormDoc) -> Option<FormDraft> {
@@ -491,6 +503,10 @@ impl FileCtx<'_> {
                 None
             }
         });
+        // A form whose `from` or `trid` is unreadable is left out, so that nothing else is reported about it.
+        if (form.from.is_some() && from.is_none()) || (form.trid.is_some() && trid.is_none()) {
+            return None;
+        }
         if let (Some(Dir::Client), Some(Trid::Zero), Some(at)) = (from, trid, &form.trid) {
             self.diags.at(self.loc(at), "trid = \"zero\" marks a server push; a client form cannot have it");
         }

@@ -175,6 +175,17 @@ pub enum Service {
     Sb,
 }
 
+impl Service {
+    /// The spec's name: `DS`, `NS` or `SB`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Ds => "DS",
+            Service::Ns => "NS",
+            Service::Sb => "SB",
+        }
+    }
+}
+
 /// What a payload holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PayloadKind {

@@ -193,7 +193,7 @@ fn new_command(
             format!("`{}` is new in `{}`; it has no form `{form}` to remove", command.name, draft.name),
         );
     }
-    if command.forms.is_empty() {
+    if !command.had_forms {
         diags.at(
             command.loc.clone(),
             format!("`{}` is new in `{}` and needs at least one form", command.name, draft.name),
@@ -265,20 +265,31 @@ fn add_or_replace_form(
         return;
     };
     let trid = form.trid.or(base.as_ref().map(|b| b.trid)).unwrap_or(Trid::Yes);
-    if trid == Trid::Zero && from == Dir::Client {
+    // The check stage reports these when the form states both keys; here only when one is inherited.
+    let both = |key_given: bool| form.from.is_some() && key_given;
+    if trid == Trid::Zero && from == Dir::Client && !both(form.trid.is_some()) {
         diags.at(form.loc.clone(), "trid = \"zero\" marks a server push; a client form cannot have it");
     }
     if let (Some(services), true) = (&form.services, !command.services.is_empty()) {
         if let Some(outside) = services.iter().find(|s| !command.services.contains(s)) {
             diags.at(
                 form.loc.clone(),
-                format!("form `{}` names service {outside:?}, which `{}` does not list", form.name, command.name),
+                format!(
+                    "form `{}` names service {}, which `{}` does not list",
+                    form.name,
+                    outside.name(),
+                    command.name
+                ),
             );
         }
     }
     let answers = form.answers.clone().or(base.as_ref().and_then(|b| b.answers.clone()));
-    if answers.is_some() && from == Dir::Client {
+    if answers.is_some() && from == Dir::Client && !both(form.answers.is_some()) {
         diags.at(form.loc.clone(), "`answers` applies to server forms only");
+    }
+    let once = form.once.or(base.as_ref().map(|b| b.once)).unwrap_or(false);
+    if once && from == Dir::Client && !both(form.once.is_some()) {
+        diags.at(form.loc.clone(), "`once` applies to server forms only");
     }
     // A replacing form may leave out `args` to change only its doc, answers or other keys.
     let (args, arg_docs, payload) = match (&form.args, &base) {
@@ -318,7 +329,7 @@ fn add_or_replace_form(
         services: form.services.clone().or(base.as_ref().and_then(|b| b.services.clone())),
         answers,
         warn: form.warn.clone().or(base.as_ref().and_then(|b| b.warn.clone())),
-        once: form.once.or(base.as_ref().map(|b| b.once)).unwrap_or(false),
+        once,
         args,
         arg_docs,
         payload,
@@ -401,14 +412,42 @@ fn payload_of(
     Some(Payload { length_arg: position, kind })
 }
 
-/// Every `answers` entry must name a command the version has.
+/// After a version is applied, every form's `answers` must name a command the version still has, and every
+/// form's services must be among its command's. Inherited forms are reported where this version made them wrong.
 fn check_answers(draft: &VersionDraft, state: &VersionState, diags: &mut Diagnostics) {
-    for command in &draft.commands {
+    for command in &state.commands {
+        let changed = draft.commands.iter().find(|c| c.name == command.name);
         for form in &command.forms {
+            let restated = changed.and_then(|c| c.forms.iter().find(|f| f.name == form.name));
             for (answer, at) in form.answers.iter().flatten() {
-                if !state.commands.iter().any(|c| &c.name == answer) {
-                    diags.at(at.clone(), format!("`{answer}` is not a command of `{}`", draft.name));
+                if state.commands.iter().any(|c| &c.name == answer) {
+                    continue;
                 }
+                match (restated, draft.removes.iter().find(|r| &r.name == answer)) {
+                    (Some(_), _) => diags.at(at.clone(), format!("`{answer}` is not a command of `{}`", draft.name)),
+                    (None, Some(removal)) => diags.at(
+                        removal.loc.clone(),
+                        format!(
+                            "`{}`'s form `{}` answers `{answer}`, which `{}` removes",
+                            command.name, form.name, draft.name
+                        ),
+                    ),
+                    (None, None) => {}
+                }
+            }
+            if let (Some(services), None, Some(changed)) = (&form.services, restated, changed)
+                && let Some(outside) = services.iter().find(|s| !command.services.contains(s))
+            {
+                diags.at(
+                    changed.loc.clone(),
+                    format!(
+                        "`{}`'s form `{}` uses service {}, which `{}` no longer lists",
+                        command.name,
+                        form.name,
+                        outside.name(),
+                        command.name
+                    ),
+                );
             }
         }
     }
@@ -454,11 +493,11 @@ impl Shapes {
         let base = format!("{}{}", camel(&command.name), camel(&form.name));
         let mut name = base.clone();
         if self.names.contains_key(&name) {
-            name = format!("{base}V{}", version_suffix(version));
+            name = format!("{base}{}", version_suffix(version));
         }
         let mut counter = 2;
         while self.names.contains_key(&name) {
-            name = format!("{base}V{}_{counter}", version_suffix(version));
+            name = format!("{base}{}_{counter}", version_suffix(version));
             counter += 1;
         }
         let args = form
@@ -486,9 +525,9 @@ impl Shapes {
     }
 }
 
-/// `MSNP8` becomes `8`, `CVR0` becomes `Cvr0`: the suffix of a shape first seen in that version.
+/// `MSNP8` becomes `V8`, `CVR0` becomes `Cvr0`: the suffix of a shape first seen in that version.
 fn version_suffix(version: &str) -> String {
-    version.strip_prefix("MSNP").map_or_else(|| camel(version), str::to_string)
+    version.strip_prefix("MSNP").map_or_else(|| camel(version), |n| format!("V{n}"))
 }
 
 /// Turns a resolved version state into the model, interning its shapes.
