@@ -9,8 +9,8 @@ use smallvec::SmallVec;
 /// Where a token sits in its line (byte offsets).
 pub type Span = Range<usize>;
 
-/// The arguments, as slices of the line: most lines have fewer than 16 and need no allocation.
-type Args<'a> = SmallVec<[&'a str; 16]>;
+/// The arguments, as slices of the line: most lines have at most 10 and need no allocation.
+type Args<'a> = SmallVec<[&'a str; 10]>;
 
 /// A command line and its payload, split but not interpreted.
 #[derive(Clone, PartialEq, Eq)]

@@ -80,6 +80,7 @@ pub enum ValueError {
 
 impl TypeDef {
     /// Checks `token` against the type.
+    #[inline]
     pub fn check(&self, token: &str) -> Result<(), ValueError> {
         if let Some(max) = self.max_len
             && token.len() > max as usize

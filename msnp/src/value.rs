@@ -57,6 +57,7 @@ impl fmt::Display for Invalid {
 /// Whether `token` has no space and no control character (C0, DEL, or C1 such as U+0085). ASCII is checked
 /// eight bytes at a time; only text with non-ASCII bytes takes the byte-by-byte path, where the C1 controls are
 /// the UTF-8 sequences C2 80 to C2 9F.
+#[inline]
 fn printable(token: &str) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -96,6 +97,7 @@ fn printable_bytes(bytes: &[u8]) -> bool {
 
 /// Parses a canonical decimal number: digits only, no leading zeros (so that writing it back gives the same
 /// bytes), at most `max`.
+#[inline]
 pub fn parse_uint(token: &str, max: u64) -> Result<u64, Invalid> {
     let bytes = token.as_bytes();
     if bytes.is_empty() {
@@ -124,6 +126,7 @@ pub fn parse_uint(token: &str, max: u64) -> Result<u64, Invalid> {
 
 impl Check {
     /// Checks one token.
+    #[inline]
     pub fn check(self, token: &str) -> Result<(), Invalid> {
         match self {
             Check::Uint { max } => parse_uint(token, max).map(drop),
@@ -207,6 +210,7 @@ fn separated(token: &str, separator: u8, part: impl Fn(&[u8]) -> bool) -> bool {
     token.as_bytes().split(|&b| b == separator).all(|p| !p.is_empty() && part(p))
 }
 
+#[inline]
 fn ensure(ok: bool, why: &'static str) -> Result<(), Invalid> {
     if ok { Ok(()) } else { Err(Invalid(why)) }
 }

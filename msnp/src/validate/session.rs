@@ -83,8 +83,8 @@ impl Payload {
 enum Negotiation {
     /// No VER yet.
     Fresh,
-    /// VER sent; the dialects offered.
-    Offered(Vec<String>),
+    /// VER sent; the spec's versions among the dialects offered, as bits by rank (0 when none is known).
+    Offered(u64),
     /// VER answered.
     Done,
 }
@@ -610,15 +610,7 @@ impl<'o> Validator<'o> {
             return None;
         };
         match select(command, dir, self.conn.services, raw) {
-            Ok((form, m)) => {
-                let trid = m.trid();
-                let dialects: Vec<String> = if name == "VER" {
-                    (0..form.shape.args.len()).flat_map(|i| m.tokens(i)).map(str::to_string).collect()
-                } else {
-                    Vec::new()
-                };
-                self.accept(dir, raw, form, trid, dialects);
-            }
+            Ok((form, m)) => self.accept(dir, raw, form, m.trid()),
             Err(closest) => self.mismatch(version, command.name, dir, raw, closest),
         }
         Some(command)
@@ -675,21 +667,14 @@ impl<'o> Validator<'o> {
         None
     }
 
-    fn accept(
-        &mut self,
-        dir: Dir,
-        raw: &RawCommand<'_>,
-        form: &'static FormDef,
-        trid: Option<u32>,
-        dialects: Vec<String>,
-    ) {
+    fn accept(&mut self, dir: Dir, raw: &RawCommand<'_>, form: &'static FormDef, trid: Option<u32>) {
         if let Some(warning) = form.warn {
             let spot = self.spot_of(raw.line(), 0..raw.line().len());
             self.report(Severity::Warning, "tolerated-form", spot, format!("{}: {warning}", form.command), None, None);
         }
         self.conn.services = self.conn.services.intersect(form.services);
         if form.command == "VER" {
-            self.negotiate(dir, raw, dialects);
+            self.negotiate(dir, raw);
         }
         match (dir, form.shape.trid, trid) {
             (Dir::Client, _, _) => {
@@ -761,7 +746,7 @@ impl<'o> Validator<'o> {
     }
 
     /// Handles VER: once per connection, and the reply decides the version.
-    fn negotiate(&mut self, dir: Dir, raw: &RawCommand<'_>, dialects: Vec<String>) {
+    fn negotiate(&mut self, dir: Dir, raw: &RawCommand<'_>) {
         match dir {
             Dir::Client => {
                 if !matches!(self.conn.negotiation, Negotiation::Fresh) {
@@ -775,7 +760,11 @@ impl<'o> Validator<'o> {
                         None,
                     );
                 }
-                self.conn.negotiation = Negotiation::Offered(dialects);
+                // Every argument after the TrID is a dialect.
+                let spec = self.options.spec;
+                let offered =
+                    raw.args().skip(1).filter_map(|d| spec.version(d)).fold(0u64, |bits, v| bits | 1 << v.rank);
+                self.conn.negotiation = Negotiation::Offered(offered);
             }
             Dir::Server => {
                 let offered = match std::mem::replace(&mut self.conn.negotiation, Negotiation::Done) {
@@ -792,35 +781,32 @@ impl<'o> Validator<'o> {
                         );
                         return;
                     }
-                    Negotiation::Fresh => Vec::new(),
+                    Negotiation::Fresh => 0,
                 };
-                self.choose_version(raw, &dialects, &offered);
+                self.choose_version(raw, offered);
             }
         }
     }
 
-    fn choose_version(&mut self, raw: &RawCommand<'_>, dialects: &[String], offered: &[String]) {
+    fn choose_version(&mut self, raw: &RawCommand<'_>, offered: u64) {
         let spec = self.options.spec;
         let span = raw.arg_span(1).unwrap_or(0..0);
-        if dialects.first().map(String::as_str) == Some("0") {
+        let first = raw.arg(1).unwrap_or_default();
+        if first == "0" {
             self.conn.version = None;
             self.conn.stuck = true;
             return;
         }
         // The server may list every dialect it supports of those offered; the highest one is used.
-        let chosen = dialects.iter().filter_map(|d| spec.version(d)).max_by_key(|v| v.rank);
+        let chosen = raw.args().skip(1).filter_map(|d| spec.version(d)).max_by_key(|v| v.rank);
         let Some(version) = chosen else {
             let spot = self.spot_of(raw.line(), span);
-            let message = format!(
-                "`{}` is not a version this spec knows ({})",
-                dialects.first().map_or("", |d| d),
-                spec.version_names()
-            );
+            let message = format!("`{first}` is not a version this spec knows ({})", spec.version_names());
             self.report(Severity::Error, "unknown-version", spot, message, None, None);
             self.conn.stuck = true;
             return;
         };
-        if !offered.is_empty() && !offered.iter().any(|o| o == version.name) {
+        if offered != 0 && offered & (1 << version.rank) == 0 {
             let spot = self.spot_of(raw.line(), span.clone());
             let message = format!("the server chose {}, which the client did not offer", version.name);
             self.report(Severity::Error, "ver-not-offered", spot, message, None, None);
