@@ -83,3 +83,26 @@ fn every_payload_of_the_seeds_is_exact() {
         assert!(msg.payload.ends_with(b"\r\n\r\n"), "{name}: the profile ends with a blank line");
     }
 }
+
+#[test]
+fn continuation_lines_join_the_way_the_spec_accepts() {
+    // The wiki breaks long lines both between arguments and inside one (an MSNObject, a ticket): the first
+    // continuation here needs a space before it, the second none.
+    let text = "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\nC: CVR 2 0x0409 win 4.10 i386 MSNMSGR 5.0.0537 MSMSGS\n\
+                .. example@hotmail.com\nS: CVR 2 5.0.0537 5.0.0537 1.0.0863 http://example.com/dl\n\
+                C: CHG 3 NLN 0\nS: CHG 3 NLN 0\nS: ILN 3 NLN anotheruser@hotmail.com another%2\n.. 0user 28\n";
+    let (summary, seen) = run("continued", text.as_bytes());
+    assert_eq!(summary.errors + summary.warnings, 0, "{}", errors(&seen.diagnostics));
+    let texts: Vec<&str> = seen.commands.iter().map(|c| c.text.as_str()).collect();
+    assert!(texts.contains(&"CVR 2 0x0409 win 4.10 i386 MSNMSGR 5.0.0537 MSMSGS example@hotmail.com"), "{texts:?}");
+    assert!(texts.contains(&"ILN 3 NLN anotheruser@hotmail.com another%20user 28"), "{texts:?}");
+}
+
+#[test]
+fn a_continued_line_that_matches_neither_way_is_reported_as_joined_with_spaces() {
+    let text = "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\nC: CHG 2 NLN\n.. 0 extra\n";
+    let (_, seen) = run("continued", text.as_bytes());
+    let d = &seen.diagnostics[0];
+    assert_eq!((d.line, d.column, d.code), (4, 6, "arg-count"), "{}", errors(&seen.diagnostics));
+    assert_eq!(d.source, ".. 0 extra");
+}

@@ -36,6 +36,22 @@ struct Pending {
     parts: Vec<Part>,
 }
 
+impl Pending {
+    /// Joins the parts with `separator` into `text`, recording where each part landed.
+    fn join(&self, separator: &str, text: &mut String, parts: &mut Vec<Part>) {
+        text.clear();
+        parts.clear();
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                text.push_str(separator);
+            }
+            let start = text.len();
+            text.push_str(&self.text[part.start..part.end]);
+            parts.push(Part { line: part.line, start, end: text.len() });
+        }
+    }
+}
+
 /// A located span of a command line, ready for a diagnostic.
 #[derive(Clone, Debug)]
 struct Spot {
@@ -179,6 +195,9 @@ pub struct Validator<'o> {
     pending: Pending,
     joined: String,
     joined_parts: Vec<Part>,
+    /// A continued line joined without separators, the other way the wiki breaks lines.
+    tight: String,
+    tight_parts: Vec<Part>,
     payload: Payload,
     conn: Conn,
     last_version: Option<&'static VersionDef>,
@@ -196,6 +215,8 @@ impl<'o> Validator<'o> {
             pending: Pending::default(),
             joined: String::new(),
             joined_parts: Vec::new(),
+            tight: String::new(),
+            tight_parts: Vec::new(),
             payload: Payload::default(),
             conn: Conn::new(1),
             last_version: None,
@@ -286,7 +307,7 @@ impl<'o> Validator<'o> {
         self.pending.dir = Some(dir);
         self.joined_parts.clear();
         self.joined_parts.push(Part { line: number, start: 0, end: text.len() });
-        self.command(dir, text);
+        self.command(dir, text, None);
     }
 
     fn start_pending(&mut self, number: usize, dir: Dir, rest: &[u8]) {
@@ -511,50 +532,22 @@ impl<'o> Validator<'o> {
             self.joined_parts.clear();
             self.joined_parts.push(part);
             let text = std::mem::take(&mut self.pending.text);
-            self.command(dir, &text);
+            self.command(dir, &text, None);
             self.pending.text = text;
             return;
         }
-        self.choose_join(dir);
-        let text = std::mem::take(&mut self.joined);
-        self.command(dir, &text);
-        self.joined = text;
-    }
-
-    /// Joins the parts of a continued line. The wiki breaks lines both between arguments (the space is dropped)
-    /// and inside long ones, so both joins are tried and the one the spec accepts is kept.
-    fn choose_join(&mut self, dir: Dir) {
-        self.join_parts(" ");
-        if self.line_matches(dir) {
-            return;
-        }
-        self.join_parts("");
-        if self.line_matches(dir) {
-            return;
-        }
-        self.join_parts(" ");
-    }
-
-    fn join_parts(&mut self, separator: &str) {
-        self.joined.clear();
-        self.joined_parts.clear();
-        for (i, part) in self.pending.parts.iter().enumerate() {
-            if i > 0 {
-                self.joined.push_str(separator);
-            }
-            let start = self.joined.len();
-            self.joined.push_str(&self.pending.text[part.start..part.end]);
-            self.joined_parts.push(Part { line: part.line, start, end: self.joined.len() });
-        }
-    }
-
-    /// Whether the joined line matches a form of its version (without reporting anything).
-    fn line_matches(&self, dir: Dir) -> bool {
-        let raw = RawCommand::parse(&self.joined, b"", Tokens::Transcript);
-        let Some(version) = self.conn.version.or(self.options.version).or(self.last_version) else {
-            return false;
-        };
-        version.command(raw.name()).is_some_and(|c| select(c, dir, self.conn.services, &raw).is_ok())
+        // The wiki breaks lines both between arguments (the space is dropped) and inside long ones (a placeholder,
+        // an MSNObject), so the line is checked joined with spaces, then without, and the join the spec accepts
+        // is kept.
+        let (mut spaced, mut spaced_parts) = (std::mem::take(&mut self.joined), std::mem::take(&mut self.joined_parts));
+        let (mut tight, mut tight_parts) = (std::mem::take(&mut self.tight), std::mem::take(&mut self.tight_parts));
+        self.pending.join(" ", &mut spaced, &mut spaced_parts);
+        self.pending.join("", &mut tight, &mut tight_parts);
+        self.joined_parts = spaced_parts;
+        self.tight_parts = tight_parts;
+        self.command(dir, &spaced, Some(&tight));
+        self.joined = spaced;
+        self.tight = tight;
     }
 
     /// The version whose payload rule frames the line, when the connection has none yet.
@@ -562,22 +555,25 @@ impl<'o> Validator<'o> {
         self.conn.version.or(self.options.version).or(self.last_version).or(self.options.spec.versions.last())
     }
 
-    fn command(&mut self, dir: Dir, text: &str) {
-        let raw = RawCommand::parse(text, b"", Tokens::Transcript);
+    /// Checks a command line; `tight` is the other way to join a continued line, used if `text` does not match.
+    fn command<'t>(&mut self, dir: Dir, text: &'t str, tight: Option<&'t str>) {
+        let spaced = RawCommand::parse(text, b"", Tokens::Transcript);
+        let raw = &spaced;
         if self.conn.closed && dir == Dir::Client && raw.name() == "VER" {
             // A client only sends VER on a fresh connection, so after a disconnect this starts the next one.
             self.new_connection(self.joined_parts.first().map_or(1, |p| p.line));
         }
         self.conn.used = true;
-        let checked = self.check_command(dir, &raw);
+        let (checked, chosen) = self.check_command(dir, raw, tight);
+        let raw = chosen.as_ref().unwrap_or(raw);
         // Framing uses the command the check found, or (when the line could not be checked) the best guess of
         // the version, so that payload lines are never taken for prose.
         let framed = match checked {
-            Some(command) => payload_of(command, dir, &raw),
-            None => self.framing_version().and_then(|v| payload_length(v, dir, &raw)),
+            Some(command) => payload_of(command, dir, raw),
+            None => self.framing_version().and_then(|v| payload_length(v, dir, raw)),
         };
         if let Some(announced) = framed
-            && self.start_payload(announced, &raw, dir)
+            && self.start_payload(announced, raw, dir)
         {
             return;
         }
@@ -585,35 +581,52 @@ impl<'o> Validator<'o> {
         self.sink.command(Command { line, dir, version: self.conn.version, text: raw.line(), payload: b"" });
     }
 
-    /// Checks one command line; returns its command when the line's version has it.
-    fn check_command(&mut self, dir: Dir, raw: &RawCommand<'_>) -> Option<&'static CommandDef> {
+    /// Checks one command line; returns its command when the line's version has it, and the tight join of a
+    /// continued line when that join matched instead.
+    fn check_command<'t>(
+        &mut self,
+        dir: Dir,
+        raw: &RawCommand<'t>,
+        tight: Option<&'t str>,
+    ) -> (Option<&'static CommandDef>, Option<RawCommand<'t>>) {
         let name = raw.name();
         if name.is_empty() {
             let spot = self.spot_of(raw.line(), 0..0);
             self.report(Severity::Error, "not-a-command", spot, "empty command line".into(), None, None);
-            return None;
+            return (None, None);
         }
         if !is_command_name(name) {
             let spot = self.spot_of(raw.line(), raw.name_span());
             let message =
                 format!("`{name}` is not a command: a command is three uppercase letters, an error code three digits");
             self.report(Severity::Error, "not-a-command", spot, message, None, None);
-            return None;
+            return (None, None);
         }
         if raw.is_error_code() {
             self.error_reply(dir, raw);
-            return None;
+            return (None, None);
         }
-        let version = self.version_for(dir, raw)?;
+        let Some(version) = self.version_for(dir, raw) else { return (None, None) };
         let Some(command) = version.command(name) else {
             self.unknown_command(version, dir, raw);
-            return None;
+            return (None, None);
         };
         match select(command, dir, self.conn.services, raw) {
             Ok((form, m)) => self.accept(dir, raw, form, m.trid()),
-            Err(closest) => self.mismatch(version, command.name, dir, raw, closest),
+            Err(closest) => {
+                if let Some(alternative) = tight.map(|t| RawCommand::parse(t, b"", Tokens::Transcript))
+                    && alternative.name() == raw.name()
+                    && let Ok((form, m)) = select(command, dir, self.conn.services, &alternative)
+                {
+                    let trid = m.trid();
+                    std::mem::swap(&mut self.joined_parts, &mut self.tight_parts);
+                    self.accept(dir, &alternative, form, trid);
+                    return (Some(command), Some(alternative));
+                }
+                self.mismatch(version, command.name, dir, raw, closest);
+            }
         }
-        Some(command)
+        (Some(command), None)
     }
 
     /// The version to check a line against, or `None` (after reporting why) when there is none.
