@@ -64,6 +64,21 @@ pub fn spaces_unless_dollar(haystack: &[u8], mut found: impl FnMut(usize)) -> bo
     true
 }
 
+/// The position of the first `byte` in `haystack`.
+#[inline]
+pub fn find(haystack: &[u8], byte: u8) -> Option<usize> {
+    let mut chunks = haystack.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mask = equal_mask(u64::from_le_bytes(chunk.try_into().unwrap_or_default()), byte);
+        if mask != 0 {
+            return Some(base + (mask.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&b| b == byte).map(|i| base + i)
+}
+
 /// Whether every byte of `bytes` is ASCII.
 #[inline]
 pub fn is_ascii(bytes: &[u8]) -> bool {

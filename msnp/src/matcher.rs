@@ -84,7 +84,12 @@ pub fn match_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Mat
         }
     }
     let mut positions = [(0u16, 0u16); MAX_ARGS];
-    for (index, arg) in shape.args.iter().enumerate().take(MAX_ARGS) {
+    if shape.args.len() > MAX_ARGS {
+        // The generator refuses such shapes; a table built another way gets an error, not a panic.
+        return Err(fail(MismatchKind::ExtraArg, None, Some(MAX_ARGS), 0));
+    }
+    // The generator allows at most MAX_ARGS arguments per form; `positions` holds that many.
+    for (index, arg) in shape.args.iter().enumerate() {
         if at >= count {
             if arg.optional {
                 positions[index] = (at as u16, 0);

@@ -35,9 +35,8 @@ pub struct LineReader<R> {
     buf: Vec<u8>,
     start: usize,
     end: usize,
-    /// Positions of the line feeds in `buf[start..end]`, from `next_end` on.
-    ends: Vec<usize>,
-    next_end: usize,
+    /// Bytes from `start` known to hold no line feed.
+    scanned: usize,
     eof: bool,
     /// The kept part of a line too long for the buffer.
     long: Vec<u8>,
@@ -58,8 +57,7 @@ impl<R: Read> LineReader<R> {
             buf: vec![0; size],
             start: 0,
             end: 0,
-            ends: Vec::new(),
-            next_end: 0,
+            scanned: 0,
             eof: false,
             long: Vec::new(),
             number: 0,
@@ -70,22 +68,25 @@ impl<R: Read> LineReader<R> {
     /// The next line, or `None` at the end of input. LF and CRLF line ends are both accepted.
     pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
         loop {
-            if let Some(&newline) = self.ends.get(self.next_end) {
-                self.next_end += 1;
-                let from = self.start;
+            let from = self.start + self.scanned;
+            if let Some(offset) = crate::bytes::find(&self.buf[from..self.end], b'\n') {
+                let (line_start, newline) = (self.start, from + offset);
                 self.start = newline + 1;
-                return Ok(Some(self.line(from, newline)));
+                self.scanned = 0;
+                return Ok(Some(self.line(line_start, newline)));
             }
+            self.scanned = self.end - self.start;
             if self.eof {
                 if self.start == self.end {
                     return Ok(None);
                 }
-                let from = self.start;
+                let line_start = self.start;
                 self.start = self.end;
-                return Ok(Some(self.line(from, self.end)));
+                self.scanned = 0;
+                return Ok(Some(self.line(line_start, self.end)));
             }
             self.refill()?;
-            if self.end == self.buf.len() && self.next_end == self.ends.len() {
+            if self.end == self.buf.len() && crate::bytes::find(&self.buf[self.scanned..self.end], b'\n').is_none() {
                 // A full buffer without a line end: the line is over the limit.
                 return self.read_long().map(Some);
             }
@@ -112,8 +113,6 @@ impl<R: Read> LineReader<R> {
         self.buf.copy_within(self.start..self.end, 0);
         self.end -= self.start;
         self.start = 0;
-        self.ends.clear();
-        self.next_end = 0;
         let read = loop {
             match self.inner.read(&mut self.buf[self.end..]) {
                 Ok(n) => break n,
@@ -121,9 +120,6 @@ impl<R: Read> LineReader<R> {
                 Err(e) => return Err(e),
             }
         };
-        // Refills happen when no line feed is left unread, so only the new bytes need scanning.
-        let (old_end, ends) = (self.end, &mut self.ends);
-        ends.extend(memchr::memchr_iter(b'\n', &self.buf[old_end..old_end + read]).map(|i| old_end + i));
         self.end += read;
         self.eof = read == 0;
         Ok(())
@@ -136,11 +132,11 @@ impl<R: Read> LineReader<R> {
         let mut total = self.end;
         self.start = self.end;
         loop {
+            self.scanned = 0;
             self.refill()?;
-            if let Some(&newline) = self.ends.first() {
+            if let Some(newline) = memchr::memchr(b'\n', &self.buf[..self.end]) {
                 total += newline;
                 self.start = newline + 1;
-                self.next_end = 1;
                 break;
             }
             total += self.end;
