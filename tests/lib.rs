@@ -65,6 +65,10 @@ impl Sink for Collect {
         self.diagnostics.push(diagnostic);
     }
 
+    fn wants_commands(&self) -> bool {
+        true
+    }
+
     fn command(&mut self, c: Command<'_>) {
         self.commands.push(Seen {
             line: c.line,

@@ -129,9 +129,14 @@ pub trait Sink {
     fn diagnostic(&mut self, diagnostic: Diagnostic);
 
     /// A command line and its payload, once the payload is complete. Lines whose payload length is wrong are
-    /// not passed on.
+    /// not passed on. Called only when [`Sink::wants_commands`] says so.
     fn command(&mut self, command: Command<'_>) {
         let _ = command;
+    }
+
+    /// Whether [`Sink::command`] should be called; when not, payloads are counted without being kept.
+    fn wants_commands(&self) -> bool {
+        false
     }
 }
 

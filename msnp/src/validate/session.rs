@@ -85,8 +85,9 @@ struct Payload {
     line: usize,
     version: Option<&'static VersionDef>,
     text: String,
-    /// The payload bytes (lines joined with CRLF), kept up to the payload limit.
+    /// The payload bytes (lines joined with CRLF), kept up to the payload limit when `keep` is set.
     data: Vec<u8>,
+    keep: bool,
 }
 
 impl Payload {
@@ -393,6 +394,7 @@ impl<'o> Validator<'o> {
         p.text.clear();
         p.text.push_str(raw.line());
         p.data.clear();
+        p.keep = self.sink.wants_commands();
         true
     }
 
@@ -403,14 +405,14 @@ impl<'o> Validator<'o> {
         }
         p.lines.push(bytes.len());
         p.crlf_total += bytes.len() as u64 + 2;
-        if p.data.len() < self.options.limits.max_payload {
+        if p.keep && p.data.len() < self.options.limits.max_payload {
             p.data.extend_from_slice(bytes);
             p.data.extend_from_slice(b"\r\n");
         }
         if p.crlf_total == p.announced || p.crlf_total - 2 == p.announced {
             p.data.truncate(p.announced as usize);
             p.active = false;
-            if let Some(dir) = p.dir {
+            if let (Some(dir), true) = (p.dir, p.keep) {
                 self.sink.command(Command { line: p.line, dir, version: p.version, text: &p.text, payload: &p.data });
             }
         } else if p.crlf_total - 2 > p.announced {
@@ -577,8 +579,10 @@ impl<'o> Validator<'o> {
         {
             return;
         }
-        let line = self.joined_parts.first().map_or(0, |p| p.line);
-        self.sink.command(Command { line, dir, version: self.conn.version, text: raw.line(), payload: b"" });
+        if self.sink.wants_commands() {
+            let line = self.joined_parts.first().map_or(0, |p| p.line);
+            self.sink.command(Command { line, dir, version: self.conn.version, text: raw.line(), payload: b"" });
+        }
     }
 
     /// Checks one command line; returns its command when the line's version has it, and the tight join of a
