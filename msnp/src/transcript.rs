@@ -69,7 +69,7 @@ impl<R: Read> LineReader<R> {
     pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
         loop {
             let from = self.start + self.scanned;
-            if let Some(offset) = crate::bytes::find(&self.buf[from..self.end], b'\n') {
+            if let Some(offset) = memchr::memchr(b'\n', &self.buf[from..self.end]) {
                 let (line_start, newline) = (self.start, from + offset);
                 self.start = newline + 1;
                 self.scanned = 0;
