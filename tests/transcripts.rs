@@ -106,3 +106,27 @@ fn a_continued_line_that_matches_neither_way_is_reported_as_joined_with_spaces()
     assert_eq!((d.line, d.column, d.code), (4, 6, "arg-count"), "{}", errors(&seen.diagnostics));
     assert_eq!(d.source, ".. 0 extra");
 }
+
+#[test]
+fn another_versions_form_is_named_in_the_hint() {
+    // The MSNP7 form of an LST line streamed after SYN, in the MSNP8 seed session.
+    let seed = String::from_utf8(fixture("seeds/000_966a299fc87d526b.txt")).expect("UTF-8");
+    let text = seed.replace(
+        "S: LST anotheruser@hotmail.com another%20user 11 0",
+        "S: LST 8 FL 15 1 1 anotheruser@hotmail.com another%20user 0",
+    );
+    let (summary, seen) = run("msnp7-lst", text.as_bytes());
+    assert_eq!(summary.errors, 1, "{}", errors(&seen.diagnostics));
+    let d = &seen.diagnostics[0];
+    assert_eq!((d.line, d.code), (78, "unanswered-reply"));
+    assert_eq!(d.hint.as_deref(), Some("this is the MSNP7 form of LST (valid in MSNP7)"));
+    // The MSNP8 form of USR OK in the MSNP7 seed: the syntax itself does not fit.
+    let seed = String::from_utf8(fixture("seeds/001_0596c011baa3e712.txt")).expect("UTF-8");
+    let text = seed.replace(
+        "S: USR 7 OK example@hotmail.com example%20user 1",
+        "S: USR 7 OK example@hotmail.com example%20user 1 0",
+    );
+    let (_, seen) = run("msnp8-usr", text.as_bytes());
+    let d = seen.diagnostics.iter().find(|d| d.code == "arg-count").expect("an arg-count error");
+    assert_eq!(d.hint.as_deref(), Some("this is the MSNP8 form of USR (valid in MSNP8)"));
+}

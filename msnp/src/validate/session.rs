@@ -737,15 +737,18 @@ impl<'o> Validator<'o> {
                 "unanswered-reply",
                 Severity::Error,
             ),
-            Some((request, _)) if !form.answers.contains(request) => (
-                format!(
+            Some((request, _)) if !form.answers.contains(request) => {
+                let request = *request;
+                let message = format!(
                     "TrID {trid} belongs to a `{request}` request, but this `{}` form answers {}",
                     form.command,
                     form.answers.join(" or ")
-                ),
-                "unanswered-reply",
-                Severity::Error,
-            ),
+                );
+                let hint = self.conn.version.and_then(|v| self.version_hint(v, Dir::Server, raw, Some(request)));
+                let spot = self.spot_of(raw.line(), span);
+                self.report(Severity::Error, "unanswered-reply", spot, message, Some(form.shape.synopsis()), hint);
+                return;
+            }
             Some((request, answered)) if form.once => {
                 if !std::mem::replace(answered, true) {
                     return;
@@ -964,9 +967,25 @@ impl<'o> Validator<'o> {
     /// When a line fails in `version` but matches another version's form, says which: "this is the MSNP7 form
     /// of LST (valid in MSNP2-MSNP7)".
     fn other_version_hint(&self, version: &'static VersionDef, dir: Dir, raw: &RawCommand<'_>) -> Option<String> {
+        self.version_hint(version, dir, raw, None)
+    }
+
+    /// Like [`Self::other_version_hint`]; with `answering`, the other version's form must also answer that
+    /// request (a reply whose syntax fits this version but whose TrID belongs to a request it does not answer).
+    fn version_hint(
+        &self,
+        version: &'static VersionDef,
+        dir: Dir,
+        raw: &RawCommand<'_>,
+        answering: Option<&str>,
+    ) -> Option<String> {
         let versions = self.options.spec.versions;
-        let fits =
-            |v: &'static VersionDef| v.command(raw.name()).is_some_and(|c| select(c, dir, Services::ALL, raw).is_ok());
+        let fits = |v: &'static VersionDef| {
+            v.command(raw.name()).is_some_and(|c| match select(c, dir, Services::ALL, raw) {
+                Ok((form, _)) => answering.is_none_or(|request| form.answers.contains(&request)),
+                Err(_) => false,
+            })
+        };
         let nearest = versions
             .iter()
             .filter(|v| v.rank != version.rank && fits(v))
