@@ -214,7 +214,7 @@ fn emit_type_static(spec: &Spec, ty: &Type) -> TokenStream {
         TypeKind::Enum(values) => {
             let values = values.iter().map(|v| {
                 let (value, doc) = (&v.value, &v.doc);
-                quote!(EnumValue { value: #value, doc: #doc })
+                quote!(EnumValue { value: #value, doc: #doc, packed: crate::spec::pack_word(#value) })
             });
             quote!(TypeKind::Enum(&[#(#values),*]))
         }
@@ -578,7 +578,8 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
     quote! {
         VersionDef {
             name: #name, doc: #doc, extends: #extends, client: #client, auth: #auth, contact_list: #contact_list,
-            commands: &[#(#commands),*], command_keys: &[#(#keys),*], errors: &[#(#errors),*],
+            commands: &[#(#commands),*], command_keys: &[#(#keys),*], index: crate::spec::CommandIndex::new(),
+            errors: &[#(#errors),*],
             removed: &[#(#removed),*], rank: #rank,
         }
     }

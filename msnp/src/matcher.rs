@@ -55,9 +55,49 @@ pub enum MismatchKind {
     ExtraArg,
 }
 
+/// Where a match puts the tokens each shape argument took.
+trait Record {
+    fn set(&mut self, arg: usize, first: usize, count: usize);
+}
+
+/// Records every argument's tokens, for typed values.
+impl Record for [(u16, u16); MAX_ARGS] {
+    #[inline]
+    fn set(&mut self, arg: usize, first: usize, count: usize) {
+        if let Some(slot) = self.get_mut(arg) {
+            *slot = (first as u16, count as u16);
+        }
+    }
+}
+
+/// Records nothing: checking a line needs only whether it matches and its TrID.
+struct Discard;
+
+impl Record for Discard {
+    #[inline]
+    fn set(&mut self, _: usize, _: usize, _: usize) {}
+}
+
 /// Matches `raw` against `shape`.
 pub fn match_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Match<'r, 'a>, Mismatch> {
-    let count = raw.arg_count();
+    let mut positions = [(0u16, 0u16); MAX_ARGS];
+    let trid = match_with(shape, raw, &mut positions)?;
+    Ok(Match { raw, trid, positions })
+}
+
+/// Checks `raw` against `shape` without recording where arguments are: the TrID (when the shape has one and it
+/// is not a placeholder), or what is wrong.
+pub fn check_shape(shape: &Shape, raw: &RawCommand<'_>) -> Result<Option<u32>, Mismatch> {
+    match_with(shape, raw, &mut Discard)
+}
+
+/// The matcher proper: checks the TrID and every argument, telling `record` which tokens each argument took.
+#[inline]
+fn match_with(shape: &Shape, raw: &RawCommand<'_>, record: &mut impl Record) -> Result<Option<u32>, Mismatch> {
+    let tokens = raw.arg_slice();
+    let count = tokens.len();
+    let placeholders = raw.has_placeholders();
+    let is_placeholder = |token: &str| placeholders && token.as_bytes().first() == Some(&b'$');
     let fail =
         |kind, token: Option<usize>, arg: Option<usize>, progress: usize| Mismatch { kind, token, arg, progress };
     let mut at = 0;
@@ -65,14 +105,14 @@ pub fn match_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Mat
     match shape.trid {
         Trid::No => {}
         Trid::Yes | Trid::Zero => {
-            let Some(token) = raw.arg(0) else {
+            let Some(&token) = tokens.first() else {
                 return Err(fail(MismatchKind::TridMissing, None, None, 0));
             };
             if token.is_empty() {
                 return Err(fail(MismatchKind::EmptyArg, Some(0), None, 0));
             }
-            if !raw.is_placeholder(token) {
-                if shape.trid == Trid::Zero && token != "0" {
+            if !is_placeholder(token) {
+                if shape.trid == Trid::Zero && token.as_bytes() != b"0" {
                     return Err(fail(MismatchKind::TridNotZero, Some(0), None, 0));
                 }
                 match parse_uint(token, u32::MAX as u64) {
@@ -83,7 +123,6 @@ pub fn match_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Mat
             at = 1;
         }
     }
-    let mut positions = [(0u16, 0u16); MAX_ARGS];
     if shape.args.len() > MAX_ARGS {
         // The generator refuses such shapes; a table built another way gets an error, not a panic.
         return Err(fail(MismatchKind::ExtraArg, None, Some(MAX_ARGS), 0));
@@ -92,20 +131,20 @@ pub fn match_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Mat
     for (index, arg) in shape.args.iter().enumerate() {
         if at >= count {
             if arg.optional {
-                positions[index] = (at as u16, 0);
+                record.set(index, at, 0);
                 continue;
             }
             return Err(fail(MismatchKind::ArgMissing, None, Some(index), at));
         }
-        let token = raw.arg(at).unwrap_or_default();
-        let placeholder = raw.is_placeholder(token);
+        let token = tokens.get(at).copied().unwrap_or_default();
+        let placeholder = is_placeholder(token);
         match &arg.kind {
             ArgKind::Literal(word) => {
-                if token == *word || placeholder {
-                    positions[index] = (at as u16, 1);
+                if same_word(token, word) || placeholder {
+                    record.set(index, at, 1);
                     at += 1;
                 } else if arg.optional {
-                    positions[index] = (at as u16, 0);
+                    record.set(index, at, 0);
                 } else if token.is_empty() {
                     return Err(fail(MismatchKind::EmptyArg, Some(at), Some(index), at));
                 } else {
@@ -118,18 +157,17 @@ pub fn match_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Mat
                     && !placeholder
                 {
                     if arg.optional {
-                        positions[index] = (at as u16, 0);
+                        record.set(index, at, 0);
                         continue;
                     }
                     return Err(fail(MismatchKind::PrefixMissing(prefix), Some(at), Some(index), at));
                 }
                 let end = if arg.repeat { count } else { at + 1 };
-                for position in at..end {
-                    let token = raw.arg(position).unwrap_or_default();
+                for (position, &token) in tokens.iter().enumerate().take(end).skip(at) {
                     if token.is_empty() {
                         return Err(fail(MismatchKind::EmptyArg, Some(position), Some(index), position));
                     }
-                    if raw.is_placeholder(token) {
+                    if is_placeholder(token) {
                         continue;
                     }
                     let value = arg.prefix.and_then(|p| token.strip_prefix(p)).unwrap_or(token);
@@ -137,16 +175,32 @@ pub fn match_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Mat
                         return Err(fail(MismatchKind::BadValue(e), Some(position), Some(index), position));
                     }
                 }
-                positions[index] = (at as u16, (end - at) as u16);
+                record.set(index, at, end - at);
                 at = end;
             }
         }
     }
     if at < count {
-        let kind = if raw.arg(at) == Some("") { MismatchKind::EmptyArg } else { MismatchKind::ExtraArg };
+        let kind = if tokens[at].is_empty() { MismatchKind::EmptyArg } else { MismatchKind::ExtraArg };
         return Err(fail(kind, Some(at), None, at));
     }
-    Ok(Match { raw, trid, positions })
+    Ok(trid)
+}
+
+/// Whether `token` is `word`; literals are short, and comparing them in registers beats calling `memcmp`.
+#[inline]
+fn same_word(token: &str, word: &str) -> bool {
+    let (a, b) = (token.as_bytes(), word.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 8 {
+        return a == b;
+    }
+    let (mut x, mut y) = ([0u8; 8], [0u8; 8]);
+    x[..a.len()].copy_from_slice(a);
+    y[..b.len()].copy_from_slice(b);
+    u64::from_ne_bytes(x) == u64::from_ne_bytes(y)
 }
 
 /// The closest form when none matched: the form and what is wrong with the line against it.
@@ -167,10 +221,32 @@ pub fn select<'r, 'a>(
     services: Services,
     raw: &'r RawCommand<'a>,
 ) -> Result<(&'static FormDef, Match<'r, 'a>), Option<Closest>> {
+    select_with(command, dir, services, |shape| match_shape(shape, raw))
+}
+
+/// Like [`select`], without recording argument positions: the form and its TrID (when it has one and it is
+/// not a placeholder), or the closest form. This is what checking a line needs.
+pub fn select_checking(
+    command: &'static CommandDef,
+    dir: Dir,
+    services: Services,
+    raw: &RawCommand<'_>,
+) -> Result<(&'static FormDef, Option<u32>), Option<Closest>> {
+    select_with(command, dir, services, |shape| check_shape(shape, raw))
+}
+
+/// Tries the forms in order with `try_form`, keeping the mismatch that got furthest.
+#[inline]
+fn select_with<T>(
+    command: &'static CommandDef,
+    dir: Dir,
+    services: Services,
+    mut try_form: impl FnMut(&Shape) -> Result<T, Mismatch>,
+) -> Result<(&'static FormDef, T), Option<Closest>> {
     let mut best: Option<Closest> = None;
     for form in command.forms_from(dir).filter(|f| !f.services.intersect(services).is_empty()) {
-        match match_shape(form.shape, raw) {
-            Ok(m) => return Ok((form, m)),
+        match try_form(form.shape) {
+            Ok(found) => return Ok((form, found)),
             Err(mismatch) => {
                 if best.as_ref().is_none_or(|b| mismatch.progress > b.mismatch.progress) {
                     best = Some(Closest { form, mismatch });

@@ -77,6 +77,18 @@ impl<'a> RawCommand<'a> {
         self.args.len()
     }
 
+    /// The arguments after the name, as a slice.
+    #[inline]
+    pub fn arg_slice(&self) -> &[&'a str] {
+        &self.args
+    }
+
+    /// Whether `$...` tokens are placeholders (transcript form).
+    #[inline]
+    pub fn has_placeholders(&self) -> bool {
+        self.placeholders
+    }
+
     /// Argument `index` (0 is the first after the name).
     #[inline]
     pub fn arg(&self, index: usize) -> Option<&'a str> {

@@ -65,6 +65,24 @@ pub struct EnumValue {
     pub value: &'static str,
     /// One line of documentation.
     pub doc: &'static str,
+    /// The word as [`pack_word`] packs it (0 for words too long to pack).
+    pub packed: u64,
+}
+
+/// A word of at most seven bytes as one integer (its length in the top byte, then the bytes), so that checking a
+/// token against an enumeration compares integers; 0 for longer words. Usable in static initializers.
+pub const fn pack_word(word: &str) -> u64 {
+    let bytes = word.as_bytes();
+    if bytes.is_empty() || bytes.len() > 7 {
+        return 0;
+    }
+    let mut packed = (bytes.len() as u64) << 56;
+    let mut i = 0;
+    while i < bytes.len() {
+        packed |= (bytes[i] as u64) << (8 * (6 - i));
+        i += 1;
+    }
+    packed
 }
 
 /// Why a token is not a value of a type.
@@ -90,12 +108,13 @@ impl TypeDef {
         match &self.kind {
             TypeKind::Check(check) => check.check(token).map_err(|e| ValueError::Invalid(e.0)),
             TypeKind::Enum(values) => {
-                let token = token.as_bytes();
-                if values.iter().any(|v| same_word(v.value.as_bytes(), token)) {
-                    Ok(())
+                let packed = pack_word(token);
+                let found = if packed != 0 {
+                    values.iter().any(|v| v.packed == packed)
                 } else {
-                    Err(ValueError::NotAValue)
-                }
+                    values.iter().any(|v| v.packed == 0 && v.value == token)
+                };
+                if found { Ok(()) } else { Err(ValueError::NotAValue) }
             }
             TypeKind::AnyOf(types) => {
                 if types.iter().any(|t| t.check(token).is_ok()) {
@@ -119,19 +138,6 @@ impl TypeDef {
             TypeKind::AnyOf(types) => types.iter().map(|t| t.describe()).collect::<Vec<_>>().join(" or "),
         }
     }
-}
-
-/// Whether two words are equal; short words (all enumeration values) are compared as integers.
-#[inline]
-fn same_word(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    if a.len() <= 8 {
-        let pack = |w: &[u8]| w.iter().fold(0u64, |acc, &byte| (acc << 8) | u64::from(byte));
-        return pack(a) == pack(b);
-    }
-    a == b
 }
 
 /// A numeric error code.
@@ -425,6 +431,39 @@ pub fn command_key(name: &str) -> Option<u32> {
     }
 }
 
+/// Maps a command name (three uppercase letters) straight to its position in a version's command list: one
+/// table read instead of a search, since every line needs this lookup.
+pub struct CommandIndex(std::sync::OnceLock<Box<[u16]>>);
+
+impl CommandIndex {
+    /// An index that builds itself on first use.
+    pub const fn new() -> Self {
+        CommandIndex(std::sync::OnceLock::new())
+    }
+
+    /// The table slot of `name`, or `None` when it is not three uppercase letters.
+    fn slot(name: &str) -> Option<usize> {
+        match name.as_bytes() {
+            &[a @ b'A'..=b'Z', b @ b'A'..=b'Z', c @ b'A'..=b'Z'] => {
+                Some((usize::from(a - b'A') * 26 + usize::from(b - b'A')) * 26 + usize::from(c - b'A'))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Default for CommandIndex {
+    fn default() -> Self {
+        CommandIndex::new()
+    }
+}
+
+impl fmt::Debug for CommandIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CommandIndex")
+    }
+}
+
 /// A command a version removes.
 #[derive(Debug)]
 pub struct RemovedDef {
@@ -451,8 +490,10 @@ pub struct VersionDef {
     pub contact_list: Option<&'static str>,
     /// Every command, sorted by name.
     pub commands: &'static [CommandDef],
-    /// The commands' [`command_key`]s, in the same order: lookups search this dense array.
+    /// The commands' [`command_key`]s, in the same order.
     pub command_keys: &'static [u32],
+    /// A direct index from command names to `commands`, built on first use.
+    pub index: CommandIndex,
     /// The error codes it knows, ascending.
     pub errors: &'static [u16],
     /// The commands it removes.
@@ -465,12 +506,41 @@ impl VersionDef {
     /// The command called `name`.
     pub fn command(&self, name: &str) -> Option<&'static CommandDef> {
         let commands: &'static [CommandDef] = self.commands;
-        let key = command_key(name)?;
-        self.command_keys.binary_search(&key).ok().and_then(|i| commands.get(i))
+        let slot = CommandIndex::slot(name)?;
+        let table = self.index.0.get_or_init(|| {
+            let mut table = vec![0u16; 26 * 26 * 26];
+            for (i, command) in commands.iter().enumerate() {
+                if let (Some(slot), Ok(position)) = (CommandIndex::slot(command.name), u16::try_from(i + 1)) {
+                    table[slot] = position;
+                }
+            }
+            table.into_boxed_slice()
+        });
+        let position = *table.get(slot)?;
+        commands.get(usize::from(position).checked_sub(1)?)
     }
 
     /// Whether the version knows error `code`.
     pub fn knows_error(&self, code: u16) -> bool {
         self.errors.binary_search(&code).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pack_word;
+
+    #[test]
+    fn packed_words_differ_when_the_words_do() {
+        let words = ["", "A", "AL", "ALA", "NLN", "BSY", "MD5", "Hotmail", "PASSWORD", "N2PACCOUNT", "\u{e9}"];
+        for a in words {
+            for b in words {
+                let (pa, pb) = (pack_word(a), pack_word(b));
+                if pa != 0 && pb != 0 {
+                    assert_eq!(pa == pb, a == b, "{a:?} {b:?}");
+                }
+            }
+            assert_eq!(pack_word(a) == 0, a.is_empty() || a.len() > 7, "{a:?}");
+        }
     }
 }

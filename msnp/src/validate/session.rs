@@ -7,7 +7,7 @@ use std::io::{self, Read};
 
 use super::{Command, Connection, Diagnostic, Options, Severity, Sink, Summary};
 use crate::frame::payload_length;
-use crate::matcher::{Closest, select};
+use crate::matcher::{Closest, select, select_checking};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{CommandDef, Dir, FormDef, Services, Trid, VersionDef, command_key};
 use crate::transcript::{Boundary, Kind, LineReader, PREFIX_LEN, boundary, classify};
@@ -615,14 +615,13 @@ impl<'o> Validator<'o> {
             self.unknown_command(version, dir, raw);
             return (None, None);
         };
-        match select(command, dir, self.conn.services, raw) {
-            Ok((form, m)) => self.accept(dir, raw, form, m.trid()),
+        match select_checking(command, dir, self.conn.services, raw) {
+            Ok((form, trid)) => self.accept(dir, raw, form, trid),
             Err(closest) => {
                 if let Some(alternative) = tight.map(|t| RawCommand::parse(t, b"", Tokens::Transcript))
                     && alternative.name() == raw.name()
-                    && let Ok((form, m)) = select(command, dir, self.conn.services, &alternative)
+                    && let Ok((form, trid)) = select_checking(command, dir, self.conn.services, &alternative)
                 {
-                    let trid = m.trid();
                     std::mem::swap(&mut self.joined_parts, &mut self.tight_parts);
                     self.accept(dir, &alternative, form, trid);
                     return (Some(command), Some(alternative));
