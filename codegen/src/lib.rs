@@ -15,6 +15,7 @@ pub mod emit;
 pub mod load;
 pub mod model;
 mod resolve;
+pub mod vocabulary;
 
 pub use check::{camel, snake};
 pub use resolve::natural_key;

@@ -3,46 +3,10 @@
 
 use std::fmt;
 
-/// A primitive check a spec type is built on (the `check` key of `spec/types.toml`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Check {
-    /// A decimal number without sign or leading zeros, up to `max`.
-    Uint {
-        /// The largest accepted value.
-        max: u64,
-    },
-    /// `0` or `1`.
-    Flag,
-    /// Any non-empty run of printable characters without spaces.
-    Token,
-    /// One or more decimal digits.
-    Digits,
-    /// An account handle `local@domain`.
-    Handle,
-    /// Printable text with valid `%XX` escapes.
-    UrlEncoded,
-    /// `host:port`.
-    HostPort,
-    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
-    Guid,
-    /// Lowercase hexadecimal digits, `len` of them when set.
-    Hex {
-        /// The exact number of digits, when fixed.
-        len: Option<u32>,
-    },
-    /// A Windows locale ID such as `0x0409`.
-    Locale,
-    /// Numbers separated by dots, such as `5.0.0537`.
-    DottedVersion,
-    /// An absolute `http(s)://` URL or a path starting with `/`.
-    Url,
-    /// Decimal numbers separated by commas.
-    UintList,
-    /// An ISO 8601 date and time.
-    Timestamp,
-    /// Base64 text.
-    Base64,
-}
+#[path = "../../codegen/src/vocabulary.rs"]
+mod vocabulary;
+
+pub use vocabulary::Check;
 
 /// Why a token is not a valid value.
 #[derive(Clone, Debug, PartialEq, Eq)]
