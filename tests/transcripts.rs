@@ -130,3 +130,20 @@ fn another_versions_form_is_named_in_the_hint() {
     let d = seen.diagnostics.iter().find(|d| d.code == "arg-count").expect("an arg-count error");
     assert_eq!(d.hint.as_deref(), Some("this is the MSNP8 form of USR (valid in MSNP8)"));
 }
+
+#[test]
+fn error_replies_are_checked_against_the_version() {
+    let text = "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\nC: CHG 2 NLN\nS: 201 2\nS: 999 2\nS: 911 12\nS: 801 2 5\nhello\n";
+    let (summary, seen) = run("errors", text.as_bytes());
+    let found: Vec<(usize, &str)> = seen.diagnostics.iter().map(|d| (d.line, d.code)).collect();
+    assert_eq!(
+        found,
+        [(5, "unknown-error-code"), (6, "unanswered-reply"), (7, "error-reply"), (7, "unknown-error-code")],
+        "{}",
+        errors(&seen.diagnostics)
+    );
+    assert_eq!(summary.errors, 2);
+    assert!(seen.diagnostics[0].hint.is_none(), "999 has no meaning anywhere");
+    let unknown_801 = seen.diagnostics.iter().find(|d| d.line == 7 && d.code == "unknown-error-code");
+    assert!(unknown_801.and_then(|d| d.hint.as_deref()).is_some_and(|h| h.contains("could not be delivered")));
+}

@@ -51,6 +51,9 @@ pub fn show(version: &VersionDef) -> String {
         }
     }
     out.push_str(&format!("commands: {}\n", version.commands.len()));
+    if version.error_payload {
+        out.push_str("error replies may carry a payload (NNN TrID length)\n");
+    }
     for removed in version.removed {
         out.push_str(&format!("removed: {} ({})\n", removed.name, removed.doc));
     }

@@ -37,6 +37,8 @@ pub struct VersionDraft {
     pub file: usize,
     pub errors_introduced: Vec<(u16, Loc)>,
     pub errors_removed: Vec<(u16, Loc)>,
+    /// Whether error replies may carry a payload from this version on (`None`: as the parent).
+    pub error_payload: Option<bool>,
     pub removes: Vec<RemoveDraft>,
     pub commands: Vec<CommandDraft>,
 }
@@ -407,6 +409,7 @@ impl FileCtx<'_> {
             }
             commands.push(self.command(command_name, command.get_ref()));
         }
+        let error_payload = doc.errors.as_ref().and_then(|e| e.get_ref().payload);
         valid_name.then(|| VersionDraft {
             name: name.clone(),
             name_loc: self.loc(&header.name),
@@ -419,6 +422,7 @@ impl FileCtx<'_> {
             file: self.file,
             errors_introduced,
             errors_removed,
+            error_payload,
             removes,
             commands,
         })

@@ -571,6 +571,7 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
     let auth = option_str(version.auth.as_deref());
     let contact_list = option_str(version.contact_list.as_deref());
     let errors = &version.errors;
+    let error_payload = version.error_payload;
     let removed = version.removed.iter().map(|r| {
         let (name, doc) = (&r.name, &r.doc);
         quote!(RemovedDef { name: #name, doc: #doc })
@@ -579,7 +580,7 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
         VersionDef {
             name: #name, doc: #doc, extends: #extends, client: #client, auth: #auth, contact_list: #contact_list,
             commands: &[#(#commands),*], command_keys: &[#(#keys),*], index: crate::spec::CommandIndex::new(),
-            errors: &[#(#errors),*],
+            errors: &[#(#errors),*], error_payload: #error_payload,
             removed: &[#(#removed),*], rank: #rank,
         }
     }
@@ -599,7 +600,12 @@ fn emit_version_module(spec: &Spec, rank: usize, version: &Version) -> TokenStre
 
 /// Whether the message enum of `version` in direction `d` borrows from the line (and so has a lifetime).
 fn direction_borrows(spec: &Spec, version: &Version, d: Dir) -> bool {
-    version.commands.iter().flat_map(|c| &c.forms).any(|f| f.from == d && shape_borrows(spec, &spec.shapes[f.shape]))
+    d == Dir::Server
+        || version
+            .commands
+            .iter()
+            .flat_map(|c| &c.forms)
+            .any(|f| f.from == d && shape_borrows(spec, &spec.shapes[f.shape]))
 }
 
 /// `Message`: any version's typed messages, chosen by version and direction.
@@ -658,6 +664,7 @@ fn emit_direction_enum(spec: &Spec, rank: usize, version: &Version, d: Dir) -> T
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut writes = Vec::new();
+    // A server enum always has the error reply variant, which borrows its payload.
     let borrows = direction_borrows(spec, version, d);
     for (command, forms) in sorted_forms(version) {
         for (index, form) in forms.into_iter().filter(|(_, f)| f.from == d) {
@@ -686,7 +693,7 @@ fn emit_direction_enum(spec: &Spec, rank: usize, version: &Version, d: Dir) -> T
     let (error_variant, error_parse, error_write) = if d == Dir::Server {
         (
             quote! { /// An error reply: a three-digit code and the TrID of the refused request.
-            Error(crate::typed::ErrorReply), },
+            Error(crate::typed::ErrorReply<'a>), },
             quote! { if raw.is_error_code() { return crate::typed::ErrorReply::parse(raw).map(#enum_name::Error); } },
             quote!(#enum_name::Error(reply) => reply.write(out),),
         )

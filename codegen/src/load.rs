@@ -104,6 +104,7 @@ pub struct ErrorChanges {
     pub introduces: Vec<Spanned<u16>>,
     #[serde(default)]
     pub removes: Vec<Spanned<u16>>,
+    pub payload: Option<bool>,
 }
 
 /// One `[removes.NAME]` table.

@@ -198,6 +198,8 @@ pub struct Version {
     pub commands: Vec<Command>,
     /// The error codes it knows, ascending.
     pub errors: Vec<u16>,
+    /// Whether error replies may carry a payload (`NNN TrID length` and the payload).
+    pub error_payload: bool,
     /// Commands this version removes, with what happens now.
     pub removed: Vec<Removed>,
 }

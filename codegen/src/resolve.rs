@@ -41,6 +41,7 @@ struct FormState {
 struct VersionState {
     commands: Vec<CommandState>,
     errors: BTreeSet<u16>,
+    error_payload: bool,
 }
 
 /// Resolves every version chain and builds the model.
@@ -163,6 +164,9 @@ fn apply(draft: &VersionDraft, mut state: VersionState, types: &[Type], diags: &
         if !state.errors.remove(code) {
             diags.at(at.clone(), format!("`{}` removes error {code}, which it does not have", draft.name));
         }
+    }
+    if let Some(payload) = draft.error_payload {
+        state.error_payload = payload;
     }
     for (code, at) in &draft.errors_introduced {
         if !state.errors.insert(*code) {
@@ -573,6 +577,7 @@ fn finish(draft: &VersionDraft, state: &VersionState, file: &str, shapes: &mut S
         file: file.to_string(),
         commands,
         errors: state.errors.iter().copied().collect(),
+        error_payload: state.error_payload,
         removed: draft.removes.iter().map(|r| Removed { name: r.name.clone(), doc: r.doc.clone() }).collect(),
     }
 }

@@ -89,6 +89,13 @@ impl PayloadRule for VersionRule {
 /// The length is always the last argument (the generator enforces it), so this needs only the command's
 /// name and last token, not a full match: framing comes before parsing.
 pub fn payload_length(version: &VersionDef, dir: Dir, raw: &RawCommand<'_>) -> Option<u64> {
+    if raw.is_error_code() {
+        // `NNN TrID length`, where the version allows error replies to carry a payload.
+        return match raw.arg_slice() {
+            [_, length] if version.error_payload && dir == Dir::Server => parse_uint(length, u64::MAX).ok(),
+            _ => None,
+        };
+    }
     let command = version.command(raw.name())?;
     if !command.has_payload(dir) {
         return None;
@@ -248,6 +255,33 @@ mod tests {
         assert_eq!(f.decode(b"MSG a b 5\r\nhel"), Ok(None));
         assert_eq!(f.needed(14), Some(2));
         assert!(f.decode(b"MSG a b 5\r\nhello").unwrap().is_some());
+    }
+
+    #[test]
+    fn error_replies_carry_a_payload_only_where_the_version_says() {
+        use super::payload_length;
+        use crate::raw::{RawCommand, Tokens};
+        use crate::spec::{CommandIndex, Dir, VersionDef};
+        let version = |error_payload| VersionDef {
+            name: "TEST",
+            doc: "",
+            extends: None,
+            client: None,
+            auth: None,
+            contact_list: None,
+            commands: &[],
+            command_keys: &[],
+            index: CommandIndex::new(),
+            errors: &[],
+            error_payload,
+            removed: &[],
+            rank: 0,
+        };
+        let raw = RawCommand::parse("801 45 5", b"", Tokens::Wire);
+        assert_eq!(payload_length(&version(true), Dir::Server, &raw), Some(5));
+        assert_eq!(payload_length(&version(false), Dir::Server, &raw), None);
+        assert_eq!(payload_length(&version(true), Dir::Client, &raw), None);
+        assert_eq!(payload_length(&version(true), Dir::Server, &RawCommand::parse("911 7", b"", Tokens::Wire)), None);
     }
 
     #[test]

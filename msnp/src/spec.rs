@@ -496,6 +496,8 @@ pub struct VersionDef {
     pub index: CommandIndex,
     /// The error codes it knows, ascending.
     pub errors: &'static [u16],
+    /// Whether error replies may carry a payload (`NNN TrID length` and the payload).
+    pub error_payload: bool,
     /// The commands it removes.
     pub removed: &'static [RemovedDef],
     /// Its position in [`Spec::versions`] (oldest first).

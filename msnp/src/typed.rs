@@ -228,32 +228,52 @@ impl<'o> LineWriter<'o> {
     }
 }
 
-/// An error reply: `NNN TrID`, the code in place of a command name.
+/// An error reply: `NNN TrID`, the code in place of a command name; in versions whose spec allows it,
+/// `NNN TrID length` followed by a payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ErrorReply {
+pub struct ErrorReply<'a> {
     /// The three-digit code.
     pub code: u16,
     /// The TrID of the request it refuses (0 when unsolicited).
     pub tr_id: u32,
+    /// The payload, when the reply announces one.
+    pub payload: Option<&'a [u8]>,
 }
 
-impl ErrorReply {
-    /// Parses an error reply.
-    pub fn parse(raw: &RawCommand<'_>) -> Result<Self, ParseError> {
-        if !raw.is_error_code() {
-            return Err(ParseError::BadErrorReply { detail: format!("`{}` is not a three-digit code", raw.name()) });
-        }
-        let code = raw.name().parse().map_err(|_| ParseError::BadErrorReply { detail: "bad code".into() })?;
-        let bad = |detail: String| ParseError::BadErrorReply { detail };
-        match raw.arg_count() {
-            0 => Err(bad(format!("error {code} needs the TrID of the request it refuses"))),
-            1 => {
-                let token = raw.arg(0).unwrap_or_default();
-                let tr_id =
-                    parse_uint(token, u32::MAX as u64).map_err(|why| bad(format!("the TrID `{token}` {why}")))?;
-                Ok(ErrorReply { code, tr_id: tr_id as u32 })
+impl<'a> ErrorReply<'a> {
+    /// Parses an error reply. Whether the version allows a payload is the caller's to check
+    /// ([`crate::spec::VersionDef::error_payload`]).
+    pub fn parse(raw: &RawCommand<'a>) -> Result<Self, ParseError> {
+        let (code, tr_id, length) = Self::parse_line(raw)?;
+        let payload = match length {
+            Some(length) if length as usize != raw.payload().len() => {
+                return Err(ParseError::BadErrorReply {
+                    detail: format!("error {code} announces {length} bytes of payload, not {}", raw.payload().len()),
+                });
             }
-            _ => Err(bad(format!("unexpected argument `{}` after the TrID", raw.arg(1).unwrap_or_default()))),
+            Some(_) => Some(raw.payload()),
+            None => None,
+        };
+        Ok(ErrorReply { code, tr_id, payload })
+    }
+
+    /// Reads the line of an error reply: the code, the TrID, and the payload length when one is announced.
+    pub fn parse_line(raw: &RawCommand<'_>) -> Result<(u16, u32, Option<u32>), ParseError> {
+        let bad = |detail: String| ParseError::BadErrorReply { detail };
+        if !raw.is_error_code() {
+            return Err(bad(format!("`{}` is not a three-digit code", raw.name())));
+        }
+        let code = raw.name().parse().map_err(|_| bad("bad code".into()))?;
+        let number = |token: &str, what: &str| {
+            parse_uint(token, u32::MAX as u64)
+                .map(|n| n as u32)
+                .map_err(|why| bad(format!("the {what} `{token}` {why}")))
+        };
+        match raw.arg_slice() {
+            [] => Err(bad(format!("error {code} needs the TrID of the request it refuses"))),
+            [trid] => Ok((code, number(trid, "TrID")?, None)),
+            [trid, length] => Ok((code, number(trid, "TrID")?, Some(number(length, "payload length")?))),
+            [_, _, extra, ..] => Err(bad(format!("unexpected argument `{extra}` after the payload length"))),
         }
     }
 
@@ -261,6 +281,33 @@ impl ErrorReply {
     pub fn write(&self, out: &mut Vec<u8>) {
         let mut w = LineWriter::new(out, &format!("{:03}", self.code));
         w.trid(self.tr_id);
-        w.end(b"");
+        match self.payload {
+            Some(payload) => {
+                w.length(payload.len());
+                w.end(payload);
+            }
+            None => w.end(b""),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorReply;
+    use crate::raw::{RawCommand, Tokens};
+
+    #[test]
+    fn error_replies_round_trip_with_and_without_payload() {
+        for (line, payload) in [("911 7", &b""[..]), ("801 45 5", &b"hello"[..])] {
+            let raw = RawCommand::parse(line, payload, Tokens::Wire);
+            let reply = ErrorReply::parse(&raw).unwrap();
+            let mut out = Vec::new();
+            reply.write(&mut out);
+            assert_eq!(out, [line.as_bytes(), b"\r\n", payload].concat());
+        }
+        assert!(ErrorReply::parse(&RawCommand::parse("801 45 5", b"hi", Tokens::Wire)).is_err());
+        assert!(ErrorReply::parse(&RawCommand::parse("911", b"", Tokens::Wire)).is_err());
+        assert!(ErrorReply::parse(&RawCommand::parse("911 x", b"", Tokens::Wire)).is_err());
+        assert!(ErrorReply::parse(&RawCommand::parse("801 45 5 9", b"", Tokens::Wire)).is_err());
     }
 }

@@ -859,14 +859,22 @@ impl<'o> Validator<'o> {
             );
             return;
         }
-        let reply = match ErrorReply::parse(raw) {
-            Ok(reply) => reply,
+        let (code, tr_id, length) = match ErrorReply::parse_line(raw) {
+            Ok(line) => line,
             Err(e) => {
                 let spot = self.spot_of(raw.line(), raw.arg_span(0).unwrap_or_else(|| raw.name_span()));
                 self.report(Severity::Error, "error-reply", spot, e.to_string(), Some("NNN TrID".into()), None);
                 return;
             }
         };
+        let reply = ErrorReply { code, tr_id, payload: None };
+        if let (Some(_), Some(version)) = (length, self.conn.version.or(self.options.version).or(self.last_version))
+            && !version.error_payload
+        {
+            let spot = self.spot_of(raw.line(), raw.arg_span(1).unwrap_or(0..0));
+            let message = format!("error replies carry no payload in {}", version.name);
+            self.report(Severity::Error, "error-reply", spot, message, Some("NNN TrID".into()), None);
+        }
         let version = self.conn.version.or(self.options.version).or(self.last_version);
         let meaning = self.options.spec.error(reply.code);
         if let Some(version) = version
