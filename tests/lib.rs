@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests: fixture paths and a validator sink that keeps everything.
 
+pub mod strategies;
+
 use std::path::PathBuf;
 
 use msnp::frame::Limits;

@@ -39,6 +39,8 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
     let structs = spec.shapes.iter().map(|s| emit_shape_struct(spec, s));
     let modules = spec.versions.iter().enumerate().map(|(rank, v)| emit_version_module(spec, rank, v));
     let message = emit_message_enum(spec);
+    let quick_types = spec.types.iter().map(|t| emit_quick_type(spec, t));
+    let quick_shapes = spec.shapes.iter().map(|s| emit_quick_shape(spec, s));
     quote! {
         use crate::spec::{
             ArgDef, ArgKind, Check, CommandDef, Dir, EnumValue, ErrorDef, FormDef, PayloadDef, PayloadKind,
@@ -56,6 +58,16 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
         pub static ERRORS: [ErrorDef; #error_count] = [#(#errors),*];
 
         #(#shapes)*
+
+        /// The generated checks of the types and shapes: the spec's words, prefixes and types built into code.
+        mod quick {
+            use crate::matcher::Cursor;
+            use crate::spec::Check;
+
+            #(#quick_types)*
+
+            #(#quick_shapes)*
+        }
 
         /// Every version's resolved tables, oldest first.
         pub static VERSIONS: [VersionDef; #version_count] = [#(#versions),*];
@@ -228,9 +240,87 @@ fn emit_type_static(spec: &Spec, ty: &Type) -> TokenStream {
         None => quote!(None),
     };
     let item_doc = doc_attr(&format!("Type `{name}`: {doc}"));
+    let quick = quick_type_fn(ty);
     quote! {
         #item_doc
-        pub static #name_ident: TypeDef = TypeDef { name: #name, doc: #doc, kind: #kind, max_len: #max_len };
+        pub static #name_ident: TypeDef =
+            TypeDef { name: #name, doc: #doc, kind: #kind, max_len: #max_len, quick: quick::#quick };
+    }
+}
+
+fn quick_type_fn(ty: &Type) -> Ident {
+    format_ident!("ty_{}", snake(&ty.name))
+}
+
+fn quick_shape_fn(shape: &Shape) -> Ident {
+    let mut name = String::from("shape");
+    for c in shape.rust_name.chars() {
+        if c.is_ascii_uppercase() {
+            name.push('_');
+        }
+        name.push(c.to_ascii_lowercase());
+    }
+    ident(&name)
+}
+
+/// The generated check of a type: what `TypeDef::check` accepts, as one boolean expression.
+fn emit_quick_type(spec: &Spec, ty: &Type) -> TokenStream {
+    let name = quick_type_fn(ty);
+    let test = match &ty.kind {
+        TypeKind::Check(check) => {
+            let check = check_tokens(check);
+            quote!(#check.check(v).is_ok())
+        }
+        TypeKind::Enum(values) => {
+            let words = values.iter().map(|v| v.value.as_str());
+            quote!(matches!(v, #(#words)|*))
+        }
+        TypeKind::AnyOf(members) => {
+            let members = members.iter().map(|&m| quick_type_fn(&spec.types[m]));
+            quote!(#(#members(v))||*)
+        }
+    };
+    let test = match ty.max_len {
+        Some(max) => {
+            let max = max as usize;
+            quote!(v.len() <= #max && (#test))
+        }
+        None => test,
+    };
+    quote! {
+        pub(super) fn #name(v: &str) -> bool {
+            #test
+        }
+    }
+}
+
+/// The generated check of a shape: one cursor step per argument, with the shape's constants.
+fn emit_quick_shape(spec: &Spec, shape: &Shape) -> TokenStream {
+    let name = quick_shape_fn(shape);
+    let trid = match shape.trid {
+        Trid::Yes => quote!(let trid = cursor.trid(false)?;),
+        Trid::Zero => quote!(let trid = cursor.trid(true)?;),
+        Trid::No => quote!(let trid = None;),
+    };
+    let steps = shape.args.iter().map(|arg| {
+        let (optional, repeat) = (arg.optional, arg.repeat);
+        match &arg.kind {
+            ArgKind::Literal { word, .. } => quote!(cursor.literal(#word, #optional)?;),
+            ArgKind::Value { ty, .. } => {
+                let prefix = option_str(arg.prefix.as_deref());
+                let accepts = quick_type_fn(&spec.types[*ty]);
+                quote!(cursor.value(#prefix, #optional, #repeat, #accepts)?;)
+            }
+        }
+    });
+    let binding = if shape.trid == Trid::No && shape.args.is_empty() { quote!(cursor) } else { quote!(mut cursor) };
+    quote! {
+        pub(super) fn #name(tokens: &[&str], placeholders: bool) -> Option<Option<u32>> {
+            let #binding = Cursor::new(tokens, placeholders);
+            #trid
+            #(#steps)*
+            cursor.finished().then_some(trid)
+        }
     }
 }
 
@@ -316,10 +406,12 @@ fn emit_shape_static(spec: &Spec, shape: &Shape) -> TokenStream {
         None => quote!(None),
     };
     let item_doc = doc_attr(&format!("The syntax of [`shapes::{name}`]."));
+    let quick = quick_shape_fn(shape);
     quote! {
         #item_doc
         pub static #static_name: Shape = Shape {
             name: #name, command: #command, trid: #trid, args: &[#(#args),*], payload: #payload, doc: #doc,
+            quick: quick::#quick,
         };
     }
 }

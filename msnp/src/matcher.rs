@@ -1,6 +1,11 @@
 //! Matching a raw command against the spec: which form of its command a line is, and if none, which form it
-//! came closest to and what is wrong. The validator and the generated typed parsers both use this; it is
-//! the only place where arguments are checked against their types.
+//! came closest to and what is wrong. The validator and the generated typed parsers both use this.
+//!
+//! Two paths decide the same thing. The generated checks (`Shape::quick`, built from [`Cursor`] steps with the
+//! shape's words, prefixes and types as constants) answer only "does it match", and are tried first: a valid
+//! line takes no other path. The table walk ([`check_shape`], [`match_shape`]) reads the shape's table entry,
+//! records where each argument lies and says what is wrong; it runs when no generated check matched. The tests
+//! hold the two to the same answers on fixture lines and on generated ones.
 
 use crate::raw::RawCommand;
 use crate::spec::{ArgKind, CommandDef, Dir, FormDef, Services, Shape, Trid, ValueError};
@@ -187,6 +192,101 @@ fn match_with(shape: &Shape, raw: &RawCommand<'_>, record: &mut impl Record) -> 
     Ok(trid)
 }
 
+/// The generated per-shape checks (`Shape::quick`) walk the tokens with this cursor. Each step follows the rules
+/// of [`check_shape`] exactly, but only says whether the line still matches: the generated code calls the steps
+/// with the shape's constants (words, prefixes, type checks), so each check compiles to straight-line code
+/// without the table walk. When no form matches quickly, the table walk runs to say why.
+#[derive(Debug)]
+pub struct Cursor<'t, 'a> {
+    tokens: &'t [&'a str],
+    at: usize,
+    placeholders: bool,
+}
+
+impl<'t, 'a> Cursor<'t, 'a> {
+    /// A cursor at the first token; `placeholders` says whether `$...` tokens match anything.
+    #[inline(always)]
+    pub fn new(tokens: &'t [&'a str], placeholders: bool) -> Self {
+        Cursor { tokens, at: 0, placeholders }
+    }
+
+    #[inline(always)]
+    fn is_placeholder(&self, token: &str) -> bool {
+        self.placeholders && token.as_bytes().first() == Some(&b'$')
+    }
+
+    /// The TrID (`None` for a placeholder); `zero` when it must be `0`. `None` as the outer value: no match.
+    #[inline(always)]
+    pub fn trid(&mut self, zero: bool) -> Option<Option<u32>> {
+        let token = *self.tokens.first()?;
+        self.at = 1;
+        if token.is_empty() {
+            return None;
+        }
+        if self.is_placeholder(token) {
+            return Some(None);
+        }
+        if zero && token.as_bytes() != b"0" {
+            return None;
+        }
+        parse_uint(token, u32::MAX as u64).ok().map(|n| Some(n as u32))
+    }
+
+    /// A fixed word.
+    #[inline(always)]
+    pub fn literal(&mut self, word: &str, optional: bool) -> Option<()> {
+        match self.tokens.get(self.at) {
+            Some(&token) if token == word || self.is_placeholder(token) => {
+                self.at += 1;
+                Some(())
+            }
+            _ => optional.then_some(()),
+        }
+    }
+
+    /// A value of the type `accepts` checks, after `prefix` when there is one; `repeat` takes every remaining
+    /// token.
+    #[inline(always)]
+    pub fn value(
+        &mut self,
+        prefix: Option<&str>,
+        optional: bool,
+        repeat: bool,
+        accepts: impl Fn(&str) -> bool,
+    ) -> Option<()> {
+        let Some(&first) = self.tokens.get(self.at) else {
+            return optional.then_some(());
+        };
+        if let Some(prefix) = prefix
+            && !first.starts_with(prefix)
+            && !self.is_placeholder(first)
+        {
+            return optional.then_some(());
+        }
+        let end = if repeat { self.tokens.len() } else { self.at + 1 };
+        for &token in self.tokens.get(self.at..end).unwrap_or_default() {
+            if token.is_empty() {
+                return None;
+            }
+            if self.is_placeholder(token) {
+                continue;
+            }
+            let value = prefix.and_then(|p| token.strip_prefix(p)).unwrap_or(token);
+            if !accepts(value) {
+                return None;
+            }
+        }
+        self.at = end;
+        Some(())
+    }
+
+    /// Whether every token was taken.
+    #[inline(always)]
+    pub fn finished(&self) -> bool {
+        self.at >= self.tokens.len()
+    }
+}
+
 /// Whether `token` is `word`; literals are short, and comparing them in registers beats calling `memcmp`.
 #[inline]
 fn same_word(token: &str, word: &str) -> bool {
@@ -221,6 +321,11 @@ pub fn select<'r, 'a>(
     services: Services,
     raw: &'r RawCommand<'a>,
 ) -> Result<(&'static FormDef, Match<'r, 'a>), Option<Closest>> {
+    if let Some((form, _)) = select_quickly(command, dir, services, raw)
+        && let Ok(found) = match_shape(form.shape, raw)
+    {
+        return Ok((form, found));
+    }
     select_with(command, dir, services, |shape| match_shape(shape, raw))
 }
 
@@ -232,7 +337,24 @@ pub fn select_checking(
     services: Services,
     raw: &RawCommand<'_>,
 ) -> Result<(&'static FormDef, Option<u32>), Option<Closest>> {
-    select_with(command, dir, services, |shape| check_shape(shape, raw))
+    select_quickly(command, dir, services, raw)
+        .map_or_else(|| select_with(command, dir, services, |shape| check_shape(shape, raw)), Ok)
+}
+
+/// The first form whose generated check accepts `raw`, with its TrID. Lines that match take only this path;
+/// the others go on to the table walk, which finds the closest form and what is wrong.
+#[inline]
+fn select_quickly(
+    command: &'static CommandDef,
+    dir: Dir,
+    services: Services,
+    raw: &RawCommand<'_>,
+) -> Option<(&'static FormDef, Option<u32>)> {
+    let (tokens, placeholders) = (raw.arg_slice(), raw.has_placeholders());
+    command
+        .forms_from(dir)
+        .filter(|f| !f.services.intersect(services).is_empty())
+        .find_map(|form| (form.shape.quick)(tokens, placeholders).map(|trid| (form, trid)))
 }
 
 /// Tries the forms in order with `try_form`, keeping the mismatch that got furthest.
@@ -292,9 +414,16 @@ mod tests {
     use crate::raw::{RawCommand, Tokens};
     use crate::spec::{ArgDef, ArgKind, Check, Shape, Trid, TypeDef, TypeKind};
 
-    static HANDLE: TypeDef = TypeDef { name: "handle", doc: "", kind: TypeKind::Check(Check::Handle), max_len: None };
-    static COUNT: TypeDef =
-        TypeDef { name: "count", doc: "", kind: TypeKind::Check(Check::Uint { max: 99 }), max_len: None };
+    // Hand-built tables without generated checks: the quick checks never match, so the table walk decides.
+    static HANDLE: TypeDef =
+        TypeDef { name: "handle", doc: "", kind: TypeKind::Check(Check::Handle), max_len: None, quick: |_| false };
+    static COUNT: TypeDef = TypeDef {
+        name: "count",
+        doc: "",
+        kind: TypeKind::Check(Check::Uint { max: 99 }),
+        max_len: None,
+        quick: |_| false,
+    };
     const fn value(name: &'static str, ty: &'static TypeDef, optional: bool, prefix: Option<&'static str>) -> ArgDef {
         ArgDef { kind: ArgKind::Value { name, ty }, doc: "", optional, repeat: false, prefix }
     }
@@ -304,7 +433,15 @@ mod tests {
         value("name", &HANDLE, true, Some("N=")),
         value("count", &COUNT, true, None),
     ];
-    static SHAPE: Shape = Shape { name: "Test", command: "TST", trid: Trid::Yes, args: &ARGS, payload: None, doc: "" };
+    static SHAPE: Shape = Shape {
+        name: "Test",
+        command: "TST",
+        trid: Trid::Yes,
+        args: &ARGS,
+        payload: None,
+        doc: "",
+        quick: |_, _| None,
+    };
 
     fn check(line: &str) -> Result<(), (MismatchKind, Option<usize>)> {
         let raw = RawCommand::parse(line, b"", Tokens::Transcript);

@@ -45,6 +45,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// The longest wire form in bytes, when limited.
     pub max_len: Option<u32>,
+    /// The generated check: whether a token is a value of the type, as [`TypeDef::check`] decides, without
+    /// saying why not.
+    pub quick: fn(&str) -> bool,
 }
 
 /// How a type's values are recognised.
@@ -100,6 +103,12 @@ impl TypeDef {
     /// Checks `token` against the type.
     #[inline]
     pub fn check(&self, token: &str) -> Result<(), ValueError> {
+        if (self.quick)(token) { Ok(()) } else { self.check_by_table(token) }
+    }
+
+    /// Checks `token` from the type's table entry alone, without the generated check: what the generated check
+    /// must agree with, and what says why a token is refused.
+    pub fn check_by_table(&self, token: &str) -> Result<(), ValueError> {
         if let Some(max) = self.max_len
             && token.len() > max as usize
         {
@@ -117,7 +126,7 @@ impl TypeDef {
                 if found { Ok(()) } else { Err(ValueError::NotAValue) }
             }
             TypeKind::AnyOf(types) => {
-                if types.iter().any(|t| t.check(token).is_ok()) {
+                if types.iter().any(|t| t.check_by_table(token).is_ok()) {
                     Ok(())
                 } else {
                     Err(ValueError::NotAValue)
@@ -285,6 +294,11 @@ pub struct Shape {
     pub payload: Option<PayloadDef>,
     /// One line of documentation.
     pub doc: &'static str,
+    /// The generated check of the arguments (TrID included) with the shape's words, prefixes and types built
+    /// in: the TrID when they match (`None` inside for a placeholder or no TrID), as
+    /// [`crate::matcher::check_shape`] decides, without saying why not. The flag says whether `$...` tokens are
+    /// placeholders.
+    pub quick: fn(&[&str], bool) -> Option<Option<u32>>,
 }
 
 /// An argument.
