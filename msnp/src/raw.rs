@@ -36,18 +36,43 @@ impl<'a> RawCommand<'a> {
     /// Splits `line` (without its line ending). Empty arguments (from a doubled or trailing space) are kept, so
     /// that writing the command back gives the same bytes and a validator can point at them.
     pub fn parse(line: &'a str, payload: &'a [u8], tokens: Tokens) -> Self {
-        let mut raw =
-            RawCommand { line, name: "", args: Args::new(), payload, placeholders: tokens == Tokens::Transcript };
-        let mut named = false;
-        if !split_fast(line, tokens, |start, end| raw.push(&mut named, start, end)) {
-            raw.args.clear();
-            named = false;
-            split_placeholders(line, |start, end| raw.push(&mut named, start, end));
-        }
+        let mut raw = RawCommand::unsplit(line, payload, tokens);
+        raw.split(tokens);
         raw
     }
 
+    /// Like [`RawCommand::parse`], building the command in `slot` rather than returning it: a hot loop keeps the
+    /// command where it is built instead of copying it out (it is a few hundred bytes with its arguments).
+    #[inline]
+    pub fn parse_into<'s>(
+        slot: &'s mut Option<RawCommand<'a>>,
+        line: &'a str,
+        payload: &'a [u8],
+        tokens: Tokens,
+    ) -> &'s mut RawCommand<'a> {
+        let raw = slot.insert(RawCommand::unsplit(line, payload, tokens));
+        raw.split(tokens);
+        raw
+    }
+
+    #[inline(always)]
+    fn unsplit(line: &'a str, payload: &'a [u8], tokens: Tokens) -> Self {
+        RawCommand { line, name: "", args: Args::new(), payload, placeholders: tokens == Tokens::Transcript }
+    }
+
+    #[inline(always)]
+    fn split(&mut self, tokens: Tokens) {
+        let line = self.line;
+        let mut named = false;
+        if !split_fast(line, tokens, |start, end| self.push(&mut named, start, end)) {
+            self.args.clear();
+            named = false;
+            split_placeholders(line, |start, end| self.push(&mut named, start, end));
+        }
+    }
+
     /// Records the token at `start..end`: the name first, then the arguments.
+    #[inline(always)]
     fn push(&mut self, named: &mut bool, start: usize, end: usize) {
         let token = self.line.get(start..end).unwrap_or_default();
         if std::mem::replace(named, true) {
@@ -219,6 +244,8 @@ mod tests {
         ];
         for (line, tokens, expected) in table {
             assert_eq!(args(line, *tokens), *expected, "{line}");
+            let mut slot = None;
+            assert_eq!(*RawCommand::parse_into(&mut slot, line, b"", *tokens), RawCommand::parse(line, b"", *tokens));
         }
     }
 

@@ -36,11 +36,13 @@ fn printable(token: &str) -> bool {
             return printable_bytes(bytes);
         }
     }
-    // The tail, padded with a harmless letter, is one more word.
+    // The tail, padded with a harmless letter, is one more word (built in a register: copying a slice of
+    // unknown length would call memcpy).
     let tail = chunks.remainder();
-    let mut padded = [b'A'; 8];
-    padded[..tail.len()].copy_from_slice(tail);
-    let word = u64::from_le_bytes(padded);
+    let mut word = u64::from_le_bytes([b'A'; 8]);
+    for (i, &b) in tail.iter().enumerate() {
+        word = (word & !(0xff << (8 * i))) | (u64::from(b) << (8 * i));
+    }
     let low = word.wrapping_sub(ONES * 0x21) & !word;
     let del = (word ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(word ^ (ONES * 0x7f));
     (low | del | word) & HIGHS == 0 || printable_bytes(tail)

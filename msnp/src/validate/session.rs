@@ -559,14 +559,15 @@ impl<'o> Validator<'o> {
 
     /// Checks a command line; `tight` is the other way to join a continued line, used if `text` does not match.
     fn command<'t>(&mut self, dir: Dir, text: &'t str, tight: Option<&'t str>) {
-        let spaced = RawCommand::parse(text, b"", Tokens::Transcript);
-        let raw = &spaced;
+        let mut slot = None;
+        let raw: &RawCommand<'t> = RawCommand::parse_into(&mut slot, text, b"", Tokens::Transcript);
         if self.conn.closed && dir == Dir::Client && raw.name() == "VER" {
             // A client only sends VER on a fresh connection, so after a disconnect this starts the next one.
             self.new_connection(self.joined_parts.first().map_or(1, |p| p.line));
         }
         self.conn.used = true;
-        let (checked, chosen) = self.check_command(dir, raw, tight);
+        let mut chosen = None;
+        let checked = self.check_command(dir, raw, tight, &mut chosen);
         let raw = chosen.as_ref().unwrap_or(raw);
         // Framing uses the command the check found, or (when the line could not be checked) the best guess of
         // the version, so that payload lines are never taken for prose.
@@ -585,51 +586,55 @@ impl<'o> Validator<'o> {
         }
     }
 
-    /// Checks one command line; returns its command when the line's version has it, and the tight join of a
-    /// continued line when that join matched instead.
+    /// Checks one command line; returns its command when the line's version has it. When the tight join of a
+    /// continued line matched instead, it is left in `chosen`.
     fn check_command<'t>(
         &mut self,
         dir: Dir,
         raw: &RawCommand<'t>,
         tight: Option<&'t str>,
-    ) -> (Option<&'static CommandDef>, Option<RawCommand<'t>>) {
+        chosen: &mut Option<RawCommand<'t>>,
+    ) -> Option<&'static CommandDef> {
         let name = raw.name();
         if name.is_empty() {
             let spot = self.spot_of(raw.line(), 0..0);
             self.report(Severity::Error, "not-a-command", spot, "empty command line".into(), None, None);
-            return (None, None);
+            return None;
         }
         if !is_command_name(name) {
             let spot = self.spot_of(raw.line(), raw.name_span());
             let message =
                 format!("`{name}` is not a command: a command is three uppercase letters, an error code three digits");
             self.report(Severity::Error, "not-a-command", spot, message, None, None);
-            return (None, None);
+            return None;
         }
         if raw.is_error_code() {
             self.error_reply(dir, raw);
-            return (None, None);
+            return None;
         }
-        let Some(version) = self.version_for(dir, raw) else { return (None, None) };
+        let version = self.version_for(dir, raw)?;
         let Some(command) = version.command(name) else {
             self.unknown_command(version, dir, raw);
-            return (None, None);
+            return None;
         };
         match select_checking(command, dir, self.conn.services, raw) {
             Ok((form, trid)) => self.accept(dir, raw, form, trid),
             Err(closest) => {
-                if let Some(alternative) = tight.map(|t| RawCommand::parse(t, b"", Tokens::Transcript))
-                    && alternative.name() == raw.name()
-                    && let Ok((form, trid)) = select_checking(command, dir, self.conn.services, &alternative)
-                {
-                    std::mem::swap(&mut self.joined_parts, &mut self.tight_parts);
-                    self.accept(dir, &alternative, form, trid);
-                    return (Some(command), Some(alternative));
+                if let Some(tight) = tight {
+                    let alternative: &RawCommand<'t> = RawCommand::parse_into(chosen, tight, b"", Tokens::Transcript);
+                    if alternative.name() == raw.name()
+                        && let Ok((form, trid)) = select_checking(command, dir, self.conn.services, alternative)
+                    {
+                        std::mem::swap(&mut self.joined_parts, &mut self.tight_parts);
+                        self.accept(dir, alternative, form, trid);
+                        return Some(command);
+                    }
+                    *chosen = None;
                 }
                 self.mismatch(version, command.name, dir, raw, closest);
             }
         }
-        (Some(command), None)
+        Some(command)
     }
 
     /// The version to check a line against, or `None` (after reporting why) when there is none.
