@@ -13,25 +13,61 @@ fn equal_mask(word: u64, byte: u8) -> u64 {
     !(((x & !HIGHS) + !HIGHS) | x | !HIGHS)
 }
 
+/// Calls `each(base, word, valid)` for every eight bytes of `haystack` from `base`, read as a little-endian word;
+/// `valid` masks the bits of bytes that are in `haystack` (all of them but in the last word, which may be
+/// partial). Stops early, returning `false`, when `each` does.
+#[inline(always)]
+pub fn words(haystack: &[u8], mut each: impl FnMut(usize, u64, u64) -> bool) -> bool {
+    let mut chunks = haystack.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        if !each(base, u64::from_le_bytes(chunk.try_into().unwrap_or_default()), !0) {
+            return false;
+        }
+        base += 8;
+    }
+    let (word, valid) = tail_word(haystack);
+    valid == 0 || each(base, word, valid)
+}
+
+/// The bytes after the last whole eight of `haystack` as a little-endian word, with the mask of their bits (0
+/// when there are none). When the haystack has eight bytes or more, its last eight are read and shifted down,
+/// so that neither a byte loop nor a copy of unknown length is needed.
+#[inline(always)]
+fn tail_word(haystack: &[u8]) -> (u64, u64) {
+    let len = haystack.len();
+    let rest = len % 8;
+    if rest == 0 {
+        return (0, 0);
+    }
+    let word = match haystack.get(len.wrapping_sub(8)..) {
+        Some(last) if len >= 8 => u64::from_le_bytes(last.try_into().unwrap_or_default()) >> (8 * (8 - rest)),
+        _ => haystack.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b)),
+    };
+    (word, (1 << (8 * rest)) - 1)
+}
+
+/// Calls `found` with the position of every `byte` of `word` (bytes from `base`, among those `valid` masks).
+#[inline(always)]
+fn each_equal(word: u64, valid: u64, byte: u8, base: usize, found: &mut impl FnMut(usize)) {
+    let mut mask = equal_mask(word, byte) & valid;
+    while mask != 0 {
+        found(base + (mask.trailing_zeros() / 8) as usize);
+        mask &= mask - 1;
+    }
+}
+
 /// Calls `found` with the position of every `byte` in `haystack`, in order.
 #[inline]
 pub fn for_each(haystack: &[u8], byte: u8, mut found: impl FnMut(usize)) {
     let mut chunks = haystack.chunks_exact(8);
     let mut base = 0;
     for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let mut mask = equal_mask(word, byte);
-        while mask != 0 {
-            found(base + (mask.trailing_zeros() / 8) as usize);
-            mask &= mask - 1;
-        }
+        each_equal(u64::from_le_bytes(chunk.try_into().unwrap_or_default()), !0, byte, base, &mut found);
         base += 8;
     }
-    for (i, &b) in chunks.remainder().iter().enumerate() {
-        if b == byte {
-            found(base + i);
-        }
-    }
+    let (word, valid) = tail_word(haystack);
+    each_equal(word, valid, byte, base, &mut found);
 }
 
 /// Calls `found` with the position of every space in `haystack`, unless the line holds a `$` (a transcript
@@ -45,61 +81,56 @@ pub fn spaces_unless_dollar(haystack: &[u8], mut found: impl FnMut(usize)) -> bo
         if equal_mask(word, b'$') != 0 {
             return false;
         }
-        let mut mask = equal_mask(word, b' ');
-        while mask != 0 {
-            found(base + (mask.trailing_zeros() / 8) as usize);
-            mask &= mask - 1;
-        }
+        each_equal(word, !0, b' ', base, &mut found);
         base += 8;
     }
-    let rest = chunks.remainder();
-    if rest.contains(&b'$') {
+    let (word, valid) = tail_word(haystack);
+    if equal_mask(word, b'$') & valid != 0 {
         return false;
     }
-    for (i, &b) in rest.iter().enumerate() {
-        if b == b' ' {
-            found(base + i);
-        }
-    }
+    each_equal(word, valid, b' ', base, &mut found);
     true
 }
 
 /// The position of the first `byte` in `haystack`.
 #[inline]
 pub fn find(haystack: &[u8], byte: u8) -> Option<usize> {
-    let mut chunks = haystack.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let mask = equal_mask(u64::from_le_bytes(chunk.try_into().unwrap_or_default()), byte);
+    let mut found = None;
+    words(haystack, |base, word, valid| {
+        let mask = equal_mask(word, byte) & valid;
         if mask != 0 {
-            return Some(base + (mask.trailing_zeros() / 8) as usize);
+            found = Some(base + (mask.trailing_zeros() / 8) as usize);
         }
-        base += 8;
-    }
-    chunks.remainder().iter().position(|&b| b == byte).map(|i| base + i)
+        mask == 0
+    });
+    found
 }
 
 /// Whether every byte of `bytes` is ASCII.
 #[inline]
 pub fn is_ascii(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        if u64::from_le_bytes(chunk.try_into().unwrap_or_default()) & HIGHS != 0 {
-            return false;
-        }
-    }
-    chunks.remainder().iter().all(u8::is_ascii)
+    words(bytes, |_, word, valid| word & valid & HIGHS == 0)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{for_each, is_ascii};
+    use super::{find, for_each, is_ascii};
 
     #[test]
     fn finds_every_byte_like_a_plain_scan() {
-        let samples: [&[u8]; 5] =
-            [b"", b" ", b"VER 1 MSNP8 CVR0", b"   a  b   c d e f g h i j k l m n o p ", b"\x80 \xff  \x20\x00 x"];
-        for sample in samples {
+        let mut samples: Vec<Vec<u8>> =
+            [&b""[..], b" ", b"VER 1 MSNP8 CVR0", b"   a  b   c d e f g h i j k l m n o p ", b"\x80 \xff  \x20\x00 x"]
+                .iter()
+                .map(|s| s.to_vec())
+                .collect();
+        // Every length around the word size, with the searched bytes at every position of the last word.
+        for len in 0..26 {
+            for shift in 0..5 {
+                samples.push((0..len).map(|i| b" $a\x80\n"[(i + shift) % 5]).collect());
+            }
+        }
+        for sample in &samples {
+            let sample = &sample[..];
             for byte in [b' ', b'\n', b'$', 0x80, 0xff, 0] {
                 let mut found = Vec::new();
                 for_each(sample, byte, |i| found.push(i));
@@ -108,6 +139,9 @@ mod tests {
                 assert_eq!(found, expected, "{sample:?} {byte}");
             }
             assert_eq!(is_ascii(sample), sample.is_ascii(), "{sample:?}");
+            for byte in [b' ', b'$', 0x80] {
+                assert_eq!(find(sample, byte), sample.iter().position(|&b| b == byte), "{sample:?} {byte}");
+            }
         }
     }
 }

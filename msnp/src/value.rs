@@ -26,26 +26,12 @@ fn printable(token: &str) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let bytes = token.as_bytes();
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    crate::bytes::words(bytes, |_, word, valid| {
         // A high bit marks a byte below 0x21 (space or C0), a DEL, or a non-ASCII byte.
         let low = word.wrapping_sub(ONES * 0x21) & !word;
         let del = (word ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(word ^ (ONES * 0x7f));
-        if (low | del | word) & HIGHS != 0 {
-            return printable_bytes(bytes);
-        }
-    }
-    // The tail, padded with a harmless letter, is one more word (built in a register: copying a slice of
-    // unknown length would call memcpy).
-    let tail = chunks.remainder();
-    let mut word = u64::from_le_bytes([b'A'; 8]);
-    for (i, &b) in tail.iter().enumerate() {
-        word = (word & !(0xff << (8 * i))) | (u64::from(b) << (8 * i));
-    }
-    let low = word.wrapping_sub(ONES * 0x21) & !word;
-    let del = (word ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(word ^ (ONES * 0x7f));
-    (low | del | word) & HIGHS == 0 || printable_bytes(tail)
+        (low | del | word) & HIGHS & valid == 0
+    }) || printable_bytes(bytes)
 }
 
 fn printable_bytes(bytes: &[u8]) -> bool {
