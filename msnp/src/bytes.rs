@@ -106,15 +106,9 @@ pub fn find(haystack: &[u8], byte: u8) -> Option<usize> {
     found
 }
 
-/// Whether every byte of `bytes` is ASCII.
-#[inline]
-pub fn is_ascii(bytes: &[u8]) -> bool {
-    words(bytes, |_, word, valid| word & valid & HIGHS == 0)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{find, for_each, is_ascii};
+    use super::{find, for_each};
 
     #[test]
     fn finds_every_byte_like_a_plain_scan() {
@@ -138,7 +132,6 @@ mod tests {
                     sample.iter().enumerate().filter(|(_, b)| **b == byte).map(|(i, _)| i).collect();
                 assert_eq!(found, expected, "{sample:?} {byte}");
             }
-            assert_eq!(is_ascii(sample), sample.is_ascii(), "{sample:?}");
             for byte in [b' ', b'$', 0x80] {
                 assert_eq!(find(sample, byte), sample.iter().position(|&b| b == byte), "{sample:?} {byte}");
             }

@@ -19,6 +19,9 @@ pub struct Line<'a> {
     pub number: usize,
     /// The bytes (for a line over the limit, only its first `max_line` bytes).
     pub bytes: &'a [u8],
+    /// The same bytes as text, when the reader already knows them to be valid UTF-8 (it checks what it reads a
+    /// buffer at a time, so that most lines need no check of their own).
+    pub text: Option<&'a str>,
     /// The full length, when the line was longer than the limit and was cut.
     pub cut_from: Option<usize>,
     /// Whether the next line starts with `.. ` (continues this one), when the reader can tell without
@@ -28,11 +31,14 @@ pub struct Line<'a> {
 
 /// Reads lines with a length limit: a longer line is reported cut, and its rest is skipped without being
 /// buffered, so memory stays bounded whatever the input. Lines are returned from the reader's own buffer
-/// without copying, and the line ends of each read are found in one pass.
+/// without copying. After each read the whole buffer is checked for UTF-8 at once; while it is valid it is held
+/// as a `String`, and lines come with their text.
 pub struct LineReader<R> {
     inner: R,
     /// Input read but not yet returned is `buf[start..end]`.
-    buf: Vec<u8>,
+    buf: Buffer,
+    /// The buffer's size.
+    size: usize,
     start: usize,
     end: usize,
     /// Bytes from `start` known to hold no line feed.
@@ -47,6 +53,29 @@ pub struct LineReader<R> {
 /// How much is read at once.
 const READ_SIZE: usize = 64 * 1024;
 
+/// The read buffer: text when all of it is valid UTF-8, bytes otherwise. Switching between the two moves the
+/// allocation, without copying.
+enum Buffer {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Buffer {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Buffer::Text(text) => text.as_bytes(),
+            Buffer::Bytes(bytes) => bytes,
+        }
+    }
+
+    fn take(&mut self) -> Vec<u8> {
+        match std::mem::replace(self, Buffer::Bytes(Vec::new())) {
+            Buffer::Text(text) => text.into_bytes(),
+            Buffer::Bytes(bytes) => bytes,
+        }
+    }
+}
+
 impl<R: Read> LineReader<R> {
     /// A reader of lines of at most `max_line` bytes.
     pub fn new(inner: R, max_line: usize) -> Self {
@@ -54,7 +83,8 @@ impl<R: Read> LineReader<R> {
         let size = READ_SIZE.max(max_line.saturating_add(2));
         LineReader {
             inner,
-            buf: vec![0; size],
+            buf: Buffer::Bytes(Vec::with_capacity(size)),
+            size,
             start: 0,
             end: 0,
             scanned: 0,
@@ -69,7 +99,7 @@ impl<R: Read> LineReader<R> {
     pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
         loop {
             let from = self.start + self.scanned;
-            if let Some(offset) = memchr::memchr(b'\n', &self.buf[from..self.end]) {
+            if let Some(offset) = memchr::memchr(b'\n', &self.buf.bytes()[from..self.end]) {
                 let (line_start, newline) = (self.start, from + offset);
                 self.start = newline + 1;
                 self.scanned = 0;
@@ -86,7 +116,7 @@ impl<R: Read> LineReader<R> {
                 return Ok(Some(self.line(line_start, self.end)));
             }
             self.refill()?;
-            if self.end == self.buf.len() && crate::bytes::find(&self.buf[self.scanned..self.end], b'\n').is_none() {
+            if self.end == self.size && crate::bytes::find(&self.buf.bytes()[self.scanned..self.end], b'\n').is_none() {
                 // A full buffer without a line end: the line is over the limit.
                 return self.read_long().map(Some);
             }
@@ -95,46 +125,67 @@ impl<R: Read> LineReader<R> {
 
     fn line(&mut self, from: usize, to: usize) -> Line<'_> {
         self.number += 1;
-        let next = &self.buf[self.start..self.end];
+        let buf = self.buf.bytes();
+        let next = &buf[self.start..self.end];
         let continued = match next {
             [b'.', b'.', b' ', ..] => Some(true),
             _ if next.len() >= 3 || self.eof => Some(false),
             [b'.', b'.'] | [b'.'] | [] => None,
             _ => Some(false),
         };
-        let to = if to > from && self.buf[to - 1] == b'\r' { to - 1 } else { to };
+        let to = if to > from && buf[to - 1] == b'\r' { to - 1 } else { to };
         let length = to - from;
-        let bytes = &self.buf[from..from + length.min(self.max_line)];
-        Line { number: self.number, bytes, cut_from: (length > self.max_line).then_some(length), continued }
+        let end = from + length.min(self.max_line);
+        let text = match &self.buf {
+            Buffer::Text(text) => text.get(from..end),
+            Buffer::Bytes(_) => None,
+        };
+        Line {
+            number: self.number,
+            bytes: &buf[from..end],
+            text,
+            cut_from: (length > self.max_line).then_some(length),
+            continued,
+        }
     }
 
-    /// Moves the unread bytes to the front and reads more after them.
+    /// Moves the unread bytes to the front, reads more after them and checks the buffer for UTF-8.
     fn refill(&mut self) -> io::Result<()> {
-        self.buf.copy_within(self.start..self.end, 0);
+        let mut buf = self.buf.take();
+        buf.copy_within(self.start..self.end, 0);
         self.end -= self.start;
         self.start = 0;
+        buf.resize(self.size, 0);
         let read = loop {
-            match self.inner.read(&mut self.buf[self.end..]) {
+            match self.inner.read(&mut buf[self.end..]) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+                Err(e) => {
+                    self.buf = Buffer::Bytes(buf);
+                    return Err(e);
+                }
             }
         };
         self.end += read;
         self.eof = read == 0;
+        buf.truncate(self.end);
+        self.buf = match String::from_utf8(buf) {
+            Ok(text) => Buffer::Text(text),
+            Err(e) => Buffer::Bytes(e.into_bytes()),
+        };
         Ok(())
     }
 
     /// Reads a line longer than the buffer: keeps its first `max_line` bytes, skips the rest.
     fn read_long(&mut self) -> io::Result<Line<'_>> {
         self.long.clear();
-        self.long.extend_from_slice(&self.buf[..self.max_line.min(self.end)]);
+        self.long.extend_from_slice(&self.buf.bytes()[..self.max_line.min(self.end)]);
         let mut total = self.end;
         self.start = self.end;
         loop {
             self.scanned = 0;
             self.refill()?;
-            if let Some(newline) = memchr::memchr(b'\n', &self.buf[..self.end]) {
+            if let Some(newline) = memchr::memchr(b'\n', &self.buf.bytes()[..self.end]) {
                 total += newline;
                 self.start = newline + 1;
                 break;
@@ -152,6 +203,7 @@ impl<R: Read> LineReader<R> {
         Ok(Line {
             number: self.number,
             bytes: &self.long,
+            text: None,
             cut_from: (total > self.max_line).then_some(total),
             continued: None,
         })
@@ -272,6 +324,24 @@ mod tests {
             }
             assert_eq!(got, whole, "reads of {step} bytes");
         }
+    }
+
+    #[test]
+    fn lines_carry_their_text_when_the_buffer_is_valid_utf8() {
+        let mut reader = LineReader::new(&b"C: VER 1 MSNP8\r\nna\xc3\xafve\n"[..], 64);
+        let first = reader.next_line().unwrap().unwrap();
+        assert_eq!(first.text, Some("C: VER 1 MSNP8"));
+        assert_eq!(reader.next_line().unwrap().unwrap().text, Some("na\u{ef}ve"));
+        // One invalid byte: the lines come as bytes only, and the validator checks them itself.
+        let mut reader = LineReader::new(&b"ok\nbad \xff\n"[..], 64);
+        let first = reader.next_line().unwrap().unwrap();
+        assert_eq!((first.bytes, first.text), (&b"ok"[..], None));
+        assert_eq!(reader.next_line().unwrap().unwrap().bytes, b"bad \xff");
+        // A character split between two reads is whole again once the rest is read.
+        let input = "\u{e9}t\u{e9}\n".as_bytes();
+        let mut reader = LineReader::new(Trickle { data: input, step: 1 }, 64);
+        let line = reader.next_line().unwrap().unwrap();
+        assert_eq!((line.bytes, line.text), (input.strip_suffix(b"\n").unwrap(), Some("\u{e9}t\u{e9}")));
     }
 
     #[test]

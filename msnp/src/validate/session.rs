@@ -245,8 +245,7 @@ impl<'o> Validator<'o> {
                 );
                 continue;
             }
-            let (number, bytes, continued) = (line.number, line.bytes, line.continued);
-            self.line(number, bytes, continued);
+            self.line(line.number, line.bytes, line.text, line.continued);
         }
         self.flush_pending();
         self.end_payload(self.summary.lines + 1);
@@ -273,13 +272,14 @@ impl<'o> Validator<'o> {
 
     // --- lines ---------------------------------------------------------------------------------------
 
-    /// Handles one line; `continued` says whether the next line continues it, when the reader knows.
-    fn line(&mut self, number: usize, bytes: &[u8], continued: Option<bool>) {
+    /// Handles one line (`text` is the line as text when the reader knows it is valid UTF-8); `continued` says
+    /// whether the next line continues it, when the reader knows.
+    fn line(&mut self, number: usize, bytes: &[u8], text: Option<&str>, continued: Option<bool>) {
         let kind = classify(bytes);
         if let Kind::Continuation(rest) = kind
             && self.pending.active
         {
-            self.continue_pending(number, rest);
+            self.continue_pending(number, text_of(rest, text), rest);
             return;
         }
         self.flush_pending();
@@ -293,14 +293,16 @@ impl<'o> Validator<'o> {
         }
         match kind {
             // A command line that no continuation follows is checked where it lies, without a copy.
-            Kind::Command(dir, rest) if continued == Some(false) => self.command_in_place(number, dir, rest),
-            Kind::Command(dir, rest) => self.start_pending(number, dir, rest),
-            Kind::Continuation(_) | Kind::Fence | Kind::Other => self.prose(number, bytes),
+            Kind::Command(dir, rest) if continued == Some(false) => {
+                self.command_in_place(number, dir, text_of(rest, text), rest)
+            }
+            Kind::Command(dir, rest) => self.start_pending(number, dir, text_of(rest, text), rest),
+            Kind::Continuation(_) | Kind::Fence | Kind::Other => self.prose(number, bytes, text.is_some()),
         }
     }
 
-    fn command_in_place(&mut self, number: usize, dir: Dir, rest: &[u8]) {
-        let Ok(text) = std::str::from_utf8(rest) else {
+    fn command_in_place(&mut self, number: usize, dir: Dir, text: Option<&str>, rest: &[u8]) {
+        let Some(text) = text else {
             self.not_utf8(number, rest);
             return;
         };
@@ -311,8 +313,8 @@ impl<'o> Validator<'o> {
         self.command(dir, text, None);
     }
 
-    fn start_pending(&mut self, number: usize, dir: Dir, rest: &[u8]) {
-        let Ok(text) = std::str::from_utf8(rest) else {
+    fn start_pending(&mut self, number: usize, dir: Dir, text: Option<&str>, rest: &[u8]) {
+        let Some(text) = text else {
             self.not_utf8(number, rest);
             return;
         };
@@ -325,8 +327,8 @@ impl<'o> Validator<'o> {
         pending.parts.push(Part { line: number, start: 0, end: text.len() });
     }
 
-    fn continue_pending(&mut self, number: usize, rest: &[u8]) {
-        let Ok(text) = std::str::from_utf8(rest) else {
+    fn continue_pending(&mut self, number: usize, text: Option<&str>, rest: &[u8]) {
+        let Some(text) = text else {
             self.not_utf8(number, rest);
             return;
         };
@@ -341,8 +343,9 @@ impl<'o> Validator<'o> {
         self.report(Severity::Error, "invalid-utf8", spot, "the command line is not valid UTF-8".into(), None, None);
     }
 
-    fn prose(&mut self, number: usize, bytes: &[u8]) {
-        if !crate::bytes::is_ascii(bytes) && std::str::from_utf8(bytes).is_err() {
+    /// A line that is not a command; `utf8` when the reader already knows it is valid UTF-8.
+    fn prose(&mut self, number: usize, bytes: &[u8], utf8: bool) {
+        if !utf8 && std::str::from_utf8(bytes).is_err() {
             self.invalid_utf8 += 1;
             if self.invalid_utf8 == 1 {
                 let spot =
@@ -1054,6 +1057,15 @@ impl<'o> Validator<'o> {
 }
 
 /// Whether `name` looks like a command: three uppercase letters, or three digits for an error code.
+/// The text of `rest`, the end of a line, from the line's text when the reader knew it, or else checked here;
+/// `None` when it is not valid UTF-8.
+fn text_of<'a>(rest: &'a [u8], line: Option<&'a str>) -> Option<&'a str> {
+    match line {
+        Some(line) => line.get(line.len() - rest.len()..),
+        None => std::str::from_utf8(rest).ok(),
+    }
+}
+
 fn is_command_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     bytes.len() == 3 && (bytes.iter().all(u8::is_ascii_uppercase) || bytes.iter().all(u8::is_ascii_digit))
