@@ -20,7 +20,9 @@ pub struct Spec {
 impl Spec {
     /// The version called `name` (as in VER, such as `MSNP8`; case-insensitive).
     pub fn version(&self, name: &str) -> Option<&'static VersionDef> {
-        self.versions.iter().find(|v| v.name.eq_ignore_ascii_case(name))
+        // Names are nearly always written as the spec writes them; the exact comparison is the cheap first try.
+        let versions: &'static [VersionDef] = self.versions;
+        versions.iter().find(|v| v.name == name).or_else(|| versions.iter().find(|v| v.name.eq_ignore_ascii_case(name)))
     }
 
     /// The error code `code`.

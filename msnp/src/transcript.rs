@@ -254,6 +254,10 @@ pub enum Boundary {
 pub fn boundary(text: &[u8]) -> Option<Boundary> {
     let start = text.iter().position(|b| !matches!(b, b' ' | b'*' | b'_' | b'-' | b'>' | b'#'))?;
     let subject = text.get(start..start + 6)?;
+    // Most prose is no boundary: its first letter already tells.
+    if !matches!(subject[0] | 0x20, b'c' | b's') {
+        return None;
+    }
     if !subject.eq_ignore_ascii_case(b"client") && !subject.eq_ignore_ascii_case(b"server") {
         return None;
     }

@@ -525,10 +525,15 @@ impl<'o> Validator<'o> {
 
     // --- commands -------------------------------------------------------------------------------------
 
+    /// Checks the command line being assembled, if there is one.
+    #[inline(always)]
     fn flush_pending(&mut self) {
-        if !self.pending.active {
-            return;
+        if self.pending.active {
+            self.flush_pending_now();
         }
+    }
+
+    fn flush_pending_now(&mut self) {
         self.pending.active = false;
         let Some(dir) = self.pending.dir else { return };
         self.summary.commands += 1;
