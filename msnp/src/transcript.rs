@@ -19,14 +19,40 @@ pub struct Line<'a> {
     pub number: usize,
     /// The bytes (for a line over the limit, only its first `max_line` bytes).
     pub bytes: &'a [u8],
-    /// The same bytes as text, when the reader already knows them to be valid UTF-8 (it checks what it reads a
-    /// buffer at a time, so that most lines need no check of their own).
-    pub text: Option<&'a str>,
     /// The full length, when the line was longer than the limit and was cut.
     pub cut_from: Option<usize>,
+    /// The reader's buffer as text, when it is valid UTF-8, and where the line starts in it.
+    buffer: Option<&'a str>,
+    start: usize,
+    /// What the buffer holds after the line, and whether that is the end of the input.
+    after: &'a [u8],
+    eof: bool,
+}
+
+impl<'a> Line<'a> {
+    /// Whether the reader already knows the line to be valid UTF-8: it checks what it reads a buffer at a time,
+    /// so that most lines need no check of their own. `false` means "not known", not "invalid".
+    #[inline]
+    pub fn known_utf8(&self) -> bool {
+        self.buffer.is_some()
+    }
+
+    /// The line as text, when the reader already knows it to be valid UTF-8.
+    #[inline]
+    pub fn text(&self) -> Option<&'a str> {
+        self.buffer?.get(self.start..self.start + self.bytes.len())
+    }
+
     /// Whether the next line starts with `.. ` (continues this one), when the reader can tell without
     /// reading further.
-    pub continued: Option<bool>,
+    pub fn continued(&self) -> Option<bool> {
+        match self.after {
+            [b'.', b'.', b' ', ..] => Some(true),
+            next if next.len() >= 3 || self.eof => Some(false),
+            [b'.', b'.'] | [b'.'] | [] => None,
+            _ => Some(false),
+        }
+    }
 }
 
 /// Reads lines with a length limit: a longer line is reported cut, and its rest is skipped without being
@@ -99,7 +125,7 @@ impl<R: Read> LineReader<R> {
     pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
         loop {
             let from = self.start + self.scanned;
-            if let Some(offset) = memchr::memchr(b'\n', &self.buf.bytes()[from..self.end]) {
+            if let Some(offset) = find_line_end(&self.buf.bytes()[from..self.end]) {
                 let (line_start, newline) = (self.start, from + offset);
                 self.start = newline + 1;
                 self.scanned = 0;
@@ -125,27 +151,21 @@ impl<R: Read> LineReader<R> {
 
     fn line(&mut self, from: usize, to: usize) -> Line<'_> {
         self.number += 1;
-        let buf = self.buf.bytes();
-        let next = &buf[self.start..self.end];
-        let continued = match next {
-            [b'.', b'.', b' ', ..] => Some(true),
-            _ if next.len() >= 3 || self.eof => Some(false),
-            [b'.', b'.'] | [b'.'] | [] => None,
-            _ => Some(false),
-        };
-        let to = if to > from && buf[to - 1] == b'\r' { to - 1 } else { to };
-        let length = to - from;
-        let end = from + length.min(self.max_line);
-        let text = match &self.buf {
-            Buffer::Text(text) => text.get(from..end),
+        let buffer = match &self.buf {
+            Buffer::Text(text) => Some(text.as_str()),
             Buffer::Bytes(_) => None,
         };
+        let buf = self.buf.bytes();
+        let to = if to > from && buf[to - 1] == b'\r' { to - 1 } else { to };
+        let length = to - from;
         Line {
             number: self.number,
-            bytes: &buf[from..end],
-            text,
+            bytes: &buf[from..from + length.min(self.max_line)],
             cut_from: (length > self.max_line).then_some(length),
-            continued,
+            buffer,
+            start: from,
+            after: &buf[self.start..self.end],
+            eof: self.eof,
         }
     }
 
@@ -203,10 +223,25 @@ impl<R: Read> LineReader<R> {
         Ok(Line {
             number: self.number,
             bytes: &self.long,
-            text: None,
             cut_from: (total > self.max_line).then_some(total),
-            continued: None,
+            buffer: None,
+            start: 0,
+            after: &[],
+            eof: false,
         })
+    }
+}
+
+/// The first line feed in `bytes`. Transcript lines are short, and for them a word-at-a-time scan of the
+/// first few words is cheaper than setting up `memchr`, which takes over for longer lines.
+#[inline]
+fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    const SHORT: usize = 64;
+    match bytes.get(..SHORT) {
+        Some(head) => {
+            crate::bytes::find(head, b'\n').or_else(|| memchr::memchr(b'\n', &bytes[SHORT..]).map(|i| i + SHORT))
+        }
+        None => crate::bytes::find(bytes, b'\n'),
     }
 }
 
@@ -334,18 +369,18 @@ mod tests {
     fn lines_carry_their_text_when_the_buffer_is_valid_utf8() {
         let mut reader = LineReader::new(&b"C: VER 1 MSNP8\r\nna\xc3\xafve\n"[..], 64);
         let first = reader.next_line().unwrap().unwrap();
-        assert_eq!(first.text, Some("C: VER 1 MSNP8"));
-        assert_eq!(reader.next_line().unwrap().unwrap().text, Some("na\u{ef}ve"));
+        assert_eq!(first.text(), Some("C: VER 1 MSNP8"));
+        assert_eq!(reader.next_line().unwrap().unwrap().text(), Some("na\u{ef}ve"));
         // One invalid byte: the lines come as bytes only, and the validator checks them itself.
         let mut reader = LineReader::new(&b"ok\nbad \xff\n"[..], 64);
         let first = reader.next_line().unwrap().unwrap();
-        assert_eq!((first.bytes, first.text), (&b"ok"[..], None));
+        assert_eq!((first.bytes, first.text()), (&b"ok"[..], None));
         assert_eq!(reader.next_line().unwrap().unwrap().bytes, b"bad \xff");
         // A character split between two reads is whole again once the rest is read.
         let input = "\u{e9}t\u{e9}\n".as_bytes();
         let mut reader = LineReader::new(Trickle { data: input, step: 1 }, 64);
         let line = reader.next_line().unwrap().unwrap();
-        assert_eq!((line.bytes, line.text), (input.strip_suffix(b"\n").unwrap(), Some("\u{e9}t\u{e9}")));
+        assert_eq!((line.bytes, line.text()), (input.strip_suffix(b"\n").unwrap(), Some("\u{e9}t\u{e9}")));
     }
 
     #[test]

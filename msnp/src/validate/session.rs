@@ -10,7 +10,7 @@ use crate::frame::payload_length;
 use crate::matcher::{Closest, select, select_checking};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{CommandDef, Dir, FormDef, Services, Trid, VersionDef, command_key};
-use crate::transcript::{Boundary, Kind, LineReader, PREFIX_LEN, boundary, classify};
+use crate::transcript::{Boundary, Kind, Line, LineReader, PREFIX_LEN, boundary, classify};
 use crate::typed::{ErrorReply, describe_mismatch};
 
 /// How many requests per connection are remembered for matching replies; older ones are forgotten, so memory
@@ -245,7 +245,7 @@ impl<'o> Validator<'o> {
                 );
                 continue;
             }
-            self.line(line.number, line.bytes, line.text, line.continued);
+            self.line(&line);
         }
         self.flush_pending();
         self.end_payload(self.summary.lines + 1);
@@ -272,14 +272,14 @@ impl<'o> Validator<'o> {
 
     // --- lines ---------------------------------------------------------------------------------------
 
-    /// Handles one line (`text` is the line as text when the reader knows it is valid UTF-8); `continued` says
-    /// whether the next line continues it, when the reader knows.
-    fn line(&mut self, number: usize, bytes: &[u8], text: Option<&str>, continued: Option<bool>) {
+    /// Handles one line.
+    fn line(&mut self, line: &Line<'_>) {
+        let (number, bytes) = (line.number, line.bytes);
         let kind = classify(bytes);
         if let Kind::Continuation(rest) = kind
             && self.pending.active
         {
-            self.continue_pending(number, text_of(rest, text), rest);
+            self.continue_pending(number, text_of(rest, line), rest);
             return;
         }
         self.flush_pending();
@@ -293,11 +293,11 @@ impl<'o> Validator<'o> {
         }
         match kind {
             // A command line that no continuation follows is checked where it lies, without a copy.
-            Kind::Command(dir, rest) if continued == Some(false) => {
-                self.command_in_place(number, dir, text_of(rest, text), rest)
+            Kind::Command(dir, rest) if line.continued() == Some(false) => {
+                self.command_in_place(number, dir, text_of(rest, line), rest)
             }
-            Kind::Command(dir, rest) => self.start_pending(number, dir, text_of(rest, text), rest),
-            Kind::Continuation(_) | Kind::Fence | Kind::Other => self.prose(number, bytes, text.is_some()),
+            Kind::Command(dir, rest) => self.start_pending(number, dir, text_of(rest, line), rest),
+            Kind::Continuation(_) | Kind::Fence | Kind::Other => self.prose(number, bytes, line.known_utf8()),
         }
     }
 
@@ -1062,11 +1062,11 @@ impl<'o> Validator<'o> {
 }
 
 /// Whether `name` looks like a command: three uppercase letters, or three digits for an error code.
-/// The text of `rest`, the end of a line, from the line's text when the reader knew it, or else checked here;
+/// The text of `rest`, the end of `line`, from the line's text when the reader knew it, or else checked here;
 /// `None` when it is not valid UTF-8.
-fn text_of<'a>(rest: &'a [u8], line: Option<&'a str>) -> Option<&'a str> {
-    match line {
-        Some(line) => line.get(line.len() - rest.len()..),
+fn text_of<'a>(rest: &'a [u8], line: &Line<'a>) -> Option<&'a str> {
+    match line.text() {
+        Some(text) => text.get(text.len() - rest.len()..),
         None => std::str::from_utf8(rest).ok(),
     }
 }
