@@ -145,7 +145,7 @@ fn match_with(shape: &Shape, raw: &RawCommand<'_>, record: &mut impl Record) -> 
         let placeholder = is_placeholder(token);
         match &arg.kind {
             ArgKind::Literal(word) => {
-                if same_word(token, word) || placeholder {
+                if token == *word || placeholder {
                     record.set(index, at, 1);
                     at += 1;
                 } else if arg.optional {
@@ -285,22 +285,6 @@ impl<'t, 'a> Cursor<'t, 'a> {
     pub fn finished(&self) -> bool {
         self.at >= self.tokens.len()
     }
-}
-
-/// Whether `token` is `word`; literals are short, and comparing them in registers beats calling `memcmp`.
-#[inline]
-fn same_word(token: &str, word: &str) -> bool {
-    let (a, b) = (token.as_bytes(), word.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    if a.len() > 8 {
-        return a == b;
-    }
-    let (mut x, mut y) = ([0u8; 8], [0u8; 8]);
-    x[..a.len()].copy_from_slice(a);
-    y[..b.len()].copy_from_slice(b);
-    u64::from_ne_bytes(x) == u64::from_ne_bytes(y)
 }
 
 /// The closest form when none matched: the form and what is wrong with the line against it.
