@@ -1,14 +1,6 @@
 //! The `msnp` command, driven in process: exit statuses, the human and JSON reports, `spec show`.
 
-use msnp_tests::{fixture, fixture_path};
-
-/// Runs `msnp ARGS` with `stdin`; returns (status, stdout, stderr).
-fn msnp(args: &[&str], stdin: &[u8]) -> (u8, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut input = stdin;
-    let status = msnp_cli::status(std::iter::once("msnp").chain(args.iter().copied()), &mut input, &mut out, &mut err);
-    (status, String::from_utf8(out).expect("UTF-8 output"), String::from_utf8(err).expect("UTF-8 errors"))
-}
+use msnp_tests::{fixture, fixture_path, msnp};
 
 fn path(name: &str) -> String {
     fixture_path(name).display().to_string()

@@ -23,6 +23,14 @@ pub const CORE_FIXTURES: &[&str] = &[
     "wiki/msnp8.txt",
 ];
 
+/// Runs `msnp ARGS` in process with `stdin`; returns (exit status, stdout, stderr).
+pub fn msnp(args: &[&str], stdin: &[u8]) -> (u8, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut input = stdin;
+    let status = msnp_cli::status(std::iter::once("msnp").chain(args.iter().copied()), &mut input, &mut out, &mut err);
+    (status, String::from_utf8(out).expect("UTF-8 output"), String::from_utf8(err).expect("UTF-8 errors"))
+}
+
 /// The path of a fixture.
 pub fn fixture_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)

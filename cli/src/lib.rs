@@ -7,7 +7,10 @@ mod validate_cmd;
 
 use std::ffi::OsString;
 use std::io::{BufRead, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use msnp::spec::Spec;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -22,6 +25,10 @@ pub const EXIT_USAGE: u8 = 2;
 #[derive(Debug, Parser)]
 #[command(name = "msnp", version, about, long_about = None)]
 pub struct Cli {
+    /// Use the spec in this directory, read now, instead of the one built into the binary: for dialects and
+    /// versions the binary was not built with. It is checked as the build checks `spec/`.
+    #[arg(long, global = true, value_name = "DIR")]
+    spec: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -71,8 +78,30 @@ where
             return code;
         }
     };
-    match cli.command {
-        Command::Validate(args) => validate_cmd::run(&args, stdin, stdout, stderr),
-        Command::Spec(command) => spec_cmd::run(&command, stdout, stderr),
+    // `spec check` reports a directory's problems itself; every other command needs a usable spec.
+    if let Command::Spec(spec_cmd::SpecCommand::Check { dir }) = &cli.command {
+        return spec_cmd::check(dir.as_ref().or(cli.spec.as_ref()), stdout, stderr);
     }
+    let spec = match &cli.spec {
+        None => &msnp::SPEC,
+        Some(dir) => match load_spec(dir) {
+            Ok(spec) => spec,
+            Err(problems) => {
+                let _ = writeln!(stderr, "msnp: the spec in {} has problems:", dir.display());
+                for problem in problems {
+                    let _ = writeln!(stderr, "{problem}");
+                }
+                return EXIT_USAGE;
+            }
+        },
+    };
+    match cli.command {
+        Command::Validate(args) => validate_cmd::run(spec, &args, stdin, stdout, stderr),
+        Command::Spec(command) => spec_cmd::run(spec, &command, stdout, stderr),
+    }
+}
+
+/// The spec in `dir`, read, checked and built now.
+pub fn load_spec(dir: &std::path::Path) -> Result<&'static Spec, Vec<String>> {
+    msnp::runtime::load_dir(dir)
 }

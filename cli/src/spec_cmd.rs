@@ -1,10 +1,11 @@
-//! `msnp spec ...`: what the spec says, printed from the compiled-in tables.
+//! `msnp spec ...`: what the spec says, printed from its tables (the compiled-in ones, or those of `--spec DIR`).
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use msnp::spec::{ArgKind, Dir, VersionDef};
+use msnp::spec::{ArgKind, Dir, Spec, VersionDef};
 
-use crate::{EXIT_OK, EXIT_USAGE};
+use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 
 /// Subcommands of `msnp spec`.
 #[derive(Debug, clap::Subcommand)]
@@ -15,12 +16,20 @@ pub enum SpecCommand {
         #[arg(value_name = "MSNPn")]
         version: String,
     },
+    /// Check a spec directory as the build does, and report every problem as FILE:LINE:COL: message.
+    ///
+    /// Exit status: 0 when the spec is sound, 1 when it has problems, 2 when the directory cannot be read.
+    Check {
+        /// The spec directory (default: `--spec DIR`, or `spec` in the current directory).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
-/// Runs `msnp spec`.
-pub fn run(command: &SpecCommand, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let spec = &msnp::SPEC;
+/// Runs `msnp spec` against `spec`.
+pub fn run(spec: &'static Spec, command: &SpecCommand, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     match command {
+        SpecCommand::Check { dir } => check(dir.as_ref(), stdout, stderr),
         SpecCommand::Show { version } => match spec.version(version) {
             Some(v) => {
                 let _ = stdout.write_all(show(v).as_bytes());
@@ -35,6 +44,41 @@ pub fn run(command: &SpecCommand, stdout: &mut dyn Write, stderr: &mut dyn Write
                 EXIT_USAGE
             }
         },
+    }
+}
+
+/// `msnp spec check [DIR]`: the generator's diagnostics for a spec directory.
+pub fn check(dir: Option<&PathBuf>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let dir = dir.map_or(Path::new("spec"), PathBuf::as_path);
+    if !dir.is_dir() {
+        let _ = writeln!(stderr, "msnp spec check: {} is not a directory", dir.display());
+        return EXIT_USAGE;
+    }
+    match crate::load_spec(dir) {
+        Ok(spec) => {
+            let commands: usize = spec.versions.iter().map(|v| v.commands.len()).sum();
+            let _ = writeln!(
+                stdout,
+                "{}: {} versions ({}), {} types, {} error codes, {commands} commands over all versions: no problems",
+                dir.display(),
+                spec.versions.len(),
+                spec.version_names(),
+                spec.types.len(),
+                spec.errors.len()
+            );
+            EXIT_OK
+        }
+        Err(problems) => {
+            for problem in &problems {
+                let _ = writeln!(stdout, "{problem}");
+            }
+            let count = match problems.len() {
+                1 => "1 problem".to_string(),
+                n => format!("{n} problems"),
+            };
+            let _ = writeln!(stderr, "msnp spec check: {count} in {}", dir.display());
+            EXIT_INVALID
+        }
     }
 }
 

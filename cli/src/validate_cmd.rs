@@ -5,6 +5,7 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use msnp::frame::Limits;
+use msnp::spec::Spec;
 use msnp::validate::{Diagnostic, Options, Summary, render_human, summary_line, validate};
 
 use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format};
@@ -29,9 +30,14 @@ pub struct Args {
     max_payload: usize,
 }
 
-/// Runs `msnp validate`.
-pub fn run(args: &Args, stdin: &mut dyn BufRead, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let spec = &msnp::SPEC;
+/// Runs `msnp validate` against `spec`.
+pub fn run(
+    spec: &'static Spec,
+    args: &Args,
+    stdin: &mut dyn BufRead,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
     let version = match &args.version {
         None => None,
         Some(name) => match spec.version(name) {

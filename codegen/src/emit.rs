@@ -6,9 +6,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::check::{camel, snake};
-use crate::model::{
-    Arg, ArgKind, Check, Command, Dir, Form, PayloadKind, Service, Shape, Spec, Trid, Type, TypeKind, Version,
-};
+use crate::model::{Arg, ArgKind, Check, Dir, PayloadKind, Service, Shape, Spec, Trid, Type, TypeKind, Version};
 
 /// The first lines of the generated file.
 pub const HEADER: &str =
@@ -131,14 +129,7 @@ fn option_str(value: Option<&str>) -> TokenStream {
 }
 
 fn services_tokens(list: &[Service]) -> TokenStream {
-    let mut bits = 0u8;
-    for s in list {
-        bits |= match s {
-            Service::Ds => 1,
-            Service::Ns => 2,
-            Service::Sb => 4,
-        };
-    }
+    let bits = Service::mask(list);
     quote!(Services(#bits))
 }
 
@@ -602,36 +593,15 @@ fn synopsis(shape: &Shape) -> String {
 // --- versions ------------------------------------------------------------------------------------------
 
 /// The commands of a version sorted by name (the order lookups binary-search), with each form's index.
-fn sorted_forms(version: &Version) -> Vec<(&Command, Vec<(u16, &Form)>)> {
-    let mut commands: Vec<&Command> = version.commands.iter().collect();
-    commands.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut index = 0u16;
-    commands
-        .into_iter()
-        .map(|c| {
-            let forms = c
-                .forms
-                .iter()
-                .map(|f| {
-                    index += 1;
-                    (index - 1, f)
-                })
-                .collect();
-            (c, forms)
-        })
-        .collect()
-}
-
 fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream {
-    let commands = sorted_forms(version).into_iter().map(|(command, forms)| {
+    let sorted = version.sorted_commands();
+    let commands = sorted.iter().map(|(command, forms)| {
         let (name, doc, since) = (&command.name, &command.doc, &command.since);
         let services = services_tokens(&command.services);
         let errors = &command.errors;
-        let client_payload =
-            command.forms.iter().any(|f| f.from == Dir::Client && spec.shapes[f.shape].payload.is_some());
-        let server_payload =
-            command.forms.iter().any(|f| f.from == Dir::Server && spec.shapes[f.shape].payload.is_some());
-        let forms = forms.into_iter().map(|(index, form)| {
+        let client_payload = command.carries_payload(spec, Dir::Client);
+        let server_payload = command.carries_payload(spec, Dir::Server);
+        let forms = forms.iter().map(|&(index, form)| {
             let (form_name, doc, since) = (&form.name, &form.doc, &form.since);
             let from = dir(form.from);
             let shape = shape_static(&spec.shapes[form.shape]);
@@ -655,8 +625,7 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
             }
         }
     });
-    let keys =
-        sorted_forms(version).into_iter().map(|(c, _)| c.name.bytes().fold(0u32, |key, b| (key << 8) | u32::from(b)));
+    let keys = sorted.iter().map(|(c, _)| c.key());
     let (name, doc) = (&version.name, &version.doc);
     let extends = option_str(version.extends.as_deref());
     let client = option_str(version.client.as_deref());
@@ -758,7 +727,7 @@ fn emit_direction_enum(spec: &Spec, rank: usize, version: &Version, d: Dir) -> T
     let mut writes = Vec::new();
     // A server enum always has the error reply variant, which borrows its payload.
     let borrows = direction_borrows(spec, version, d);
-    for (command, forms) in sorted_forms(version) {
+    for (command, forms) in version.sorted_commands() {
         for (index, form) in forms.into_iter().filter(|(_, f)| f.from == d) {
             let shape = &spec.shapes[form.shape];
             let variant = format_ident!("{}{}", camel(&command.name), camel(&form.name));

@@ -11,6 +11,7 @@
 
 mod check;
 pub mod diag;
+#[cfg(feature = "emit")]
 pub mod emit;
 pub mod load;
 pub mod model;
@@ -47,6 +48,7 @@ pub fn spec_from_files(files: Vec<load::SourceFile>) -> Result<Spec, Vec<String>
 }
 
 /// Generates the Rust source for the spec in `dir`.
+#[cfg(feature = "emit")]
 pub fn generate_dir(dir: &Path, display_prefix: &str) -> Result<String, Vec<String>> {
     let spec = load_spec(dir, display_prefix)?;
     emit::emit(&spec).map_err(|e| vec![e])

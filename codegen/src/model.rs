@@ -94,6 +94,17 @@ pub enum Service {
 }
 
 impl Service {
+    /// The set of `services` as the tables' bit mask: DS is 1, NS 2, SB 4.
+    pub fn mask(services: &[Service]) -> u8 {
+        services.iter().fold(0, |bits, s| {
+            bits | match s {
+                Service::Ds => 1,
+                Service::Ns => 2,
+                Service::Sb => 4,
+            }
+        })
+    }
+
     /// The spec's name: `DS`, `NS` or `SB`.
     pub fn name(self) -> &'static str {
         match self {
@@ -266,5 +277,39 @@ impl Version {
     /// The command called `name`.
     pub fn command(&self, name: &str) -> Option<&Command> {
         self.commands.iter().find(|c| c.name == name)
+    }
+
+    /// The commands sorted by name, as the tables hold them, each with its forms and their positions among
+    /// all of the version's forms (the numbering the typed message enums use).
+    pub fn sorted_commands(&self) -> Vec<(&Command, Vec<(u16, &Form)>)> {
+        let mut commands: Vec<&Command> = self.commands.iter().collect();
+        commands.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut index = 0u16;
+        commands
+            .into_iter()
+            .map(|command| {
+                let forms = command
+                    .forms
+                    .iter()
+                    .map(|form| {
+                        index += 1;
+                        (index - 1, form)
+                    })
+                    .collect();
+                (command, forms)
+            })
+            .collect()
+    }
+}
+
+impl Command {
+    /// Whether a form `dir` sends carries a payload.
+    pub fn carries_payload(&self, spec: &Spec, dir: Dir) -> bool {
+        self.forms.iter().any(|f| f.from == dir && spec.shapes[f.shape].payload.is_some())
+    }
+
+    /// The name's bytes as one number that sorts like the name, as the tables index commands.
+    pub fn key(&self) -> u32 {
+        self.name.bytes().fold(0u32, |key, b| (key << 8) | u32::from(b))
     }
 }

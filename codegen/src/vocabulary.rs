@@ -64,6 +64,27 @@ impl Check {
         "base64",
     ];
 
+    /// The name the spec uses for the check, and its options (`max`, `len`): what [`Check::from_name`] takes.
+    pub fn parts(self) -> (&'static str, Option<u64>, Option<u32>) {
+        match self {
+            Check::Uint { max } => ("uint", Some(max), None),
+            Check::Flag => ("flag", None, None),
+            Check::Token => ("token", None, None),
+            Check::Digits => ("digits", None, None),
+            Check::Handle => ("handle", None, None),
+            Check::UrlEncoded => ("url-encoded", None, None),
+            Check::HostPort => ("host-port", None, None),
+            Check::Guid => ("guid", None, None),
+            Check::Hex { len } => ("hex", None, len),
+            Check::Locale => ("locale", None, None),
+            Check::DottedVersion => ("dotted-version", None, None),
+            Check::Url => ("url", None, None),
+            Check::UintList => ("uint-list", None, None),
+            Check::Timestamp => ("timestamp", None, None),
+            Check::Base64 => ("base64", None, None),
+        }
+    }
+
     /// The check called `name`, or `None` for an unknown name.
     pub fn from_name(name: &str, max: Option<u64>, len: Option<u32>) -> Option<Check> {
         Some(match name {
@@ -84,5 +105,22 @@ impl Check {
             "base64" => Check::Base64,
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Check;
+
+    #[test]
+    fn every_check_round_trips_through_its_name_and_options() {
+        for name in Check::NAMES {
+            for (max, len) in [(None, None), (Some(99), Some(32))] {
+                let check = Check::from_name(name, max, len).expect("a known name");
+                let (back, max, len) = check.parts();
+                assert_eq!(back, *name);
+                assert_eq!(Check::from_name(back, max, len), Some(check));
+            }
+        }
     }
 }

@@ -7,12 +7,15 @@
 //! - [`raw`]: zero-copy raw commands, which round-trip byte for byte whether or not the spec knows them;
 //! - [`matcher`] and [`typed`]: matching a raw command to a form of the spec, and the typed layer's runtime;
 //! - [`spec`] and [`value`]: the spec's tables and value checks at run time;
-//! - [`transcript`] and [`validate`]: reading transcripts in the wiki's notation and validating them.
+//! - [`transcript`] and [`validate`]: reading transcripts in the wiki's notation and validating them;
+//! - `runtime` (feature `runtime-spec`): the same tables built from a spec directory at run time.
 
 mod bytes;
 pub mod frame;
 pub mod matcher;
 pub mod raw;
+#[cfg(feature = "runtime-spec")]
+pub mod runtime;
 pub mod spec;
 pub mod transcript;
 pub mod typed;

@@ -1,0 +1,191 @@
+//! Spec tables built at run time from a spec directory, for dialects and versions the binary was not built with
+//! (`msnp --spec DIR`). The directory goes through the generator's own load, check and resolve stages, so it is
+//! held to the same rules and reported the same way as `spec/` at build time; the resolved model then becomes the
+//! same tables the generator emits, allocated once and kept for the life of the process.
+//!
+//! Tables built this way have no generated checks: every line takes the table walk, which decides the same (the
+//! generated checks only make it faster, see [`crate::matcher`]).
+
+use std::path::Path;
+
+use msnp_codegen::model;
+
+use crate::spec::{
+    ArgDef, ArgKind, Check, CommandDef, CommandIndex, Dir, EnumValue, ErrorDef, FormDef, PayloadDef, PayloadKind,
+    RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef, pack_word,
+};
+
+/// Reads, checks and resolves the spec in `dir` and builds its tables. On failure, returns every problem as
+/// `DIR/FILE:LINE:COL: message`.
+///
+/// The tables live until the process ends (they are built once per run of a command; nothing frees them).
+pub fn load_dir(dir: &Path) -> Result<&'static Spec, Vec<String>> {
+    let prefix = format!("{}/", dir.display().to_string().trim_end_matches('/'));
+    let model = msnp_codegen::load_spec(dir, &prefix)?;
+    build(&model).map_err(|e| vec![format!("{prefix}: {e}")])
+}
+
+/// The tables of a resolved spec.
+pub fn build(model: &model::Spec) -> Result<&'static Spec, String> {
+    let mut built = vec![None; model.types.len()];
+    for index in 0..model.types.len() {
+        type_def(model, index, &mut built)?;
+    }
+    let types: Vec<&'static TypeDef> = built.into_iter().flatten().collect();
+    let shapes: Vec<&'static Shape> = model.shapes.iter().map(|s| shape(s, &types)).collect();
+    let versions: Vec<VersionDef> =
+        model.versions.iter().enumerate().map(|(rank, v)| version(model, rank, v, &shapes)).collect();
+    let errors: Vec<ErrorDef> = model
+        .errors
+        .iter()
+        .map(|e| ErrorDef { code: e.code, name: e.name.as_deref().map(text), doc: text(&e.doc) })
+        .collect();
+    Ok(Box::leak(Box::new(Spec { versions: Vec::leak(versions), types: Vec::leak(types), errors: Vec::leak(errors) })))
+}
+
+fn text(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+fn texts(list: &[String]) -> &'static [&'static str] {
+    Vec::leak(list.iter().map(|s| text(s)).collect())
+}
+
+/// The table of type `index`, built after the types it is a union of.
+fn type_def(
+    model: &model::Spec,
+    index: usize,
+    built: &mut Vec<Option<&'static TypeDef>>,
+) -> Result<&'static TypeDef, String> {
+    if let Some(done) = built[index] {
+        return Ok(done);
+    }
+    let ty = &model.types[index];
+    let kind = match &ty.kind {
+        model::TypeKind::Check(check) => {
+            // The generator and this library compile the same vocabulary of checks.
+            let (name, max, len) = check.parts();
+            TypeKind::Check(
+                Check::from_name(name, max, len).ok_or_else(|| format!("check `{name}` is unknown to this build"))?,
+            )
+        }
+        model::TypeKind::Enum(values) => TypeKind::Enum(Vec::leak(
+            values
+                .iter()
+                .map(|v| EnumValue { value: text(&v.value), doc: text(&v.doc), packed: pack_word(&v.value) })
+                .collect(),
+        )),
+        model::TypeKind::AnyOf(members) => TypeKind::AnyOf(Vec::leak(
+            members.iter().map(|&m| type_def(model, m, built)).collect::<Result<Vec<_>, _>>()?,
+        )),
+    };
+    let def: &'static TypeDef = Box::leak(Box::new(TypeDef {
+        name: text(&ty.name),
+        doc: text(&ty.doc),
+        kind,
+        max_len: ty.max_len,
+        quick: |_| false,
+    }));
+    built[index] = Some(def);
+    Ok(def)
+}
+
+fn shape(shape: &model::Shape, types: &[&'static TypeDef]) -> &'static Shape {
+    let args = shape
+        .args
+        .iter()
+        .map(|arg| ArgDef {
+            kind: match &arg.kind {
+                model::ArgKind::Value { name, ty } => ArgKind::Value { name: text(name), ty: types[*ty] },
+                model::ArgKind::Literal { word, .. } => ArgKind::Literal(text(word)),
+            },
+            doc: text(&arg.doc),
+            optional: arg.optional,
+            repeat: arg.repeat,
+            prefix: arg.prefix.as_deref().map(text),
+        })
+        .collect();
+    let payload = shape.payload.map(|p| PayloadDef {
+        length_arg: p.length_arg,
+        kind: match p.kind {
+            model::PayloadKind::Mime => PayloadKind::Mime,
+            model::PayloadKind::Xml => PayloadKind::Xml,
+            model::PayloadKind::Text => PayloadKind::Text,
+            model::PayloadKind::Binary => PayloadKind::Binary,
+        },
+    });
+    Box::leak(Box::new(Shape {
+        name: text(&shape.rust_name),
+        command: text(&shape.command),
+        trid: match shape.trid {
+            model::Trid::Yes => Trid::Yes,
+            model::Trid::No => Trid::No,
+            model::Trid::Zero => Trid::Zero,
+        },
+        args: Vec::leak(args),
+        payload,
+        doc: text(&shape.doc),
+        quick: |_, _| None,
+    }))
+}
+
+fn dir(d: model::Dir) -> Dir {
+    match d {
+        model::Dir::Client => Dir::Client,
+        model::Dir::Server => Dir::Server,
+    }
+}
+
+fn version(model: &model::Spec, rank: usize, version: &model::Version, shapes: &[&'static Shape]) -> VersionDef {
+    let sorted = version.sorted_commands();
+    let commands: Vec<CommandDef> = sorted
+        .iter()
+        .map(|(command, forms)| {
+            let name = text(&command.name);
+            let forms = forms
+                .iter()
+                .map(|&(index, form)| FormDef {
+                    name: text(&form.name),
+                    command: name,
+                    from: dir(form.from),
+                    shape: shapes[form.shape],
+                    services: Services(model::Service::mask(&form.services)),
+                    answers: texts(&form.answers),
+                    warn: form.warn.as_deref().map(text),
+                    once: form.once,
+                    doc: text(&form.doc),
+                    since: text(&form.since),
+                    arg_docs: texts(&form.arg_docs),
+                    index,
+                })
+                .collect();
+            CommandDef {
+                name,
+                doc: text(&command.doc),
+                services: Services(model::Service::mask(&command.services)),
+                errors: Vec::leak(command.errors.clone()),
+                since: text(&command.since),
+                forms: Vec::leak(forms),
+                client_payload: command.carries_payload(model, model::Dir::Client),
+                server_payload: command.carries_payload(model, model::Dir::Server),
+            }
+        })
+        .collect();
+    VersionDef {
+        name: text(&version.name),
+        doc: text(&version.doc),
+        extends: version.extends.as_deref().map(text),
+        client: version.client.as_deref().map(text),
+        auth: version.auth.as_deref().map(text),
+        contact_list: version.contact_list.as_deref().map(text),
+        command_keys: Vec::leak(sorted.iter().map(|(c, _)| c.key()).collect()),
+        commands: Vec::leak(commands),
+        index: CommandIndex::new(),
+        errors: Vec::leak(version.errors.clone()),
+        error_payload: version.error_payload,
+        removed: Vec::leak(
+            version.removed.iter().map(|r| RemovedDef { name: text(&r.name), doc: text(&r.doc) }).collect(),
+        ),
+        rank,
+    }
+}
