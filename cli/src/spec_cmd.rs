@@ -94,6 +94,9 @@ pub fn show(version: &VersionDef) -> String {
             out.push_str(&format!("{label}: {value}\n"));
         }
     }
+    if let Some(unverified) = version.unverified {
+        out.push_str(&format!("unverified: {unverified}\n"));
+    }
     out.push_str(&format!("commands: {}\n", version.commands.len()));
     if version.error_payload {
         out.push_str("error replies may carry a payload (NNN TrID length)\n");
@@ -109,6 +112,9 @@ pub fn show(version: &VersionDef) -> String {
             command.since,
             command.doc
         ));
+        if let Some(unverified) = command.unverified {
+            out.push_str(&format!("  unverified: {unverified}\n"));
+        }
         for form in command.forms {
             let arrow = match form.from {
                 Dir::Client => "C>",
@@ -127,6 +133,9 @@ pub fn show(version: &VersionDef) -> String {
             }
             if let Some(warn) = form.warn {
                 notes.push(format!("accepted with a warning: {warn}"));
+            }
+            if let Some(unverified) = form.unverified {
+                notes.push(format!("unverified: {unverified}"));
             }
             if form.since != command.since {
                 notes.push(format!("form as of {}", form.since));

@@ -34,6 +34,8 @@ pub struct VersionDraft {
     pub client: Option<String>,
     pub auth: Option<String>,
     pub contact_list: Option<String>,
+    /// What is not verified about the version, when something is not.
+    pub unverified: Option<String>,
     pub file: usize,
     pub errors_introduced: Vec<(u16, Loc)>,
     pub errors_removed: Vec<(u16, Loc)>,
@@ -59,6 +61,7 @@ pub struct CommandDraft {
     pub doc: Option<String>,
     pub services: Option<Vec<Service>>,
     pub errors: Option<Vec<u16>>,
+    pub unverified: Option<String>,
     pub remove_forms: Vec<(String, Loc)>,
     pub forms: Vec<FormDraft>,
     /// Whether the table had form tables at all (some may have been left out for being unreadable).
@@ -76,6 +79,7 @@ pub struct FormDraft {
     pub services: Option<Vec<Service>>,
     pub answers: Option<Vec<(String, Loc)>>,
     pub warn: Option<String>,
+    pub unverified: Option<String>,
     pub once: Option<bool>,
     /// `None` when a replacing form keeps the arguments of the form it replaces.
     pub args: Option<Vec<ArgDraft>>,
@@ -419,6 +423,7 @@ impl FileCtx<'_> {
             client: header.client.as_ref().map(|v| v.get_ref().clone()),
             auth: header.auth.as_ref().map(|v| v.get_ref().clone()),
             contact_list: header.contact_list.as_ref().map(|v| v.get_ref().clone()),
+            unverified: header.unverified.as_ref().map(|u| check_doc(self.file, u, self.diags)),
             file: self.file,
             errors_introduced,
             errors_removed,
@@ -483,6 +488,7 @@ impl FileCtx<'_> {
             doc,
             services,
             errors,
+            unverified: command.unverified.as_ref().map(|u| check_doc(self.file, u, self.diags)),
             remove_forms,
             forms,
             had_forms: !command.form.is_empty(),
@@ -561,6 +567,7 @@ impl FileCtx<'_> {
             services,
             answers,
             warn,
+            unverified: form.unverified.as_ref().map(|u| check_doc(self.file, u, self.diags)),
             once: form.once,
             args,
             payload,

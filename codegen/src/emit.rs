@@ -601,6 +601,7 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
         let errors = &command.errors;
         let client_payload = command.carries_payload(spec, Dir::Client);
         let server_payload = command.carries_payload(spec, Dir::Server);
+        let command_unverified = option_str(command.unverified.as_deref());
         let forms = forms.iter().map(|&(index, form)| {
             let (form_name, doc, since) = (&form.name, &form.doc, &form.since);
             let from = dir(form.from);
@@ -608,12 +609,14 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
             let services = services_tokens(&form.services);
             let answers = &form.answers;
             let warn = option_str(form.warn.as_deref());
+            let unverified = option_str(form.unverified.as_deref());
             let once = form.once;
             let arg_docs = &form.arg_docs;
             quote! {
                 FormDef {
                     name: #form_name, command: #name, from: #from, shape: &#shape, services: #services,
-                    answers: &[#(#answers),*], warn: #warn, once: #once, doc: #doc, since: #since,
+                    answers: &[#(#answers),*], warn: #warn, unverified: #unverified, once: #once, doc: #doc,
+                    since: #since,
                     arg_docs: &[#(#arg_docs),*], index: #index,
                 }
             }
@@ -621,7 +624,8 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
         quote! {
             CommandDef {
                 name: #name, doc: #doc, services: #services, errors: &[#(#errors),*], since: #since,
-                forms: &[#(#forms),*], client_payload: #client_payload, server_payload: #server_payload,
+                unverified: #command_unverified, forms: &[#(#forms),*], client_payload: #client_payload,
+                server_payload: #server_payload,
             }
         }
     });
@@ -631,6 +635,7 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
     let client = option_str(version.client.as_deref());
     let auth = option_str(version.auth.as_deref());
     let contact_list = option_str(version.contact_list.as_deref());
+    let unverified = option_str(version.unverified.as_deref());
     let errors = &version.errors;
     let error_payload = version.error_payload;
     let removed = version.removed.iter().map(|r| {
@@ -640,7 +645,7 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
     quote! {
         VersionDef {
             name: #name, doc: #doc, extends: #extends, client: #client, auth: #auth, contact_list: #contact_list,
-            commands: &[#(#commands),*], command_keys: &[#(#keys),*], index: crate::spec::CommandIndex::new(),
+            unverified: #unverified, commands: &[#(#commands),*], command_keys: &[#(#keys),*], index: crate::spec::CommandIndex::new(),
             errors: &[#(#errors),*], error_payload: #error_payload,
             removed: &[#(#removed),*], rank: #rank,
         }

@@ -94,6 +94,7 @@ pub struct VersionHeader {
     pub client: Option<Spanned<String>>,
     pub auth: Option<Spanned<String>>,
     pub contact_list: Option<Spanned<String>>,
+    pub unverified: Option<Spanned<String>>,
 }
 
 /// The `[errors]` table of a version file.
@@ -121,6 +122,7 @@ pub struct CommandDoc {
     pub doc: Option<Spanned<String>>,
     pub services: Option<Spanned<Vec<Spanned<String>>>>,
     pub errors: Option<Spanned<Vec<Spanned<u16>>>>,
+    pub unverified: Option<Spanned<String>>,
     #[serde(default)]
     pub remove_forms: Vec<Spanned<String>>,
     #[serde(default)]
@@ -137,6 +139,7 @@ pub struct FormDoc {
     pub services: Option<Spanned<Vec<Spanned<String>>>>,
     pub answers: Option<Spanned<Vec<Spanned<String>>>>,
     pub warn: Option<Spanned<String>>,
+    pub unverified: Option<Spanned<String>>,
     pub once: Option<bool>,
     pub args: Option<Spanned<Vec<Spanned<ArgDoc>>>>,
     pub payload: Option<Spanned<PayloadDoc>>,

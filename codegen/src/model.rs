@@ -203,6 +203,8 @@ pub struct Version {
     pub auth: Option<String>,
     /// The contact-list mechanism.
     pub contact_list: Option<String>,
+    /// What is not verified about the version, when something is not.
+    pub unverified: Option<String>,
     /// The file it was read from.
     pub file: String,
     /// Every command of the version, in definition order.
@@ -228,6 +230,8 @@ pub struct Command {
     pub errors: Vec<u16>,
     /// The version that introduced it.
     pub since: String,
+    /// What is not verified about the command as its latest statement has it.
+    pub unverified: Option<String>,
     /// Its forms, in the order they are tried.
     pub forms: Vec<Form>,
 }
@@ -247,6 +251,8 @@ pub struct Form {
     pub answers: Vec<String>,
     /// The warning given when it matches.
     pub warn: Option<String>,
+    /// What is not verified about the form as it stands.
+    pub unverified: Option<String>,
     /// Whether a request gets at most one reply of this form.
     pub once: bool,
     /// One line of documentation (may be empty).

@@ -16,6 +16,7 @@ struct CommandState {
     services: Vec<Service>,
     errors: Vec<u16>,
     since: String,
+    unverified: Option<String>,
     forms: Vec<FormState>,
     /// Docs of every named argument seen in the command's history, for arguments that leave theirs out.
     arg_docs: HashMap<String, String>,
@@ -30,6 +31,7 @@ struct FormState {
     services: Option<Vec<Service>>,
     answers: Option<Vec<(String, Loc)>>,
     warn: Option<String>,
+    unverified: Option<String>,
     once: bool,
     args: Vec<ArgDraft>,
     arg_docs: Vec<String>,
@@ -209,6 +211,7 @@ fn new_command(
         services: services.unwrap_or_default(),
         errors: command.errors.clone().unwrap_or_default(),
         since: draft.name.clone(),
+        unverified: command.unverified.clone(),
         forms: Vec::new(),
         arg_docs: HashMap::new(),
     };
@@ -234,6 +237,8 @@ fn change_command(
     if let Some(errors) = &command.errors {
         state.errors = errors.clone();
     }
+    // What is unverified belongs to a statement: a version that restates the command says it anew.
+    state.unverified = command.unverified.clone();
     for (form, at) in &command.remove_forms {
         match state.forms.iter().position(|f| &f.name == form) {
             Some(i) => {
@@ -333,6 +338,8 @@ fn add_or_replace_form(
         services: form.services.clone().or(base.as_ref().and_then(|b| b.services.clone())),
         answers,
         warn: form.warn.clone().or(base.as_ref().and_then(|b| b.warn.clone())),
+        // Not inherited: a restated form is a new statement, verified unless it says otherwise.
+        unverified: form.unverified.clone(),
         once,
         args,
         arg_docs,
@@ -545,6 +552,7 @@ fn finish(draft: &VersionDraft, state: &VersionState, file: &str, shapes: &mut S
             services: command.services.clone(),
             errors: command.errors.clone(),
             since: command.since.clone(),
+            unverified: command.unverified.clone(),
             forms: command
                 .forms
                 .iter()
@@ -559,6 +567,7 @@ fn finish(draft: &VersionDraft, state: &VersionState, file: &str, shapes: &mut S
                         _ => Vec::new(),
                     },
                     warn: form.warn.clone(),
+                    unverified: form.unverified.clone(),
                     once: form.once,
                     doc: form.doc.clone(),
                     since: form.since.clone(),
@@ -574,6 +583,7 @@ fn finish(draft: &VersionDraft, state: &VersionState, file: &str, shapes: &mut S
         client: draft.client.clone(),
         auth: draft.auth.clone(),
         contact_list: draft.contact_list.clone(),
+        unverified: draft.unverified.clone(),
         file: file.to_string(),
         commands,
         errors: state.errors.iter().copied().collect(),

@@ -116,7 +116,7 @@ colour = "blue"
 "#,
         )],
         expected: &[
-            "spec/bad.toml:4:1: unknown field `colour`, expected one of `name`, `extends`, `abstract`, `doc`, `client`, `auth`, `contact_list`",
+            "spec/bad.toml:4:1: unknown field `colour`, expected one of `name`, `extends`, `abstract`, `doc`, `client`, `auth`, `contact_list`, `unverified`",
         ],
     },
     Case {
@@ -449,6 +449,21 @@ doc = "A broken version."
 "#,
         )],
         expected: &["spec/bad.toml:2:8: version name `v-1` must be letters and digits"],
+    },
+    Case {
+        name: "unverified note of more than one line",
+        files: &[(
+            "bad.toml",
+            r#"
+[version]
+name = "BAD"
+doc = "A version."
+unverified = """
+Two
+lines."""
+"#,
+        )],
+        expected: &["spec/bad.toml:4:14: documentation must be one line"],
     },
     Case {
         name: "version without doc",

@@ -269,6 +269,7 @@ mod tests {
             client: None,
             auth: None,
             contact_list: None,
+            unverified: None,
             commands: &[],
             command_keys: &[],
             index: CommandIndex::new(),

@@ -390,6 +390,8 @@ pub struct FormDef {
     pub answers: &'static [&'static str],
     /// The warning given when it matches, for shapes real documents use that a peer would find odd.
     pub warn: Option<&'static str>,
+    /// What is not verified about the form, when the sources leave something open.
+    pub unverified: Option<&'static str>,
     /// Whether a request gets at most one reply of this form (a second one is reported).
     pub once: bool,
     /// One line of documentation (may be empty).
@@ -415,6 +417,8 @@ pub struct CommandDef {
     pub errors: &'static [u16],
     /// The version that introduced it.
     pub since: &'static str,
+    /// What is not verified about the command in this version, when the sources leave something open.
+    pub unverified: Option<&'static str>,
     /// Its forms, in the order they are tried.
     pub forms: &'static [FormDef],
     /// Whether some client form carries a payload.
@@ -504,6 +508,8 @@ pub struct VersionDef {
     pub auth: Option<&'static str>,
     /// The contact-list mechanism.
     pub contact_list: Option<&'static str>,
+    /// What is not verified about the version, when the sources leave something open.
+    pub unverified: Option<&'static str>,
     /// Every command, sorted by name.
     pub commands: &'static [CommandDef],
     /// The commands' [`command_key`]s, in the same order.
