@@ -43,6 +43,10 @@ pub fn type_token(ty: &'static TypeDef) -> BoxedStrategy<String> {
             prop::sample::select(values.iter().map(|v| v.value.to_string()).collect::<Vec<_>>()).boxed()
         }
         TypeKind::AnyOf(types) => Union::new(types.iter().map(|t| type_token(t))).boxed(),
+        TypeKind::Parts { separator, parts } => {
+            let separator = *separator;
+            parts.iter().map(|t| type_token(t)).collect::<Vec<_>>().prop_map(move |p| p.join(separator)).boxed()
+        }
     }
 }
 

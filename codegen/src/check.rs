@@ -204,12 +204,20 @@ fn check_types(file: usize, doc: &load::TypesFile, checked: &mut Checked, diags:
                 String::new()
             }
         };
-        let kinds = [ty.check.is_some(), ty.values.is_some(), ty.any_of.is_some()];
+        let kinds = [ty.check.is_some(), ty.values.is_some(), ty.any_of.is_some(), ty.parts.is_some()];
         if kinds.iter().filter(|k| **k).count() != 1 {
             diags.at(
                 at.clone(),
-                format!("type `{}` needs exactly one of `check`, `values` and `any_of`", name.get_ref()),
+                format!("type `{}` needs exactly one of `check`, `values`, `any_of` and `parts`", name.get_ref()),
             );
+        }
+        match (&ty.separator, &ty.parts) {
+            (Some(separator), None) => diags.at(loc(file, separator), "`separator` applies to `parts` only"),
+            (None, Some(parts)) => diags.at(loc(file, parts), "`parts` needs a `separator`"),
+            (Some(separator), Some(_)) if separator.get_ref().is_empty() || separator.get_ref().contains(' ') => {
+                diags.at(loc(file, separator), "a separator is one or more characters other than spaces")
+            }
+            _ => {}
         }
         let kind = if let Some(check) = &ty.check {
             match Check::from_name(
@@ -237,22 +245,26 @@ fn check_types(file: usize, doc: &load::TypesFile, checked: &mut Checked, diags:
         } else if let Some(values) = &ty.values {
             TypeKind::Enum(check_values(file, values, diags))
         } else if let Some(any_of) = &ty.any_of {
-            let mut members = Vec::new();
-            for member in any_of.get_ref() {
-                match checked.type_index.get(member.get_ref()) {
-                    Some(&i) if i != checked.type_index[name.get_ref()] => members.push(i),
-                    Some(_) => diags.at(loc(file, member), "a type cannot be one of its own members"),
-                    None => diags.at(loc(file, member), format!("unknown type `{}`", member.get_ref())),
-                }
-            }
+            let own = checked.type_index[name.get_ref()];
+            let members = member_types(file, any_of, own, &checked.type_index, "members", diags);
             if any_of.get_ref().is_empty() {
                 diags.at(loc(file, any_of), "`any_of` needs at least one type");
             }
             TypeKind::AnyOf(members)
+        } else if let Some(parts) = &ty.parts {
+            let own = checked.type_index[name.get_ref()];
+            let members = member_types(file, parts, own, &checked.type_index, "parts", diags);
+            if parts.get_ref().len() < 2 {
+                diags.at(loc(file, parts), "`parts` needs at least two types");
+            }
+            TypeKind::Parts {
+                separator: ty.separator.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default(),
+                parts: members,
+            }
         } else {
             TypeKind::Check(Check::Token)
         };
-        if ty.values.is_some() || ty.any_of.is_some() {
+        if ty.values.is_some() || ty.any_of.is_some() || ty.parts.is_some() {
             for (key, present) in [("max", ty.max.is_some()), ("len", ty.len.is_some())] {
                 if present {
                     diags.at(at.clone(), format!("`{key}` applies to checked types only"));
@@ -266,20 +278,48 @@ fn check_types(file: usize, doc: &load::TypesFile, checked: &mut Checked, diags:
             max_len: ty.max_len.as_ref().map(|m| *m.get_ref()),
         });
     }
-    // A union of unions would make matching recursive without need; keep unions flat.
+    // Unions and joined types are made of simple types: matching never recurses, and no cycle can form.
     for (name, ty) in &doc.types {
-        if let Some(any_of) = &ty.get_ref().any_of {
-            for member in any_of.get_ref() {
+        let ty = ty.get_ref();
+        for (list, what) in [(&ty.any_of, "union"), (&ty.parts, "joined type")] {
+            for member in list.iter().flat_map(|l| l.get_ref()) {
                 if let Some(&i) = checked.type_index.get(member.get_ref())
                     && member.get_ref() != name.get_ref()
-                    && matches!(checked.types[i].kind, TypeKind::AnyOf(_))
+                    && matches!(checked.types[i].kind, TypeKind::AnyOf(_) | TypeKind::Parts { .. })
                 {
-                    diags
-                        .at(loc(file, member), format!("type `{}` lists a union; unions must be flat", name.get_ref()));
+                    diags.at(
+                        loc(file, member),
+                        format!(
+                            "type `{}` is a {what} of `{}`, which is itself made of types",
+                            name.get_ref(),
+                            member.get_ref()
+                        ),
+                    );
                 }
             }
         }
     }
+}
+
+/// The indices of the types a union or a joined type is made of (`what` names them in messages); `own` is the
+/// type's own index, which it cannot list.
+fn member_types(
+    file: usize,
+    list: &Spanned<Vec<Spanned<String>>>,
+    own: usize,
+    index: &HashMap<String, usize>,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Vec<usize> {
+    let mut members = Vec::new();
+    for member in list.get_ref() {
+        match index.get(member.get_ref()) {
+            Some(&i) if i != own => members.push(i),
+            Some(_) => diags.at(loc(file, member), format!("a type cannot be one of its own {what}")),
+            None => diags.at(loc(file, member), format!("unknown type `{}`", member.get_ref())),
+        }
+    }
+    members
 }
 
 fn check_values(

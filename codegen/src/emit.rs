@@ -225,6 +225,10 @@ fn emit_type_static(spec: &Spec, ty: &Type) -> TokenStream {
             let members = members.iter().map(|&m| type_static(&spec.types[m]));
             quote!(TypeKind::AnyOf(&[#(&#members),*]))
         }
+        TypeKind::Parts { separator, parts } => {
+            let parts = parts.iter().map(|&m| type_static(&spec.types[m]));
+            quote!(TypeKind::Parts { separator: #separator, parts: &[#(&#parts),*] })
+        }
     };
     let max_len = match ty.max_len {
         Some(n) => quote!(Some(#n)),
@@ -269,6 +273,15 @@ fn emit_quick_type(spec: &Spec, ty: &Type) -> TokenStream {
         TypeKind::AnyOf(members) => {
             let members = members.iter().map(|&m| quick_type_fn(&spec.types[m]));
             quote!(#(#members(v))||*)
+        }
+        TypeKind::Parts { separator, parts } => {
+            let count = parts.len();
+            let last = parts.iter().map(|&m| quick_type_fn(&spec.types[m])).next_back();
+            let arms = parts.iter().enumerate().take(count - 1).map(|(i, &m)| {
+                let check = quick_type_fn(&spec.types[m]);
+                quote!(#i => #check(part),)
+            });
+            quote!(crate::value::split_parts(v, #separator, #count, |i, part| match i { #(#arms)* _ => #last(part) }))
         }
     };
     let test = match ty.max_len {
@@ -469,7 +482,7 @@ fn rust_type(ty: &Type) -> (TokenStream, bool) {
             let name = ident(&camel(&ty.name));
             (quote!(super::types::#name), false)
         }
-        TypeKind::Check(_) | TypeKind::AnyOf(_) => (quote!(&'a str), true),
+        TypeKind::Check(_) | TypeKind::AnyOf(_) | TypeKind::Parts { .. } => (quote!(&'a str), true),
     }
 }
 

@@ -40,6 +40,8 @@ pub struct TypeDoc {
     pub check: Option<Spanned<String>>,
     pub values: Option<Spanned<Vec<Spanned<ValueDoc>>>>,
     pub any_of: Option<Spanned<Vec<Spanned<String>>>>,
+    pub parts: Option<Spanned<Vec<Spanned<String>>>>,
+    pub separator: Option<Spanned<String>>,
     pub max: Option<Spanned<u64>>,
     pub len: Option<Spanned<u32>>,
     pub max_len: Option<Spanned<u32>>,

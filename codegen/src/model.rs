@@ -38,6 +38,14 @@ pub enum TypeKind {
     Enum(Vec<EnumValue>),
     /// Any of other types (indices into [`Spec::types`]).
     AnyOf(Vec<usize>),
+    /// Other types joined by a separator, such as `network-id:handle`: the token is cut at the first
+    /// separators, one part per type, the last part taking the rest.
+    Parts {
+        /// What joins the parts.
+        separator: String,
+        /// The parts' types (indices into [`Spec::types`]).
+        parts: Vec<usize>,
+    },
 }
 
 pub use crate::vocabulary::Check;

@@ -58,9 +58,9 @@ fn versions_resolve_their_extends_chain() {
     assert_eq!(v1.errors, [200, 201]);
     assert_eq!(v1.extends, None);
 
-    // V2 removes LST and adds PNG; inherited commands keep their place.
+    // V2 removes LST and adds PNG and NFY; inherited commands keep their place.
     let v2 = version(&spec, "V2");
-    assert_eq!(command_names(v2), ["USR", "MSG", "PNG"]);
+    assert_eq!(command_names(v2), ["USR", "MSG", "PNG", "NFY"]);
     assert_eq!(v2.extends.as_deref(), Some("V1"));
     assert_eq!(v2.errors, [200, 201, 500]);
     assert_eq!(v2.removed.len(), 1);

@@ -155,7 +155,7 @@ maximum = 3
 "#,
         )],
         expected: &[
-            "spec/types.toml:4:1: unknown field `maximum`, expected one of `doc`, `check`, `values`, `any_of`, `max`, `len`, `max_len`",
+            "spec/types.toml:4:1: unknown field `maximum`, expected one of `doc`, `check`, `values`, `any_of`, `parts`, `separator`, `max`, `len`, `max_len`",
         ],
     },
     Case {
@@ -292,8 +292,8 @@ values = [{ value = "A", doc = "A." }]
 "#,
         )],
         expected: &[
-            "spec/types.toml:1:1: type `nothing` needs exactly one of `check`, `values` and `any_of`",
-            "spec/types.toml:4:1: type `both` needs exactly one of `check`, `values` and `any_of`",
+            "spec/types.toml:1:1: type `nothing` needs exactly one of `check`, `values`, `any_of` and `parts`",
+            "spec/types.toml:4:1: type `both` needs exactly one of `check`, `values`, `any_of` and `parts`",
         ],
     },
     Case {
@@ -378,7 +378,59 @@ doc = "A union of a union."
 any_of = ["handle", "inner"]
 "#,
         )],
-        expected: &["spec/types.toml:11:21: type `outer` lists a union; unions must be flat"],
+        expected: &["spec/types.toml:11:21: type `outer` is a union of `inner`, which is itself made of types"],
+    },
+    Case {
+        name: "joined types",
+        files: &[(
+            "types.toml",
+            r#"
+[type.handle]
+doc = "An account handle."
+check = "handle"
+
+[type.network]
+doc = "A network number."
+check = "uint"
+
+[type.no-separator]
+doc = "Parts without a separator."
+parts = ["network", "handle"]
+
+[type.one-part]
+doc = "A single part."
+parts = ["handle"]
+separator = ":"
+
+[type.spaced]
+doc = "A separator with a space."
+parts = ["network", "handle"]
+separator = " "
+
+[type.stray-separator]
+doc = "A separator without parts."
+check = "token"
+separator = ":"
+
+[type.joined]
+doc = "A joined type."
+parts = ["network", "handle"]
+separator = ":"
+
+[type.nested]
+doc = "Parts of parts."
+parts = ["network", "joined", "nosuch"]
+separator = ";"
+"#,
+        )],
+        expected: &[
+            "spec/types.toml:11:9: `parts` needs a `separator`",
+            "spec/types.toml:15:9: `parts` needs at least two types",
+            "spec/types.toml:21:13: a separator is one or more characters other than spaces",
+            "spec/types.toml:26:13: `separator` applies to `parts` only",
+            "spec/types.toml:35:21: type `nested` is a joined type of `joined`, which is itself made of types",
+            "spec/types.toml:35:31: unknown type `nosuch`",
+        ],
     },
     Case {
         name: "max on an enumeration",

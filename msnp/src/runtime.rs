@@ -78,6 +78,10 @@ fn type_def(
         model::TypeKind::AnyOf(members) => TypeKind::AnyOf(Vec::leak(
             members.iter().map(|&m| type_def(model, m, built)).collect::<Result<Vec<_>, _>>()?,
         )),
+        model::TypeKind::Parts { separator, parts } => TypeKind::Parts {
+            separator: text(separator),
+            parts: Vec::leak(parts.iter().map(|&m| type_def(model, m, built)).collect::<Result<Vec<_>, _>>()?),
+        },
     };
     let def: &'static TypeDef = Box::leak(Box::new(TypeDef {
         name: text(&ty.name),

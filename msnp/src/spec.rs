@@ -61,6 +61,14 @@ pub enum TypeKind {
     Enum(&'static [EnumValue]),
     /// Any of several types.
     AnyOf(&'static [&'static TypeDef]),
+    /// Other types joined by a separator, such as `network-id:handle`: the token is cut at the first
+    /// separators, one part per type, the last part taking the rest.
+    Parts {
+        /// What joins the parts.
+        separator: &'static str,
+        /// The parts' types.
+        parts: &'static [&'static TypeDef],
+    },
 }
 
 /// One word of an enumerated type.
@@ -134,6 +142,13 @@ impl TypeDef {
                     Err(ValueError::NotAValue)
                 }
             }
+            TypeKind::Parts { separator, parts } => {
+                let last = parts.len().saturating_sub(1);
+                let fits = crate::value::split_parts(token, separator, parts.len(), |i, part| {
+                    parts.get(i.min(last)).is_some_and(|t| t.check_by_table(part).is_ok())
+                });
+                if fits { Ok(()) } else { Err(ValueError::NotAValue) }
+            }
         }
     }
 
@@ -147,6 +162,9 @@ impl TypeDef {
                 format!("one of {}", values.iter().map(|v| v.value).collect::<Vec<_>>().join(", "))
             }
             TypeKind::AnyOf(types) => types.iter().map(|t| t.describe()).collect::<Vec<_>>().join(" or "),
+            TypeKind::Parts { separator, parts } => {
+                format!("`{}`", parts.iter().map(|t| t.name).collect::<Vec<_>>().join(separator))
+            }
         }
     }
 }

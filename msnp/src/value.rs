@@ -47,6 +47,21 @@ fn printable_bytes(bytes: &[u8]) -> bool {
     true
 }
 
+/// Whether `token` is `count` parts joined by `separator`, each accepted by `part(index, text)`: the token is cut
+/// at its first `count - 1` separators, and the last part takes the rest (it may hold the separator).
+#[inline]
+pub fn split_parts(token: &str, separator: &str, count: usize, mut part: impl FnMut(usize, &str) -> bool) -> bool {
+    let mut rest = token;
+    for index in 0..count.saturating_sub(1) {
+        let Some((piece, after)) = rest.split_once(separator) else { return false };
+        if !part(index, piece) {
+            return false;
+        }
+        rest = after;
+    }
+    part(count.saturating_sub(1), rest)
+}
+
 /// Parses a canonical decimal number: digits only, no leading zeros (so that writing it back gives the same
 /// bytes), at most `max`.
 #[inline]
