@@ -147,3 +147,27 @@ fn error_replies_are_checked_against_the_version() {
     let unknown_801 = seen.diagnostics.iter().find(|d| d.line == 7 && d.code == "unknown-error-code");
     assert!(unknown_801.and_then(|d| d.hint.as_deref()).is_some_and(|h| h.contains("could not be delivered")));
 }
+
+#[test]
+fn xml_payloads_are_checked_against_their_form() {
+    // MSNP8 NOT: an XML payload whose document element is NOTIFICATION and which holds a MSG element.
+    let text = "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\n\
+                S: NOT 34\n<NOTIFICATION><MSG></NOTIFICATION>\n\
+                S: NOT 29\n<NOTIFICATION></NOTIFICATION>\n\
+                S: NOT 8\n<a>x</a>\n\
+                S: NOT 36\n<NOTIFICATION>\n\t<MSG />\n</NOTIFICATION>\n\
+                S: NOT 36\n<NOTIFICATION><MSG /></NOTIFICATION>\n";
+    let (summary, seen) = run("xml", text.as_bytes());
+    let found: Vec<(usize, &str)> = seen.diagnostics.iter().map(|d| (d.line, d.code)).collect();
+    assert_eq!(
+        found,
+        [(4, "payload-xml"), (6, "payload-xml"), (8, "payload-xml"), (9, "payload-pretty-printed")],
+        "{}",
+        errors(&seen.diagnostics)
+    );
+    assert_eq!((summary.errors, summary.warnings), (3, 1));
+    let messages: Vec<&str> = seen.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(messages[0].contains("is not well-formed XML"), "{}", messages[0]);
+    assert!(messages[1].contains("has no <MSG> element"), "{}", messages[1]);
+    assert!(messages[2].contains("document element <a>"), "{}", messages[2]);
+}

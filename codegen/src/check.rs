@@ -102,6 +102,8 @@ pub struct ArgDraft {
 pub struct PayloadDraft {
     pub length: String,
     pub kind: PayloadKind,
+    pub root: Option<String>,
+    pub elements: Vec<String>,
     pub loc: Loc,
 }
 
@@ -154,6 +156,12 @@ const RESERVED: &[&str] = &[
 /// The Rust field name of a spec argument name.
 pub fn snake(name: &str) -> String {
     name.replace('-', "_")
+}
+
+/// Whether `name` can name an XML element: a letter or `_` first, then letters, digits, `-`, `_`, `.` or `:`.
+fn is_xml_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
 /// The Rust type or variant name of a spec name: `md5-i` becomes `Md5I`, `MSNP8` becomes `Msnp8`.
@@ -593,7 +601,24 @@ impl FileCtx<'_> {
                     return None;
                 }
             };
-            Some(PayloadDraft { length: p.length.get_ref().clone(), kind, loc: self.loc(&p.length) })
+            let mut names = p.root.iter().chain(&p.elements);
+            if kind != PayloadKind::Xml
+                && let Some(first) = names.next()
+            {
+                self.diags.at(self.loc(first), "`root` and `elements` apply to XML payloads only");
+            }
+            for name in p.root.iter().chain(&p.elements) {
+                if !is_xml_name(name.get_ref()) {
+                    self.diags.at(self.loc(name), format!("`{}` is not an XML element name", name.get_ref()));
+                }
+            }
+            Some(PayloadDraft {
+                length: p.length.get_ref().clone(),
+                kind,
+                root: p.root.as_ref().map(|r| r.get_ref().clone()),
+                elements: p.elements.iter().map(|e| e.get_ref().clone()).collect(),
+                loc: self.loc(&p.length),
+            })
         });
         if let (Some(true), Some(Dir::Client)) = (form.once, from) {
             self.diags.at(self.loc(name), "`once` applies to server forms only");

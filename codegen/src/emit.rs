@@ -405,7 +405,9 @@ fn emit_shape_static(spec: &Spec, shape: &Shape) -> TokenStream {
                 PayloadKind::Text => quote!(PayloadKind::Text),
                 PayloadKind::Binary => quote!(PayloadKind::Binary),
             };
-            quote!(Some(PayloadDef { length_arg: #length_arg, kind: #kind }))
+            let root = option_str(p.root.as_deref());
+            let elements = &p.elements;
+            quote!(Some(PayloadDef { length_arg: #length_arg, kind: #kind, root: #root, elements: &[#(#elements),*] }))
         }
         None => quote!(None),
     };
@@ -433,7 +435,7 @@ struct FieldPlan {
 fn field_plan(spec: &Spec, shape: &Shape, index: usize, arg: &Arg) -> Option<FieldPlan> {
     let position = index;
     let index = Literal::usize_unsuffixed(index);
-    let is_length = shape.payload.is_some_and(|p| p.length_arg == position);
+    let is_length = shape.payload.as_ref().is_some_and(|p| p.length_arg == position);
     match &arg.kind {
         _ if is_length => None,
         ArgKind::Literal { name: Some(name), word } => {
@@ -524,7 +526,7 @@ fn emit_shape_struct(spec: &Spec, shape: &Shape) -> TokenStream {
         Trid::No => {}
     }
     for (index, arg) in shape.args.iter().enumerate() {
-        if shape.payload.is_some_and(|p| p.length_arg == index) {
+        if shape.payload.as_ref().is_some_and(|p| p.length_arg == index) {
             writes.push(quote!(w.length(self.payload.len());));
             continue;
         }

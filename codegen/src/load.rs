@@ -169,6 +169,9 @@ pub struct ArgDoc {
 pub struct PayloadDoc {
     pub length: Spanned<String>,
     pub kind: Spanned<String>,
+    pub root: Option<Spanned<String>>,
+    #[serde(default)]
+    pub elements: Vec<Spanned<String>>,
 }
 
 /// Every file of a spec directory, parsed.

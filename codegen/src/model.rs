@@ -188,12 +188,16 @@ pub enum ArgKind {
 }
 
 /// A payload.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Payload {
     /// Index of the length argument (always the last).
     pub length_arg: usize,
     /// What it holds.
     pub kind: PayloadKind,
+    /// An XML payload's document element, when the spec names it.
+    pub root: Option<String>,
+    /// Elements an XML payload must contain.
+    pub elements: Vec<String>,
 }
 
 /// A resolved version.

@@ -302,21 +302,27 @@ fn add_or_replace_form(
     }
     // A replacing form may leave out `args` to change only its doc, answers or other keys.
     let (args, arg_docs, payload) = match (&form.args, &base) {
-        (None, Some(base)) => (base.args.clone(), base.arg_docs.clone(), base.payload),
+        (None, Some(base)) => (base.args.clone(), base.arg_docs.clone(), base.payload.clone()),
         (None, None) => {
             diags.at(form.loc.clone(), format!("form `{}` of `{}` is new and needs `args`", form.name, command.name));
             return;
         }
         (Some(args), _) => {
             let payload = match &form.payload {
-                Some(p) => payload_of(args, &p.length, p.kind, &p.loc, types, diags),
-                None => base.as_ref().and_then(|b| b.payload).and_then(|p| {
+                Some(p) => length_arg(args, &p.length, &p.loc, types, diags).map(|length_arg| Payload {
+                    length_arg,
+                    kind: p.kind,
+                    root: p.root.clone(),
+                    elements: p.elements.clone(),
+                }),
+                None => base.as_ref().and_then(|b| b.payload.clone()).and_then(|p| {
                     // An inherited payload must still find its length argument under the same name.
                     let name = match &base.as_ref()?.args.get(p.length_arg)?.kind {
                         ArgKind::Value { name, .. } => name.clone(),
                         ArgKind::Literal { .. } => return None,
                     };
-                    payload_of(args, &name, p.kind, &form.loc, types, diags)
+                    let length_arg = length_arg(args, &name, &form.loc, types, diags)?;
+                    Some(Payload { length_arg, ..p })
                 }),
             };
             let arg_docs =
@@ -392,14 +398,8 @@ fn history_key(kind: &ArgKind) -> String {
     }
 }
 
-fn payload_of(
-    args: &[ArgDraft],
-    length: &str,
-    kind: crate::model::PayloadKind,
-    at: &Loc,
-    types: &[Type],
-    diags: &mut Diagnostics,
-) -> Option<Payload> {
+/// The position of the payload length argument `length` among `args`, which must be the last and of type `length`.
+fn length_arg(args: &[ArgDraft], length: &str, at: &Loc, types: &[Type], diags: &mut Diagnostics) -> Option<usize> {
     let position = args.iter().position(|a| matches!(&a.kind, ArgKind::Value { name, .. } if name == length));
     let Some(position) = position else {
         diags.at(at.clone(), format!("the payload length argument `{length}` is not an argument of this form"));
@@ -420,7 +420,7 @@ fn payload_of(
     if arg.optional || arg.repeat || arg.prefix.is_some() {
         diags.at(arg.loc.clone(), "the payload length argument cannot be optional, repeated or prefixed");
     }
-    Some(Payload { length_arg: position, kind })
+    Some(position)
 }
 
 /// After a version is applied, every form's `answers` must name a command the version still has, and every
@@ -478,7 +478,7 @@ struct ShapeKey<'a> {
     command: &'a str,
     trid: Trid,
     args: Vec<(&'a ArgKind, bool, bool, Option<&'a str>)>,
-    payload: Option<Payload>,
+    payload: Option<&'a Payload>,
 }
 
 impl Shapes {
@@ -487,14 +487,14 @@ impl Shapes {
             command: &command.name,
             trid: form.trid,
             args: form.args.iter().map(|a| (&a.kind, a.optional, a.repeat, a.prefix.as_deref())).collect(),
-            payload: form.payload,
+            payload: form.payload.as_ref(),
         };
         let existing = self.list.iter().position(|s| {
             let other = ShapeKey {
                 command: &s.command,
                 trid: s.trid,
                 args: s.args.iter().map(|a| (&a.kind, a.optional, a.repeat, a.prefix.as_deref())).collect(),
-                payload: s.payload,
+                payload: s.payload.as_ref(),
             };
             other == key
         });
@@ -529,7 +529,7 @@ impl Shapes {
             command: command.name.clone(),
             trid: form.trid,
             args,
-            payload: form.payload,
+            payload: form.payload.clone(),
             doc: form.doc.clone(),
         });
         self.list.len() - 1

@@ -8,6 +8,7 @@
 //! - [`matcher`] and [`typed`]: matching a raw command to a form of the spec, and the typed layer's runtime;
 //! - [`spec`] and [`value`]: the spec's tables and value checks at run time;
 //! - [`transcript`] and [`validate`]: reading transcripts in the wiki's notation and validating them;
+//! - [`xml`]: checks of XML payloads;
 //! - `runtime` (feature `runtime-spec`): the same tables built from a spec directory at run time.
 
 mod bytes;
@@ -21,6 +22,7 @@ pub mod transcript;
 pub mod typed;
 pub mod validate;
 pub mod value;
+pub mod xml;
 
 /// Code generated from `spec/` by `msnp-codegen`: the [`generated::Version`] enum, the spec tables, one
 /// struct per command shape and per-version message enums.

@@ -109,8 +109,10 @@ fn shape(shape: &model::Shape, types: &[&'static TypeDef]) -> &'static Shape {
             prefix: arg.prefix.as_deref().map(text),
         })
         .collect();
-    let payload = shape.payload.map(|p| PayloadDef {
+    let payload = shape.payload.as_ref().map(|p| PayloadDef {
         length_arg: p.length_arg,
+        root: p.root.as_deref().map(text),
+        elements: texts(&p.elements),
         kind: match p.kind {
             model::PayloadKind::Mime => PayloadKind::Mime,
             model::PayloadKind::Xml => PayloadKind::Xml,

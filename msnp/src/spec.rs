@@ -297,6 +297,10 @@ pub struct PayloadDef {
     pub length_arg: usize,
     /// What it holds.
     pub kind: PayloadKind,
+    /// An XML payload's document element, when the spec names it.
+    pub root: Option<&'static str>,
+    /// Elements an XML payload must contain.
+    pub elements: &'static [&'static str],
 }
 
 /// A command syntax: what one generated struct parses and writes.

@@ -9,7 +9,7 @@ use super::{Command, Connection, Diagnostic, Options, Severity, Sink, Summary};
 use crate::frame::payload_length;
 use crate::matcher::{Closest, select, select_checking};
 use crate::raw::{RawCommand, Tokens};
-use crate::spec::{CommandDef, Dir, FormDef, Services, Trid, VersionDef, command_key};
+use crate::spec::{CommandDef, Dir, FormDef, PayloadKind, Services, Trid, VersionDef, command_key};
 use crate::transcript::{Boundary, Kind, Line, LineReader, PREFIX_LEN, boundary, classify};
 use crate::typed::{ErrorReply, describe_mismatch};
 
@@ -88,6 +88,11 @@ struct Payload {
     /// The payload bytes (lines joined with CRLF), kept up to the payload limit when `keep` is set.
     data: Vec<u8>,
     keep: bool,
+    /// For an XML payload: its document element and required elements, as the matched form has them.
+    xml: Option<(Option<&'static str>, &'static [&'static str])>,
+    /// Total of the lines without the spaces and tabs around them and without line ends: the length of an XML
+    /// payload shown pretty-printed, as it was sent.
+    compact_total: u64,
 }
 
 impl Payload {
@@ -201,6 +206,8 @@ pub struct Validator<'o> {
     tight_parts: Vec<Part>,
     payload: Payload,
     conn: Conn,
+    /// The form the current command line matched, if any.
+    matched: Option<&'static FormDef>,
     last_version: Option<&'static VersionDef>,
     invalid_utf8: usize,
     first_invalid_utf8: Option<Spot>,
@@ -220,6 +227,7 @@ impl<'o> Validator<'o> {
             tight_parts: Vec::new(),
             payload: Payload::default(),
             conn: Conn::new(1),
+            matched: None,
             last_version: None,
             invalid_utf8: 0,
             first_invalid_utf8: None,
@@ -397,7 +405,13 @@ impl<'o> Validator<'o> {
         p.text.clear();
         p.text.push_str(raw.line());
         p.data.clear();
-        p.keep = self.sink.wants_commands();
+        p.xml = self
+            .matched
+            .and_then(|form| form.shape.payload)
+            .filter(|def| def.kind == PayloadKind::Xml)
+            .map(|def| (def.root, def.elements));
+        p.keep = self.sink.wants_commands() || p.xml.is_some();
+        p.compact_total = 0;
         true
     }
 
@@ -408,6 +422,9 @@ impl<'o> Validator<'o> {
         }
         p.lines.push(bytes.len());
         p.crlf_total += bytes.len() as u64 + 2;
+        if p.xml.is_some() {
+            p.compact_total += bytes.trim_ascii().len() as u64;
+        }
         if p.keep && p.data.len() < self.options.limits.max_payload {
             p.data.extend_from_slice(bytes);
             p.data.extend_from_slice(b"\r\n");
@@ -415,7 +432,9 @@ impl<'o> Validator<'o> {
         if p.crlf_total == p.announced || p.crlf_total - 2 == p.announced {
             p.data.truncate(p.announced as usize);
             p.active = false;
-            if let (Some(dir), true) = (p.dir, p.keep) {
+            self.check_xml(None);
+            let p = &self.payload;
+            if let (Some(dir), true) = (p.dir, self.sink.wants_commands()) {
                 self.sink.command(Command { line: p.line, dir, version: p.version, text: &p.text, payload: &p.data });
             }
         } else if p.crlf_total - 2 > p.announced {
@@ -439,6 +458,18 @@ impl<'o> Validator<'o> {
             return;
         }
         let spot = spot_in(&p.text, &p.parts, p.dir, p.length_span.clone());
+        // An XML payload may be shown pretty-printed while its length counts it as sent, without the layout.
+        if p.xml.is_some() && p.compact_total == p.announced {
+            let message = format!(
+                "`{}` announces {} bytes: its XML as sent, without the indentation and line breaks it is shown with",
+                p.command(),
+                p.announced
+            );
+            let compacted = crate::xml::compact(p.data.split(|&b| b == b'\n'));
+            self.report(Severity::Warning, "payload-pretty-printed", spot, message, None, None);
+            self.check_xml(Some(&compacted));
+            return;
+        }
         // Lengths the shown lines could have: the first k lines with CRLF after each, or without the last CRLF.
         let mut best: Option<(u64, usize)> = None;
         let mut total = 0u64;
@@ -494,6 +525,21 @@ impl<'o> Validator<'o> {
             ),
         };
         self.report(Severity::Error, code, spot, message, None, None);
+    }
+
+    /// Checks a complete XML payload (`compacted`, or the payload as shown) against its form: well-formed, with the
+    /// elements the spec names.
+    fn check_xml(&mut self, compacted: Option<&[u8]>) {
+        let p = &self.payload;
+        let Some((root, elements)) = p.xml else { return };
+        let data = compacted.unwrap_or(&p.data);
+        if let Err(problem) = crate::xml::check(data, root, elements) {
+            let first = p.data.split(|&b| b == b'\r' || b == b'\n').next().unwrap_or_default();
+            let source = String::from_utf8_lossy(first).into_owned();
+            let spot = Spot { line: p.first_line, column: 1, width: source.chars().count().max(1), source };
+            let message = format!("the payload of `{}` {problem}", p.command());
+            self.report(Severity::Error, "payload-xml", spot, message, None, None);
+        }
     }
 
     // --- connections ----------------------------------------------------------------------------------
@@ -567,6 +613,7 @@ impl<'o> Validator<'o> {
 
     /// Checks a command line; `tight` is the other way to join a continued line, used if `text` does not match.
     fn command<'t>(&mut self, dir: Dir, text: &'t str, tight: Option<&'t str>) {
+        self.matched = None;
         let mut slot = None;
         let raw: &RawCommand<'t> = RawCommand::parse_into(&mut slot, text, b"", Tokens::Transcript);
         if self.conn.closed && dir == Dir::Client && raw.name() == "VER" {
@@ -697,6 +744,7 @@ impl<'o> Validator<'o> {
     }
 
     fn accept(&mut self, dir: Dir, raw: &RawCommand<'_>, form: &'static FormDef, trid: Option<u32>) {
+        self.matched = Some(form);
         if let Some(warning) = form.warn {
             let spot = self.spot_of(raw.line(), 0..raw.line().len());
             self.report(Severity::Warning, "tolerated-form", spot, format!("{}: {warning}", form.command), None, None);
@@ -1061,7 +1109,6 @@ impl<'o> Validator<'o> {
     }
 }
 
-/// Whether `name` looks like a command: three uppercase letters, or three digits for an error code.
 /// The text of `rest`, the end of `line`, from the line's text when the reader knew it, or else checked here;
 /// `None` when it is not valid UTF-8.
 fn text_of<'a>(rest: &'a [u8], line: &Line<'a>) -> Option<&'a str> {
@@ -1071,6 +1118,7 @@ fn text_of<'a>(rest: &'a [u8], line: &Line<'a>) -> Option<&'a str> {
     }
 }
 
+/// Whether `name` looks like a command: three uppercase letters, or three digits for an error code.
 fn is_command_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     bytes.len() == 3 && (bytes.iter().all(u8::is_ascii_uppercase) || bytes.iter().all(u8::is_ascii_digit))
