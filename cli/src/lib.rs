@@ -3,6 +3,7 @@
 //! Everything runs through [`run`] with explicit standard streams, so tests drive the real command in process.
 
 mod spec_cmd;
+mod spec_docs;
 mod validate_cmd;
 
 use std::ffi::OsString;

@@ -3,18 +3,54 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use msnp::spec::{ArgKind, Dir, Spec, VersionDef};
+use msnp::compare::{CommandChange, FormSummary, VersionDiff, diff, history};
+use msnp::spec::{ArgKind, CommandDef, Dir, FormDef, PayloadKind, Spec, VersionDef};
 
-use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format};
 
 /// Subcommands of `msnp spec`.
 #[derive(Debug, clap::Subcommand)]
 pub enum SpecCommand {
+    /// List every version: the client that introduced it, its authentication, contact-list mechanism and size.
+    Versions {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Print the resolved command set of a version: every command and form with its arguments.
     Show {
         /// The version, such as MSNP8.
         #[arg(value_name = "MSNPn")]
         version: String,
+    },
+    /// Print the history of a command across versions: introduced, each change, removed.
+    Command {
+        /// The command, such as USR.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Print what changes from one version to another: commands introduced and removed, forms changed argument by
+    /// argument, error codes.
+    Diff {
+        /// The older version.
+        #[arg(value_name = "MSNPa")]
+        from: String,
+        /// The newer version.
+        #[arg(value_name = "MSNPb")]
+        to: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Write a Markdown reference generated from the spec: an index, a page per version (changes and command set),
+    /// a page per command (forms and history) and the error codes.
+    Docs {
+        /// The directory to write into (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// Check a spec directory as the build does, and report every problem as FILE:LINE:COL: message.
     ///
@@ -28,23 +64,216 @@ pub enum SpecCommand {
 
 /// Runs `msnp spec` against `spec`.
 pub fn run(spec: &'static Spec, command: &SpecCommand, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    match command {
-        SpecCommand::Check { dir } => check(dir.as_ref(), stdout, stderr),
-        SpecCommand::Show { version } => match spec.version(version) {
-            Some(v) => {
-                let _ = stdout.write_all(show(v).as_bytes());
-                EXIT_OK
-            }
-            None => {
-                let _ = writeln!(
-                    stderr,
-                    "msnp spec show: unknown version `{version}`; the spec knows {}",
-                    spec.version_names()
-                );
-                EXIT_USAGE
+    let text = match command {
+        SpecCommand::Check { dir } => return check(dir.as_ref(), stdout, stderr),
+        SpecCommand::Docs { out } => match crate::spec_docs::write(spec, out) {
+            Ok(count) => format!("wrote {count} pages to {}\n", out.display()),
+            Err(e) => {
+                let _ = writeln!(stderr, "msnp spec docs: cannot write to {}: {e}", out.display());
+                return EXIT_USAGE;
             }
         },
+        SpecCommand::Versions { format } => versions(spec, *format),
+        SpecCommand::Show { version } => match find_version(spec, "show", version, stderr) {
+            Some(v) => show(v),
+            None => return EXIT_USAGE,
+        },
+        SpecCommand::Command { name, format } => {
+            let name = name.to_ascii_uppercase();
+            let steps = history(spec, &name);
+            if steps.is_empty() {
+                let _ = writeln!(stderr, "msnp spec command: no version of the spec has a command `{name}`");
+                return EXIT_USAGE;
+            }
+            match format {
+                Format::Json => json(&steps),
+                Format::Human => command_history(spec, &name, &steps),
+            }
+        }
+        SpecCommand::Diff { from, to, format } => {
+            let (Some(a), Some(b)) = (find_version(spec, "diff", from, stderr), find_version(spec, "diff", to, stderr))
+            else {
+                return EXIT_USAGE;
+            };
+            let changes = diff(a, b);
+            match format {
+                Format::Json => json(&changes),
+                Format::Human => version_diff(&changes),
+            }
+        }
+    };
+    let _ = stdout.write_all(text.as_bytes());
+    EXIT_OK
+}
+
+/// The version called `name`, or `None` after saying so on `stderr`.
+fn find_version(spec: &Spec, command: &str, name: &str, stderr: &mut dyn Write) -> Option<&'static VersionDef> {
+    let found = spec.version(name);
+    if found.is_none() {
+        let _ =
+            writeln!(stderr, "msnp spec {command}: unknown version `{name}`; the spec knows {}", spec.version_names());
     }
+    found
+}
+
+/// `value` as pretty-printed JSON with a final line end.
+fn json(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// One row of `msnp spec versions`.
+#[derive(serde::Serialize)]
+struct VersionRow {
+    version: &'static str,
+    extends: Option<&'static str>,
+    client: Option<&'static str>,
+    auth: Option<&'static str>,
+    contact_list: Option<&'static str>,
+    commands: usize,
+    unverified: Option<&'static str>,
+}
+
+/// `msnp spec versions`: a table of every version.
+pub fn versions(spec: &Spec, format: Format) -> String {
+    let rows: Vec<VersionRow> = spec
+        .versions
+        .iter()
+        .map(|v| VersionRow {
+            version: v.name,
+            extends: v.extends,
+            client: v.client,
+            auth: v.auth,
+            contact_list: v.contact_list,
+            commands: v.commands.len(),
+            unverified: v.unverified,
+        })
+        .collect();
+    if format == Format::Json {
+        return json(&rows);
+    }
+    let header = ["version", "client", "auth", "contact list", "commands", "notes"];
+    let cells: Vec<[String; 6]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.version.to_string(),
+                r.client.unwrap_or("-").to_string(),
+                r.auth.unwrap_or("-").to_string(),
+                r.contact_list.unwrap_or("-").to_string(),
+                r.commands.to_string(),
+                r.unverified.map_or(String::new(), |u| format!("unverified: {u}")),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &cells {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[String]| {
+        let text: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        out.push_str(text.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(&header.map(String::from));
+    for row in &cells {
+        line(row);
+    }
+    out
+}
+
+/// The lines describing `change`, each with its depth.
+pub fn change_lines(change: &CommandChange) -> Vec<(usize, String)> {
+    let mut lines: Vec<(usize, String)> = change.notes.iter().map(|n| (0, n.clone())).collect();
+    let form = |sign: &str, f: &FormSummary| (0, format!("{sign} {} ({}): {}", f.name, f.from, f.synopsis));
+    lines.extend(change.forms_added.iter().map(|f| form("form added", f)));
+    lines.extend(change.forms_removed.iter().map(|f| form("form removed", f)));
+    for f in &change.forms_changed {
+        lines.push((0, format!("form changed {} ({}): {} -> {}", f.name, f.from, f.before, f.after)));
+        lines.extend(f.changes.iter().map(|c| (1, c.clone())));
+    }
+    lines
+}
+
+fn indented(out: &mut String, base: usize, lines: &[(usize, String)]) {
+    for (depth, text) in lines {
+        out.push_str(&format!("{}{text}\n", "  ".repeat(base + depth)));
+    }
+}
+
+/// `msnp spec diff` as text.
+pub fn version_diff(d: &VersionDiff) -> String {
+    let mut out = format!("{} -> {}\n", d.from, d.to);
+    if d.is_empty() {
+        out.push_str("no changes\n");
+        return out;
+    }
+    for property in &d.properties {
+        out.push_str(&format!("{property}\n"));
+    }
+    if !d.introduced.is_empty() {
+        out.push_str("\nintroduced:\n");
+        for c in &d.introduced {
+            out.push_str(&format!("  {}: {}\n", c.command, c.doc));
+            for f in &c.forms {
+                out.push_str(&format!("    {} ({}): {}\n", f.name, f.from, f.synopsis));
+            }
+        }
+    }
+    if !d.removed.is_empty() {
+        out.push_str("\nremoved:\n");
+        for r in &d.removed {
+            match r.doc {
+                Some(doc) => out.push_str(&format!("  {}: {doc}\n", r.command)),
+                None => out.push_str(&format!("  {}\n", r.command)),
+            }
+        }
+    }
+    if !d.changed.is_empty() {
+        out.push_str("\nchanged:\n");
+        for c in &d.changed {
+            out.push_str(&format!("  {}\n", c.command));
+            indented(&mut out, 2, &change_lines(c));
+        }
+    }
+    let codes = |list: &[u16]| list.iter().map(u16::to_string).collect::<Vec<_>>().join(" ");
+    if !d.errors_introduced.is_empty() {
+        out.push_str(&format!("\nerror codes introduced: {}\n", codes(&d.errors_introduced)));
+    }
+    if !d.errors_removed.is_empty() {
+        out.push_str(&format!("\nerror codes removed: {}\n", codes(&d.errors_removed)));
+    }
+    out
+}
+
+/// `msnp spec command NAME` as text.
+fn command_history(spec: &Spec, name: &str, steps: &[msnp::compare::HistoryStep]) -> String {
+    let latest = spec.versions.iter().rev().find_map(|v| v.command(name));
+    let mut out = match latest {
+        Some(c) => format!("{name} [{}]: {}\n", c.services.names().join(" "), c.doc),
+        None => format!("{name}\n"),
+    };
+    for step in steps {
+        match step.event {
+            "removed" => out.push_str(&format!(
+                "{}: removed{}\n",
+                step.version,
+                step.doc.map_or(String::new(), |d| format!(": {d}"))
+            )),
+            event => out.push_str(&format!("{}: {event}\n", step.version)),
+        }
+        for f in &step.forms {
+            out.push_str(&format!("  {} ({}): {}\n", f.name, f.from, f.synopsis));
+        }
+        if let Some(change) = &step.change {
+            indented(&mut out, 1, &change_lines(change));
+        }
+    }
+    out
 }
 
 /// `msnp spec check [DIR]`: the generator's diagnostics for a spec directory.
@@ -80,6 +309,49 @@ pub fn check(dir: Option<&PathBuf>, stdout: &mut dyn Write, stderr: &mut dyn Wri
             EXIT_INVALID
         }
     }
+}
+
+/// What is said of `form` (of `command`) besides its syntax and arguments, one note each: its doc, narrower
+/// services, the requests it answers, a warning, what is unverified, the version of its current statement, its
+/// payload.
+pub fn form_notes(command: &CommandDef, form: &FormDef) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !form.doc.is_empty() {
+        notes.push(form.doc.to_string());
+    }
+    if form.services != command.services {
+        notes.push(format!("services: {}", form.services.names().join(" ")));
+    }
+    if !form.answers.is_empty() {
+        notes.push(format!("answers: {}", form.answers.join(" ")));
+    }
+    if let Some(warn) = form.warn {
+        notes.push(format!("accepted with a warning: {warn}"));
+    }
+    if let Some(unverified) = form.unverified {
+        notes.push(format!("unverified: {unverified}"));
+    }
+    if form.since != command.since {
+        notes.push(format!("form as of {}", form.since));
+    }
+    if let Some(payload) = form.shape.payload {
+        let kind = match payload.kind {
+            PayloadKind::Mime => "MIME",
+            PayloadKind::Xml => "XML",
+            PayloadKind::Text => "text",
+            PayloadKind::Binary => "binary",
+        };
+        let mut text = format!("payload: {kind}");
+        if let Some(root) = payload.root {
+            text.push_str(&format!(", document element <{root}>"));
+        }
+        if !payload.elements.is_empty() {
+            let elements: Vec<String> = payload.elements.iter().map(|e| format!("<{e}>")).collect();
+            text.push_str(&format!(", holding {}", elements.join(" ")));
+        }
+        notes.push(text);
+    }
+    notes
 }
 
 /// The resolved command set of `version` as text.
@@ -121,26 +393,7 @@ pub fn show(version: &VersionDef) -> String {
                 Dir::Server => "S>",
             };
             out.push_str(&format!("  {arrow} {:<16} {}\n", form.name, form.shape.synopsis()));
-            let mut notes = Vec::new();
-            if !form.doc.is_empty() {
-                notes.push(form.doc.to_string());
-            }
-            if form.services != command.services {
-                notes.push(format!("services: {}", form.services.names().join(" ")));
-            }
-            if !form.answers.is_empty() {
-                notes.push(format!("answers: {}", form.answers.join(" ")));
-            }
-            if let Some(warn) = form.warn {
-                notes.push(format!("accepted with a warning: {warn}"));
-            }
-            if let Some(unverified) = form.unverified {
-                notes.push(format!("unverified: {unverified}"));
-            }
-            if form.since != command.since {
-                notes.push(format!("form as of {}", form.since));
-            }
-            for note in notes {
+            for note in form_notes(command, form) {
                 out.push_str(&format!("       {note}\n"));
             }
             for (arg, doc) in form.shape.args.iter().zip(form.arg_docs) {

@@ -3,6 +3,7 @@
 //! The spec (`spec/*.toml`, one file per protocol version) is turned into Rust by `msnp-codegen` when this
 //! crate builds. What it generates lives in [`generated`]; the hand-written runtime it calls is small:
 //!
+//! - [`compare`]: what changes between versions, and the history of a command;
 //! - [`frame`]: sans-IO framing of a byte stream into command lines and payloads, with limits;
 //! - [`raw`]: zero-copy raw commands, which round-trip byte for byte whether or not the spec knows them;
 //! - [`matcher`] and [`typed`]: matching a raw command to a form of the spec, and the typed layer's runtime;
@@ -12,6 +13,7 @@
 //! - `runtime` (feature `runtime-spec`): the same tables built from a spec directory at run time.
 
 mod bytes;
+pub mod compare;
 pub mod frame;
 pub mod matcher;
 pub mod raw;
