@@ -9,7 +9,7 @@ use msnp::matcher::select;
 use msnp::raw::{RawCommand, Tokens};
 use msnp::spec::{ArgKind, Dir, Services, Shape, Trid, VersionDef};
 use msnp::typed::ErrorReply;
-use msnp_tests::{CORE_FIXTURES, fixture, run};
+use msnp_tests::{ALL_FIXTURES, fixture, run};
 
 /// One command line of a fixture, with what the spec says about it.
 struct Line {
@@ -152,7 +152,7 @@ fn every_mutation_is_reported_on_its_line_unless_the_spec_allows_it() {
     let mut total = 0;
     let mut allowed = Vec::new();
     let mut missed = Vec::new();
-    for name in CORE_FIXTURES {
+    for name in ALL_FIXTURES {
         let original = String::from_utf8(fixture(name)).expect("UTF-8");
         let source_lines: Vec<&str> = original.split('\n').collect();
         for line in command_lines(name) {

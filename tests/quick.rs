@@ -6,7 +6,7 @@ use msnp::matcher::check_shape;
 use msnp::raw::{RawCommand, Tokens};
 use msnp::spec::{Shape, TypeDef};
 use msnp_tests::strategies::{every_form, form_line, type_token};
-use msnp_tests::{CORE_FIXTURES, fixture, run};
+use msnp_tests::{ALL_FIXTURES, fixture, run};
 use proptest::prelude::*;
 
 fn every_shape() -> Vec<&'static Shape> {
@@ -50,7 +50,7 @@ fn shape_agrees(shape: &Shape, line: &str) -> Result<(), String> {
 /// Every argument token of every fixture line, and every enum word.
 fn known_tokens() -> Vec<String> {
     let mut tokens: Vec<String> = Vec::new();
-    for name in CORE_FIXTURES {
+    for name in ALL_FIXTURES {
         let (_, seen) = run(name, &fixture(name));
         for command in &seen.commands {
             let raw = RawCommand::parse(&command.text, b"", Tokens::Transcript);
@@ -118,7 +118,7 @@ fn generated_type_checks_agree_with_the_tables_at_the_length_limits() {
 fn generated_shape_checks_agree_with_the_tables_on_fixture_lines() {
     let shapes = every_shape();
     let mut lines = 0;
-    for name in CORE_FIXTURES {
+    for name in ALL_FIXTURES {
         let (_, seen) = run(name, &fixture(name));
         for command in &seen.commands {
             // Against every shape of the same command, whichever version or direction it belongs to.

@@ -5,7 +5,7 @@ use msnp::raw::{RawCommand, Tokens};
 use msnp::spec::{Dir, VersionDef};
 use msnp::{Message, Version};
 use msnp_tests::strategies::{every_form, form_line};
-use msnp_tests::{CORE_FIXTURES, fixture, run};
+use msnp_tests::{ALL_FIXTURES, fixture, run};
 use proptest::prelude::*;
 
 fn round_trip(
@@ -38,7 +38,7 @@ fn round_trip(
 #[test]
 fn every_fixture_command_round_trips_byte_for_byte() {
     let mut count = 0;
-    for name in CORE_FIXTURES {
+    for name in ALL_FIXTURES {
         let (_, seen) = run(name, &fixture(name));
         for (i, command) in seen.commands.iter().enumerate() {
             // A VER request comes before the version is known: it belongs to the version negotiated next.

@@ -2,7 +2,7 @@
 //! compiled-in spec's tables and the same diagnostics on every fixture, and a broken directory is reported, not
 //! used.
 
-use msnp_tests::{CORE_FIXTURES, fixture_path, msnp};
+use msnp_tests::{ALL_FIXTURES, fixture_path, msnp};
 
 fn spec_dir() -> String {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec").display().to_string()
@@ -22,7 +22,7 @@ fn the_spec_read_at_run_time_shows_the_same_versions() {
 #[test]
 fn the_spec_read_at_run_time_gives_the_same_diagnostics_on_every_fixture() {
     let dir = spec_dir();
-    for name in CORE_FIXTURES {
+    for name in ALL_FIXTURES {
         let path = fixture_path(name).display().to_string();
         for format in ["human", "json"] {
             let built_in = msnp(&["validate", "--format", format, &path], b"");

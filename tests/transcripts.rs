@@ -3,7 +3,7 @@
 //! pinned here as the exact warnings they produce.
 
 use msnp::validate::Severity;
-use msnp_tests::{CORE_FIXTURES, errors, fixture, run};
+use msnp_tests::{ALL_FIXTURES, errors, fixture, run};
 
 #[test]
 fn seeds_validate_clean_with_their_versions_detected() {
@@ -36,7 +36,7 @@ const KNOWN_SLIPS: &[(&str, usize, &str, &str)] = &[
 
 #[test]
 fn wiki_examples_validate_clean_apart_from_their_known_slips() {
-    for name in CORE_FIXTURES {
+    for name in ALL_FIXTURES {
         let (summary, seen) = run(name, &fixture(name));
         assert_eq!(summary.errors, 0, "{name}:\n{}", errors(&seen.diagnostics));
         assert!(summary.connections.iter().all(|c| c.version.is_some()), "{name}: {:?}", summary.connections);
