@@ -3,6 +3,7 @@
 //! The spec (`spec/*.toml`, one file per protocol version) is turned into Rust by `msnp-codegen` when this
 //! crate builds. What it generates lives in [`generated`]; the hand-written runtime it calls is small:
 //!
+//! - [`auth`]: the MD5 login digest, challenge answers and Passport 1.4 strings;
 //! - [`compare`]: what changes between versions, and the history of a command;
 //! - [`frame`]: sans-IO framing of a byte stream into command lines and payloads, with limits;
 //! - [`raw`]: zero-copy raw commands, which round-trip byte for byte whether or not the spec knows them;
@@ -12,6 +13,7 @@
 //! - [`xml`]: checks of XML payloads;
 //! - `runtime` (feature `runtime-spec`): the same tables built from a spec directory at run time.
 
+pub mod auth;
 mod bytes;
 pub mod compare;
 pub mod frame;
