@@ -38,7 +38,7 @@ fn errors_exit_1_with_location_underline_expected_form_and_hint() {
 41 | S: USR 7 OK example@hotmail.com example%20user 1 0
    |                                                  ^
    = expected: USR TrID OK handle friendly-name verified
-   = hint: this is the MSNP8 form of USR (valid in MSNP8)
+   = hint: this is the MSNP8 form of USR (valid in MSNP8-MSNP9)
 ";
     assert!(out.contains(expected), "{out}");
 }

@@ -119,3 +119,21 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn diff_from_msnp12_to_msnp13_lists_what_the_wiki_lists() {
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["spec", "diff", "MSNP12", "MSNP13", "--format", "json"])).unwrap();
+    let names = |key: &str| -> Vec<String> {
+        json[key].as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap().to_string()).collect()
+    };
+    let removed = names("removed");
+    for command in ["SYN", "ADC", "REM", "ADG", "RMG", "REG", "GTC"] {
+        assert!(removed.contains(&command.to_string()), "{command} not removed: {removed:?}");
+    }
+    let introduced = names("introduced");
+    for command in ["ADL", "RML", "UUN", "UBN", "RFS"] {
+        assert!(introduced.contains(&command.to_string()), "{command} not introduced: {introduced:?}");
+    }
+    insta::assert_snapshot!("spec_diff_msnp12_msnp13", run(&["spec", "diff", "MSNP12", "MSNP13"]));
+}

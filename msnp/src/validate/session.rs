@@ -471,13 +471,14 @@ impl<'o> Validator<'o> {
             return;
         }
         // Lengths the shown lines could have: the first k lines with CRLF after each, or without the last CRLF.
+        // The closest wins; on a tie, the one that takes more of the shown lines, then the one with the last CRLF.
         let mut best: Option<(u64, usize)> = None;
         let mut total = 0u64;
         for (k, len) in p.lines.iter().enumerate() {
             total += *len as u64 + 2;
-            for candidate in [total, total - 2] {
+            for candidate in [total - 2, total] {
                 let distance = candidate.abs_diff(p.announced);
-                if best.is_none_or(|(b, _)| distance < b.abs_diff(p.announced)) {
+                if best.is_none_or(|(b, _)| distance <= b.abs_diff(p.announced)) {
                     best = Some((candidate, k + 1));
                 }
             }
