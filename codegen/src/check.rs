@@ -286,14 +286,19 @@ fn check_types(file: usize, doc: &load::TypesFile, checked: &mut Checked, diags:
             max_len: ty.max_len.as_ref().map(|m| *m.get_ref()),
         });
     }
-    // Unions and joined types are made of simple types: matching never recurses, and no cycle can form.
+    // A joined type is made of simple types, and a union of simple or joined types: matching goes at most two
+    // levels deep, and no cycle can form.
     for (name, ty) in &doc.types {
         let ty = ty.get_ref();
         for (list, what) in [(&ty.any_of, "union"), (&ty.parts, "joined type")] {
             for member in list.iter().flat_map(|l| l.get_ref()) {
                 if let Some(&i) = checked.type_index.get(member.get_ref())
                     && member.get_ref() != name.get_ref()
-                    && matches!(checked.types[i].kind, TypeKind::AnyOf(_) | TypeKind::Parts { .. })
+                    && match checked.types[i].kind {
+                        TypeKind::AnyOf(_) => true,
+                        TypeKind::Parts { .. } => what == "joined type",
+                        _ => false,
+                    }
                 {
                     diags.at(
                         loc(file, member),

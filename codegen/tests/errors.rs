@@ -376,6 +376,19 @@ any_of = ["handle"]
 [type.outer]
 doc = "A union of a union."
 any_of = ["handle", "inner"]
+
+[type.guid]
+doc = "A GUID."
+check = "guid"
+
+[type.endpoint]
+doc = "A handle and an endpoint."
+parts = ["handle", "guid"]
+separator = ";"
+
+[type.handle-or-endpoint]
+doc = "A union of a joined type: allowed."
+any_of = ["handle", "endpoint"]
 "#,
         )],
         expected: &["spec/types.toml:11:21: type `outer` is a union of `inner`, which is itself made of types"],
