@@ -37,6 +37,7 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
     let structs = spec.shapes.iter().map(|s| emit_shape_struct(spec, s));
     let modules = spec.versions.iter().enumerate().map(|(rank, v)| emit_version_module(spec, rank, v));
     let message = emit_message_enum(spec);
+    let forms = emit_form_names(spec);
     let quick_types = spec.types.iter().map(|t| emit_quick_type(spec, t));
     let quick_shapes = spec.shapes.iter().map(|s| emit_quick_shape(spec, s));
     quote! {
@@ -86,6 +87,8 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
         #(#modules)*
 
         #message
+
+        #forms
     }
 }
 
@@ -687,6 +690,96 @@ fn direction_borrows(spec: &Spec, version: &Version, d: Dir) -> bool {
             .iter()
             .flat_map(|c| &c.forms)
             .any(|f| f.from == d && shape_borrows(spec, &spec.shapes[f.shape]))
+}
+
+/// An identifier for a spec name: `md5-i` becomes `MD5_I` (`upper`) or `md5_i`, raw when it is a Rust keyword.
+fn name_ident(name: &str, upper: bool) -> Ident {
+    let text = name.replace('-', "_");
+    let text = if upper { text.to_uppercase() } else { text.to_lowercase() };
+    if syn::parse_str::<Ident>(&text).is_ok() { ident(&text) } else { Ident::new_raw(&text, Span::call_site()) }
+}
+
+/// `forms`: the names of every command's forms and arguments across all versions, as constants for
+/// `crate::message`, so that code naming a form or an argument is checked by the compiler.
+fn emit_form_names(spec: &Spec) -> TokenStream {
+    use std::collections::BTreeMap;
+    // Per command: its latest doc, its forms (first doc, versions that have them) and its argument names.
+    struct Names<'s> {
+        doc: &'s str,
+        forms: BTreeMap<&'s str, (&'s str, Vec<&'s str>)>,
+        args: std::collections::BTreeSet<&'s str>,
+    }
+    let mut commands: BTreeMap<&str, Names> = BTreeMap::new();
+    for version in &spec.versions {
+        for command in &version.commands {
+            let names = commands.entry(command.name.as_str()).or_insert_with(|| Names {
+                doc: &command.doc,
+                forms: BTreeMap::new(),
+                args: Default::default(),
+            });
+            names.doc = &command.doc;
+            for form in &command.forms {
+                let entry = names.forms.entry(form.name.as_str()).or_insert((form.doc.as_str(), Vec::new()));
+                if !entry.1.contains(&version.name.as_str()) {
+                    entry.1.push(&version.name);
+                }
+                for arg in &spec.shapes[form.shape].args {
+                    if let ArgKind::Value { name, .. } = &arg.kind {
+                        names.args.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    let modules = commands.iter().map(|(command, names)| {
+        let module = name_ident(command, false);
+        let doc = doc_attr(&format!("`{command}`: {}", names.doc));
+        let forms = names.forms.iter().map(|(form, (form_doc, versions))| {
+            let constant = name_ident(form, true);
+            let range = match (versions.first(), versions.last()) {
+                (Some(a), Some(b)) if a == b => (*a).to_string(),
+                (Some(a), Some(b)) => format!("{a} to {b}"),
+                _ => String::new(),
+            };
+            let text = if form_doc.is_empty() {
+                format!("Form `{form}` ({range}).")
+            } else {
+                format!("Form `{form}` ({range}): {form_doc}")
+            };
+            let doc = doc_attr(&text);
+            quote! { #doc pub const #constant: FormRef = FormRef { command: #command, form: #form }; }
+        });
+        let args = names.args.iter().map(|arg| {
+            let constant = name_ident(arg, true);
+            let doc = doc_attr(&format!("Argument `{arg}`."));
+            quote! { #doc pub const #constant: ArgName = ArgName(#arg); }
+        });
+        let args_doc = doc_attr(&format!("The names of `{command}`'s arguments, in any form and version."));
+        let args = (!names.args.is_empty()).then(|| {
+            quote! {
+                #args_doc
+                pub mod args {
+                    use crate::message::ArgName;
+                    #(#args)*
+                }
+            }
+        });
+        quote! {
+            #doc
+            pub mod #module {
+                use crate::message::FormRef;
+                #(#forms)*
+                #args
+            }
+        }
+    });
+    quote! {
+        /// The names of every command's forms and arguments across the versions of the spec, as constants for
+        /// [`crate::message`]: code that names a form or an argument is checked by the compiler.
+        pub mod forms {
+            #(#modules)*
+        }
+    }
 }
 
 /// `Message`: any version's typed messages, chosen by version and direction.

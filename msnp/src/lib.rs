@@ -7,6 +7,7 @@
 //! - [`compare`]: what changes between versions, and the history of a command;
 //! - [`frame`]: sans-IO framing of a byte stream into command lines and payloads, with limits;
 //! - [`raw`]: zero-copy raw commands, which round-trip byte for byte whether or not the spec knows them;
+//! - [`message`]: messages by form and argument name, for code that speaks many versions;
 //! - [`matcher`] and [`typed`]: matching a raw command to a form of the spec, and the typed layer's runtime;
 //! - [`spec`] and [`value`]: the spec's tables and value checks at run time;
 //! - [`transcript`] and [`validate`]: reading transcripts in the wiki's notation and validating them;
@@ -18,6 +19,7 @@ mod bytes;
 pub mod compare;
 pub mod frame;
 pub mod matcher;
+pub mod message;
 pub mod raw;
 #[cfg(feature = "runtime-spec")]
 pub mod runtime;

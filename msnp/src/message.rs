@@ -1,0 +1,350 @@
+//! Messages by form and argument name, for code that speaks many versions at once (the client and the server).
+//!
+//! The generated structs and enums are per shape and per version: `UsrOkV8` is one version's USR OK. Code that
+//! logs in with any version from MSNP2 to MSNP14 instead names the form and the arguments, and the spec of the
+//! connection's version decides where each argument goes:
+//!
+//! ```text
+//! received line --select the version's form--> Incoming --get(args::HANDLE)--> typed value
+//! Outgoing::new(version, forms::usr::MD5_I) --arg(args::HANDLE, ..)--> line, checked against the form
+//! ```
+//!
+//! The names are constants generated from the spec ([`crate::generated::forms`]), so a misspelt form or argument
+//! does not compile; an argument the version's form does not have reads as absent. Every line written is matched
+//! against its form before it leaves, so what is sent is what the spec says.
+
+use std::fmt;
+
+use crate::matcher::{Match, check_shape};
+use crate::raw::{RawCommand, Tokens};
+use crate::spec::{ArgKind, Dir, FormDef, Trid, VersionDef};
+use crate::typed::{LineWriter, ParseError, describe_mismatch, select_form};
+use crate::value::{FromToken, ToToken};
+
+/// A form of a command, by name: the same name across the versions that have it (`USR` `ok`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FormRef {
+    /// The command, such as `USR`.
+    pub command: &'static str,
+    /// The form's spec name, such as `ok`.
+    pub form: &'static str,
+}
+
+impl fmt::Display for FormRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.command, self.form)
+    }
+}
+
+/// The spec name of an argument, such as `handle`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ArgName(pub &'static str);
+
+/// A line matched to the form of its version it follows.
+#[derive(Debug)]
+pub struct Incoming<'r, 'a> {
+    form: &'static FormDef,
+    m: Match<'r, 'a>,
+}
+
+impl<'r, 'a> Incoming<'r, 'a> {
+    /// Matches `raw`, sent by `dir`, to a form of `version`.
+    pub fn parse(version: &'static VersionDef, dir: Dir, raw: &'r RawCommand<'a>) -> Result<Self, ParseError> {
+        select_form(version, dir, raw).map(|(form, m)| Incoming { form, m })
+    }
+
+    /// The form the line follows.
+    pub fn form(&self) -> &'static FormDef {
+        self.form
+    }
+
+    /// Whether the line follows `form`.
+    pub fn is(&self, form: FormRef) -> bool {
+        self.form.command == form.command && self.form.name == form.form
+    }
+
+    /// The raw command.
+    pub fn raw(&self) -> &'r RawCommand<'a> {
+        self.m.raw()
+    }
+
+    /// The TrID, when the form has one.
+    pub fn trid(&self) -> Option<u32> {
+        self.m.trid()
+    }
+
+    /// The payload that followed the line.
+    pub fn payload(&self) -> &'a [u8] {
+        self.m.raw().payload()
+    }
+
+    /// Where argument `name` sits in the form, when the form has it.
+    fn position(&self, name: ArgName) -> Option<(usize, Option<&'static str>)> {
+        self.form.shape.args.iter().enumerate().find_map(|(i, arg)| match arg.kind {
+            ArgKind::Value { name: n, .. } if n == name.0 => Some((i, arg.prefix)),
+            _ => None,
+        })
+    }
+
+    /// The value of argument `name`: `None` when the form has no such argument or the line leaves it out; an
+    /// error when the token is a transcript placeholder or is not a value of `T`.
+    pub fn get<T: FromToken<'a>>(&self, name: ArgName) -> Result<Option<T>, ParseError> {
+        let Some((index, prefix)) = self.position(name) else { return Ok(None) };
+        match self.m.token(index, prefix) {
+            None => Ok(None),
+            Some(token) => T::from_token(token).map(Some).ok_or_else(|| self.not_a_value(name)),
+        }
+    }
+
+    /// The value of argument `name`, which must be there.
+    pub fn require<T: FromToken<'a>>(&self, name: ArgName) -> Result<T, ParseError> {
+        self.get(name)?.ok_or_else(|| self.not_a_value(name))
+    }
+
+    /// Every value of a repeated argument `name` (none when the form has no such argument).
+    pub fn get_all<T: FromToken<'a>>(&self, name: ArgName) -> Result<Vec<T>, ParseError> {
+        let Some((index, prefix)) = self.position(name) else { return Ok(Vec::new()) };
+        self.m
+            .tokens(index)
+            .map(|token| {
+                let value = prefix.and_then(|p| token.strip_prefix(p)).unwrap_or(token);
+                T::from_token(value).ok_or_else(|| self.not_a_value(name))
+            })
+            .collect()
+    }
+
+    fn not_a_value(&self, name: ArgName) -> ParseError {
+        ParseError::Placeholder { command: self.form.command.to_string(), argument: name.0 }
+    }
+}
+
+/// Why a message could not be written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ComposeError {
+    /// The version has no such form in that direction.
+    NoSuchForm {
+        /// The form asked for.
+        form: FormRef,
+        /// The version.
+        version: &'static str,
+    },
+    /// An argument the form needs was not given.
+    Missing {
+        /// The form.
+        form: FormRef,
+        /// The argument.
+        argument: &'static str,
+    },
+    /// A value was given for an argument the form does not have.
+    Unused {
+        /// The form.
+        form: FormRef,
+        /// The argument.
+        argument: &'static str,
+    },
+    /// The line written does not match the form (a value of the wrong type, a space inside a value, ...).
+    Invalid {
+        /// The form.
+        form: FormRef,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+impl fmt::Display for ComposeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ComposeError::NoSuchForm { form, version } => write!(f, "{version} has no form `{form}` in that direction"),
+            ComposeError::Missing { form, argument } => write!(f, "`{form}` needs argument `{argument}`"),
+            ComposeError::Unused { form, argument } => write!(f, "`{form}` has no argument `{argument}`"),
+            ComposeError::Invalid { form, detail } => write!(f, "`{form}`: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for ComposeError {}
+
+/// A message to send, built by form and argument name and written as the version's form says.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    form: &'static FormDef,
+    name: FormRef,
+    trid: Option<u32>,
+    values: Vec<(&'static str, Vec<String>)>,
+    payload: Vec<u8>,
+}
+
+impl Outgoing {
+    /// A message of `form`, as `dir` sends it in `version`.
+    pub fn new(version: &'static VersionDef, dir: Dir, form: FormRef) -> Result<Self, ComposeError> {
+        let found = version
+            .command(form.command)
+            .and_then(|c| c.forms.iter().find(|f| f.name == form.form && f.from == dir))
+            .ok_or(ComposeError::NoSuchForm { form, version: version.name })?;
+        Ok(Outgoing { form: found, name: form, trid: None, values: Vec::new(), payload: Vec::new() })
+    }
+
+    /// Whether `version` has `form` in direction `dir`.
+    pub fn exists(version: &'static VersionDef, dir: Dir, form: FormRef) -> bool {
+        Outgoing::new(version, dir, form).is_ok()
+    }
+
+    /// The form as the version has it.
+    pub fn form(&self) -> &'static FormDef {
+        self.form
+    }
+
+    /// Sets the TrID (ignored when the form has none; a push's `0` is written by itself).
+    pub fn trid(mut self, trid: u32) -> Self {
+        self.trid = Some(trid);
+        self
+    }
+
+    /// Sets argument `name`.
+    pub fn arg(self, name: ArgName, value: impl ToToken) -> Self {
+        self.args(name, [value])
+    }
+
+    /// Sets argument `name` when `value` is given; leaves it out otherwise.
+    pub fn arg_opt(self, name: ArgName, value: Option<impl ToToken>) -> Self {
+        match value {
+            Some(value) => self.arg(name, value),
+            None => self,
+        }
+    }
+
+    /// Sets a repeated argument `name` to `values`.
+    pub fn args<T: ToToken>(mut self, name: ArgName, values: impl IntoIterator<Item = T>) -> Self {
+        let tokens = values
+            .into_iter()
+            .map(|v| {
+                let mut out = Vec::new();
+                v.write_token(&mut out);
+                String::from_utf8_lossy(&out).into_owned()
+            })
+            .collect();
+        self.values.retain(|(n, _)| *n != name.0);
+        self.values.push((name.0, tokens));
+        self
+    }
+
+    /// Sets the payload (its length argument is written from it).
+    pub fn payload(mut self, payload: impl Into<Vec<u8>>) -> Self {
+        self.payload = payload.into();
+        self
+    }
+
+    /// Whether the form has argument `name`.
+    pub fn has(&self, name: ArgName) -> bool {
+        self.form.shape.args.iter().any(|a| matches!(a.kind, ArgKind::Value { name: n, .. } if n == name.0))
+    }
+
+    /// Writes the message (line, CRLF, payload) after checking the line against its form.
+    pub fn write(&self, out: &mut Vec<u8>) -> Result<(), ComposeError> {
+        let shape = self.form.shape;
+        let name = self.name;
+        for (argument, _) in &self.values {
+            if !self.has(ArgName(argument)) {
+                return Err(ComposeError::Unused { form: name, argument });
+            }
+        }
+        let mut line = Vec::new();
+        let mut w = LineWriter::new(&mut line, shape.command);
+        match shape.trid {
+            Trid::Yes => w.trid(self.trid.ok_or(ComposeError::Missing { form: name, argument: "TrID" })?),
+            Trid::Zero => w.literal("0"),
+            Trid::No => {}
+        }
+        for (index, arg) in shape.args.iter().enumerate() {
+            match arg.kind {
+                ArgKind::Literal(word) if !arg.optional => w.literal(word),
+                ArgKind::Literal(_) => {}
+                ArgKind::Value { .. } if shape.payload.is_some_and(|p| p.length_arg == index) => {
+                    w.length(self.payload.len());
+                }
+                ArgKind::Value { name: argument, .. } => {
+                    match self.values.iter().find(|(n, _)| *n == argument).map(|(_, v)| v) {
+                        Some(tokens) => {
+                            for token in tokens {
+                                w.value(arg.prefix, &token.as_str());
+                            }
+                        }
+                        None if arg.optional => {}
+                        None => return Err(ComposeError::Missing { form: name, argument }),
+                    }
+                }
+            }
+        }
+        w.end(b"");
+        // The line without its CRLF, matched against the form as a receiver would.
+        let text = std::str::from_utf8(&line[..line.len() - 2])
+            .map_err(|_| ComposeError::Invalid { form: name, detail: "the line is not UTF-8".into() })?;
+        let raw = RawCommand::parse(text, b"", Tokens::Wire);
+        if let Err(mismatch) = check_shape(shape, &raw) {
+            return Err(ComposeError::Invalid { form: name, detail: describe_mismatch(shape, &raw, &mismatch) });
+        }
+        out.extend_from_slice(&line);
+        out.extend_from_slice(&self.payload);
+        Ok(())
+    }
+
+    /// The message as bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, ComposeError> {
+        let mut out = Vec::new();
+        self.write(&mut out)?;
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ArgName, ComposeError, FormRef, Incoming, Outgoing};
+    use crate::generated::forms::{chg, usr};
+    use crate::raw::{RawCommand, Tokens};
+    use crate::spec::Dir;
+
+    fn version(name: &str) -> &'static crate::spec::VersionDef {
+        crate::SPEC.version(name).expect("a version of the spec")
+    }
+
+    #[test]
+    fn writes_each_versions_form_from_the_same_names() {
+        let line = |v: &str| {
+            let out = Outgoing::new(version(v), Dir::Server, usr::OK)
+                .unwrap()
+                .trid(7)
+                .arg(usr::args::HANDLE, "a@b.c")
+                .arg(usr::args::FRIENDLY_NAME, "A%20B")
+                .arg(usr::args::VERIFIED, true)
+                .arg(usr::args::RESTRICTED, false);
+            out.to_bytes()
+        };
+        // MSNP2 has neither the verified nor the restricted flag: naming them is an error there.
+        assert!(matches!(line("MSNP2"), Err(ComposeError::Unused { argument: "verified", .. })));
+        assert_eq!(line("MSNP8").unwrap(), b"USR 7 OK a@b.c A%20B 1 0\r\n");
+        // MSNP10 dropped the friendly name.
+        assert!(matches!(line("MSNP10"), Err(ComposeError::Unused { argument: "friendly-name", .. })));
+    }
+
+    #[test]
+    fn checks_what_it_writes() {
+        let bad =
+            Outgoing::new(version("MSNP8"), Dir::Client, chg::REQUEST).unwrap().trid(3).arg(chg::args::STATUS, "XYZ");
+        assert!(matches!(bad.to_bytes(), Err(ComposeError::Invalid { .. })));
+        let missing = Outgoing::new(version("MSNP8"), Dir::Client, chg::REQUEST).unwrap().trid(3);
+        assert!(matches!(missing.to_bytes(), Err(ComposeError::Missing { argument: "status", .. })));
+        let none = Outgoing::new(version("MSNP2"), Dir::Client, FormRef { command: "USR", form: "twn-i" });
+        assert!(matches!(none, Err(ComposeError::NoSuchForm { .. })));
+    }
+
+    #[test]
+    fn reads_arguments_by_name() {
+        let raw = RawCommand::parse("USR 7 OK a@b.c A%20B 1 0", b"", Tokens::Wire);
+        let incoming = Incoming::parse(version("MSNP8"), Dir::Server, &raw).unwrap();
+        assert!(incoming.is(usr::OK));
+        assert_eq!(incoming.trid(), Some(7));
+        assert_eq!(incoming.require::<&str>(usr::args::HANDLE).unwrap(), "a@b.c");
+        assert_eq!(incoming.get::<bool>(usr::args::RESTRICTED).unwrap(), Some(false));
+        assert_eq!(incoming.get::<&str>(ArgName("nonsense")).unwrap(), None);
+    }
+}
