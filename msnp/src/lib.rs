@@ -12,6 +12,7 @@
 //! - [`spec`] and [`value`]: the spec's tables and value checks at run time;
 //! - [`transcript`] and [`validate`]: reading transcripts in the wiki's notation and validating them;
 //! - [`xml`]: checks of XML payloads;
+//! - `net` (feature `net`): the tokio codec, connections with timeouts, transcripts of sessions;
 //! - `runtime` (feature `runtime-spec`): the same tables built from a spec directory at run time.
 
 pub mod auth;
@@ -20,6 +21,8 @@ pub mod compare;
 pub mod frame;
 pub mod matcher;
 pub mod message;
+#[cfg(feature = "net")]
+pub mod net;
 pub mod raw;
 #[cfg(feature = "runtime-spec")]
 pub mod runtime;
