@@ -13,11 +13,17 @@
 //! - [`transcript`] and [`validate`]: reading transcripts in the wiki's notation and validating them;
 //! - [`xml`]: checks of XML payloads;
 //! - `net` (feature `net`): the tokio codec, connections with timeouts, transcripts of sessions;
+//! - [`contacts`]: the contact-list model a synchronisation delivers;
+//! - `client` (feature `client`): logging in, synchronising, presence;
+//! - `server` (feature `server`): the embedded reference server;
 //! - `runtime` (feature `runtime-spec`): the same tables built from a spec directory at run time.
 
 pub mod auth;
 mod bytes;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod compare;
+pub mod contacts;
 pub mod frame;
 pub mod matcher;
 pub mod message;
@@ -26,6 +32,8 @@ pub mod net;
 pub mod raw;
 #[cfg(feature = "runtime-spec")]
 pub mod runtime;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod spec;
 pub mod transcript;
 pub mod typed;

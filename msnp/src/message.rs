@@ -213,6 +213,12 @@ impl Outgoing {
         }
     }
 
+    /// Sets argument `name` when the version's form has it, and does nothing otherwise: for code that fills
+    /// whatever each version's form holds (a friendly name up to MSNP9, a network ID from MSNP14).
+    pub fn maybe_arg(self, name: ArgName, value: impl ToToken) -> Self {
+        if self.has(name) { self.arg(name, value) } else { self }
+    }
+
     /// Sets a repeated argument `name` to `values`.
     pub fn args<T: ToToken>(mut self, name: ArgName, values: impl IntoIterator<Item = T>) -> Self {
         let tokens = values

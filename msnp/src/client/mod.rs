@@ -1,0 +1,814 @@
+//! The client: logs in with any version from MSNP2 to MSNP14, synchronises the contact list, sets a status and
+//! collects presence, and signs out. Messages are read and written by form and argument name
+//! ([`crate::message`]), so the same code serves every version; what differs between eras is which forms exist.
+//!
+//! ```text
+//! connect (dispatch or notification server) --> VER --> INF (MSNP2-7) | CVR (MSNP8+) --> USR I
+//!   --> XFR NS: reconnect to the notification server (a bounded number of hops)
+//!   --> USR MD5 S salt: digest of salt and password            (MSNP2-7)
+//!   --> USR TWN S params: nexus, login, ticket (Passport 1.4)   (MSNP8-14)
+//! --> USR OK --> SYN (MSNP2-12) --> CHG --> OUT
+//! at any point: CHL answered with QRY; presence (ILN/NLN/FLN) kept as events; lines the spec does not allow
+//! are warnings, tolerated
+//! ```
+//!
+//! Every step has a timeout, and a failure names its stage and shows the server's line.
+
+mod passport;
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpStream;
+
+use crate::auth::{ProductKey, challenge_response, md5_login_digest};
+use crate::contacts::{AccountInfo, Contact, ContactList, Group, List};
+use crate::frame::Limits;
+use crate::generated::forms::*;
+use crate::message::{FormRef, Incoming, Outgoing};
+use crate::net::{Connection, Frame, NetError, Redact, Transcript};
+use crate::raw::{RawCommand, Tokens};
+use crate::spec::{Dir, VersionDef};
+use crate::typed::ErrorReply;
+
+pub use passport::PassportError;
+
+/// Where a session is: every failure names one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// Connecting to a server.
+    Connect,
+    /// Negotiating the version.
+    Ver,
+    /// INF (MSNP2 to MSNP7).
+    Inf,
+    /// CVR (MSNP8 and later).
+    Cvr,
+    /// The first USR, naming the account.
+    UsrI,
+    /// Asking the Passport nexus for the login server.
+    Nexus,
+    /// Logging in at the Passport login server.
+    Login,
+    /// The second USR, with the digest or the ticket.
+    UsrS,
+    /// Synchronising the contact list.
+    Syn,
+    /// Setting the status.
+    Chg,
+    /// Waiting for presence.
+    Watch,
+    /// Signing out.
+    Out,
+}
+
+impl Stage {
+    /// The stage's name, as the CLI prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Connect => "connect",
+            Stage::Ver => "VER",
+            Stage::Inf => "INF",
+            Stage::Cvr => "CVR",
+            Stage::UsrI => "USR I",
+            Stage::Nexus => "nexus",
+            Stage::Login => "login",
+            Stage::UsrS => "USR S",
+            Stage::Syn => "SYN",
+            Stage::Chg => "CHG",
+            Stage::Watch => "watch",
+            Stage::Out => "OUT",
+        }
+    }
+}
+
+/// What went wrong at a stage.
+#[derive(Debug)]
+pub enum Failure {
+    /// The connection failed, closed or timed out.
+    Network(NetError),
+    /// The server accepts none of the versions offered.
+    VersionRefused,
+    /// The server answered with an error code.
+    ServerError {
+        /// The code.
+        code: u16,
+        /// Its meaning, from the spec.
+        meaning: String,
+    },
+    /// The account or password was refused.
+    BadCredentials,
+    /// Passport 1.4 failed.
+    Passport(PassportError),
+    /// More referrals than allowed.
+    TooManyReferrals(usize),
+    /// The server sent something the step cannot go on with.
+    Protocol(String),
+}
+
+/// A failure, the stage it happened at, and the server's line when one caused it.
+#[derive(Debug)]
+pub struct LoginError {
+    /// The stage.
+    pub stage: Stage,
+    /// What went wrong.
+    pub failure: Failure,
+    /// The server's line, when one caused the failure.
+    pub server_line: Option<String>,
+}
+
+impl LoginError {
+    fn new(stage: Stage, failure: Failure) -> Self {
+        LoginError { stage, failure, server_line: None }
+    }
+
+    fn line(mut self, line: &str) -> Self {
+        self.server_line = Some(line.to_string());
+        self
+    }
+
+    /// Whether the account or the password was refused (MD5 digest, Passport 401, or 911 after a ticket).
+    pub fn is_bad_credentials(&self) -> bool {
+        match &self.failure {
+            Failure::BadCredentials | Failure::Passport(PassportError::Refused(_)) => true,
+            Failure::ServerError { code, .. } => *code == 911,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for LoginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.stage.name())?;
+        match &self.failure {
+            Failure::Network(e) => write!(f, "{e}")?,
+            Failure::VersionRefused => f.write_str("the server accepts none of the versions offered")?,
+            Failure::ServerError { code, meaning } => write!(f, "error {code}: {meaning}")?,
+            Failure::BadCredentials => f.write_str("the account or the password was refused")?,
+            Failure::Passport(PassportError::Nexus(why) | PassportError::Login(why) | PassportError::Refused(why)) => {
+                f.write_str(why)?
+            }
+            Failure::TooManyReferrals(n) => write!(f, "more than {n} referrals (XFR NS)")?,
+            Failure::Protocol(why) => f.write_str(why)?,
+        }
+        if let Some(line) = &self.server_line {
+            write!(f, " (server: `{line}`)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoginError {}
+
+/// How to reach the servers and whom to sign in as.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// The version to speak.
+    pub version: &'static VersionDef,
+    /// The dispatch (or notification) server, `host:port`.
+    pub server: String,
+    /// The account.
+    pub account: String,
+    /// The password.
+    pub password: String,
+    /// The Passport nexus (MSNP8 to MSNP14).
+    pub nexus: String,
+    /// The Passport login server, to skip the nexus.
+    pub login_url: Option<String>,
+    /// An extra CA certificate (PEM) to trust for Passport over HTTPS.
+    pub extra_ca: Option<Vec<u8>>,
+    /// The limit on each step.
+    pub timeout: Duration,
+    /// How many `XFR NS` referrals to follow.
+    pub max_referrals: usize,
+    /// Limits on what the server sends.
+    pub limits: Limits,
+    /// Whether to record the session as a transcript.
+    pub record: bool,
+}
+
+impl ClientConfig {
+    /// A configuration with the defaults: the real Passport nexus, 15-second steps, 3 referrals.
+    pub fn new(version: &'static VersionDef, server: &str, account: &str, password: &str) -> Self {
+        ClientConfig {
+            version,
+            server: server.to_string(),
+            account: account.to_string(),
+            password: password.to_string(),
+            nexus: "https://nexus.passport.com/rdr/pprdr.asp".into(),
+            login_url: None,
+            extra_ca: None,
+            timeout: Duration::from_secs(15),
+            max_referrals: 3,
+            limits: Limits::default(),
+            record: false,
+        }
+    }
+}
+
+/// A presence event: a contact's status as a line announced it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Presence {
+    /// `ILN`, `NLN` or `FLN`.
+    pub command: &'static str,
+    /// The contact.
+    pub handle: String,
+    /// The status (`FLN` for offline).
+    pub status: String,
+    /// The contact's display name, when the line carries it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub friendly_name: Option<String>,
+}
+
+/// A signed-in session.
+pub struct Client {
+    conn: Connection<TcpStream>,
+    version: &'static VersionDef,
+    number: u32,
+    trid: u32,
+    account: String,
+    friendly_name: Option<String>,
+    timeout: Duration,
+    transcript: Option<Transcript>,
+    /// Lines the spec does not allow that the session tolerated, with why.
+    warnings: Vec<String>,
+    events: VecDeque<Presence>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client").field("version", &self.version.name).field("account", &self.account).finish()
+    }
+}
+
+fn number(version: &VersionDef) -> u32 {
+    version.name.strip_prefix("MSNP").and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+fn net(stage: Stage) -> impl Fn(NetError) -> LoginError {
+    move |e| LoginError::new(stage, Failure::Network(e))
+}
+
+impl Client {
+    /// Logs in: connects, negotiates, authenticates, follows referrals to the notification server.
+    pub async fn login(config: &ClientConfig) -> Result<Client, LoginError> {
+        let mut server = config.server.clone();
+        let mut transcript = config.record.then(Transcript::new);
+        let mut trid = 1u32;
+        for _ in 0..=config.max_referrals {
+            let mut client = Client::connect(config, &server, transcript.take(), trid).await?;
+            match client.authenticate(config).await? {
+                Referral::Done => return Ok(client),
+                Referral::To(next) => {
+                    trid = client.trid;
+                    transcript = client.transcript.take().map(|mut t| {
+                        t.close(false);
+                        t
+                    });
+                    server = next;
+                }
+            }
+        }
+        Err(LoginError::new(Stage::UsrI, Failure::TooManyReferrals(config.max_referrals)))
+    }
+
+    async fn connect(
+        config: &ClientConfig,
+        server: &str,
+        mut transcript: Option<Transcript>,
+        trid: u32,
+    ) -> Result<Client, LoginError> {
+        let connect = tokio::time::timeout(config.timeout, TcpStream::connect(server)).await;
+        let stream = match connect {
+            Err(_) => return Err(net(Stage::Connect)(NetError::Timeout(config.timeout))),
+            Ok(Err(e)) => return Err(net(Stage::Connect)(NetError::Io(e))),
+            Ok(Ok(stream)) => stream,
+        };
+        let _ = stream.set_nodelay(true);
+        if let Some(t) = &mut transcript {
+            t.open(server);
+        }
+        Ok(Client {
+            conn: Connection::new(stream, config.version, Dir::Server, config.limits, config.timeout),
+            version: config.version,
+            number: number(config.version),
+            trid,
+            account: config.account.clone(),
+            friendly_name: None,
+            timeout: config.timeout,
+            transcript,
+            warnings: Vec::new(),
+            events: VecDeque::new(),
+        })
+    }
+
+    /// The negotiated version.
+    pub fn version(&self) -> &'static VersionDef {
+        self.version
+    }
+
+    /// Lines the server sent that the spec does not allow, tolerated, with the validator's reason.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Presence events received so far, oldest first; taking them empties the queue.
+    pub fn take_events(&mut self) -> Vec<Presence> {
+        self.events.drain(..).collect()
+    }
+
+    fn next_trid(&mut self) -> u32 {
+        let t = self.trid;
+        self.trid += 1;
+        t
+    }
+
+    /// A message of `form` from the client.
+    fn message(&self, form: FormRef, stage: Stage) -> Result<Outgoing, LoginError> {
+        Outgoing::new(self.version, Dir::Client, form)
+            .map_err(|e| LoginError::new(stage, Failure::Protocol(e.to_string())))
+    }
+
+    async fn send(&mut self, message: Outgoing, stage: Stage, redact: Redact<'_>) -> Result<(), LoginError> {
+        let bytes = message.to_bytes().map_err(|e| LoginError::new(stage, Failure::Protocol(e.to_string())))?;
+        if let Some(t) = &mut self.transcript {
+            t.message(Dir::Client, &bytes, redact);
+        }
+        self.conn.send(bytes).await.map_err(net(stage))
+    }
+
+    /// The next frame the current step must look at. Challenges are answered and presence is kept on the way;
+    /// error replies to `trid` fail the step; lines the spec does not allow are warnings.
+    async fn next(&mut self, stage: Stage, trid: Option<u32>) -> Result<Frame, LoginError> {
+        self.next_within(stage, trid, self.timeout).await
+    }
+
+    async fn next_within(&mut self, stage: Stage, trid: Option<u32>, wait: Duration) -> Result<Frame, LoginError> {
+        let deadline = Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let frame = self.conn.recv_within(left).await.map_err(net(stage))?;
+            if let Some(t) = &mut self.transcript {
+                let redact = Redact::Headers(&["MSPAuth", "MSPProf", "sid", "ClientIP", "ClientPort"]);
+                t.frame(Dir::Server, &frame.line, &frame.payload, redact);
+            }
+            match self.look(stage, trid, &frame) {
+                Look::Take => return Ok(frame),
+                Look::Skip => {}
+                Look::Fail(e) => return Err(e),
+                Look::Challenge(challenge) => self.answer_challenge(stage, &challenge).await?,
+            }
+        }
+    }
+
+    /// What the current step does with `frame`.
+    fn look(&mut self, stage: Stage, trid: Option<u32>, frame: &Frame) -> Look {
+        let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
+        if raw.is_error_code() {
+            let (code, answered) = match ErrorReply::parse_line(&raw) {
+                Ok((code, answered, _)) => (code, answered),
+                Err(e) => {
+                    return Look::Fail(LoginError::new(stage, Failure::Protocol(e.to_string())).line(&frame.line));
+                }
+            };
+            if trid.is_none_or(|t| t == answered) {
+                let meaning = crate::SPEC.error(code).map_or("an error the spec does not list", |e| e.doc);
+                let failure = Failure::ServerError { code, meaning: meaning.to_string() };
+                return Look::Fail(LoginError::new(stage, failure).line(&frame.line));
+            }
+            self.warnings.push(format!("`{}`: an error reply to no pending request", frame.line));
+            return Look::Skip;
+        }
+        if raw.name() == "VER" {
+            return Look::Take;
+        }
+        let incoming = match Incoming::parse(self.version, Dir::Server, &raw) {
+            Ok(incoming) => incoming,
+            Err(e) => {
+                self.warnings.push(format!("`{}`: {e}", frame.line));
+                return Look::Skip;
+            }
+        };
+        if incoming.is(chl::PUSH) {
+            let challenge = incoming.get::<&str>(chl::args::CHALLENGE).ok().flatten().unwrap_or_default();
+            return Look::Challenge(challenge.to_string());
+        }
+        if incoming.is(qry::REPLY) || incoming.is(sbs::PUSH) || incoming.is(msg::INCOMING) {
+            // Answers to challenges, subscription states, the profile and system messages: nothing waits for them.
+            return Look::Skip;
+        }
+        if incoming.is(out::NOTICE) || incoming.is(out::RECONNECT) {
+            let failure = Failure::Protocol("the server signed the session out".into());
+            return Look::Fail(LoginError::new(stage, failure).line(&frame.line));
+        }
+        if incoming.is(prp::PUSH) {
+            self.friendly_name = incoming.get::<&str>(prp::args::FRIENDLY_NAME).ok().flatten().map(str::to_string);
+            return Look::Skip;
+        }
+        if let Some(presence) = presence(&incoming) {
+            self.events.push_back(presence);
+            return Look::Skip;
+        }
+        Look::Take
+    }
+
+    async fn answer_challenge(&mut self, stage: Stage, challenge: &str) -> Result<(), LoginError> {
+        let product = ProductKey::for_version(self.number);
+        let answer = challenge_response(self.number, challenge, product);
+        let trid = self.next_trid();
+        let query =
+            self.message(qry::REQUEST, stage)?.trid(trid).arg(qry::args::CLIENT_KEY_ID, product.id).payload(answer);
+        self.send(query, stage, Redact::None).await
+    }
+
+    /// Expects `form` in answer to `trid`.
+    async fn expect(&mut self, stage: Stage, trid: u32, forms: &[FormRef]) -> Result<(Frame, FormRef), LoginError> {
+        loop {
+            let frame = self.next(stage, Some(trid)).await?;
+            let found = {
+                let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
+                let parsed = Incoming::parse(self.version, Dir::Server, &raw);
+                let matched =
+                    parsed.ok().and_then(|i| forms.iter().copied().find(|f| i.is(*f) && i.trid() == Some(trid)));
+                matched.or_else(|| (raw.name() == "VER" && forms.contains(&ver::REPLY)).then_some(ver::REPLY))
+            };
+            if let Some(form) = found {
+                return Ok((frame, form));
+            }
+            self.warnings.push(format!("`{}`: not an answer to TrID {trid} at {}", frame.line, stage.name()));
+        }
+    }
+
+    async fn authenticate(&mut self, config: &ClientConfig) -> Result<Referral, LoginError> {
+        // VER: the version, and CVR0 as every official client offers it.
+        let trid = self.next_trid();
+        let ver =
+            self.message(ver::REQUEST, Stage::Ver)?.trid(trid).args(ver::args::DIALECTS, [self.version.name, "CVR0"]);
+        self.send(ver, Stage::Ver, Redact::None).await?;
+        let (frame, _) = self.expect(Stage::Ver, trid, &[ver::REPLY]).await?;
+        let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
+        if !raw.args().skip(1).any(|d| d.eq_ignore_ascii_case(self.version.name)) {
+            return Err(LoginError::new(Stage::Ver, Failure::VersionRefused).line(&frame.line));
+        }
+        // INF (MSNP2-7) or CVR (MSNP8 and later).
+        let trid = self.next_trid();
+        if Outgoing::exists(self.version, Dir::Client, inf::REQUEST) {
+            let inf = self.message(inf::REQUEST, Stage::Inf)?.trid(trid);
+            self.send(inf, Stage::Inf, Redact::None).await?;
+            self.expect(Stage::Inf, trid, &[inf::REPLY]).await?;
+        } else {
+            let cvr = self
+                .message(cvr::REQUEST, Stage::Cvr)?
+                .trid(trid)
+                .arg(cvr::args::LCID, "0x0409")
+                .arg(cvr::args::OS_TYPE, "win")
+                .arg(cvr::args::OS_VERSION, "4.10")
+                .arg(cvr::args::ARCH, "i386")
+                .arg(cvr::args::LIBRARY, "MSNMSGR")
+                .arg(cvr::args::CLIENT_VERSION, "5.0.0537")
+                .maybe_arg(cvr::args::CLIENT_ID, "MSMSGS")
+                .maybe_arg(cvr::args::HANDLE, config.account.as_str());
+            self.send(cvr, Stage::Cvr, Redact::None).await?;
+            self.expect(Stage::Cvr, trid, &[cvr::REPLY]).await?;
+        }
+        // USR I.
+        let md5 = Outgoing::exists(self.version, Dir::Client, usr::MD5_I);
+        let first = if md5 { usr::MD5_I } else { usr::TWN_I };
+        let trid = self.next_trid();
+        let usr = self.message(first, Stage::UsrI)?.trid(trid).arg(usr::args::HANDLE, config.account.as_str());
+        self.send(usr, Stage::UsrI, Redact::None).await?;
+        let challenges = [usr::MD5_CHALLENGE, usr::MD5_CHALLENGE_MDS, usr::TWN_CHALLENGE, xfr::NS_REFERRAL];
+        let (frame, form) = self.expect(Stage::UsrI, trid, &challenges).await?;
+        let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
+        let incoming = Incoming::parse(self.version, Dir::Server, &raw)
+            .map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())))?;
+        if form == xfr::NS_REFERRAL {
+            let address: &str = incoming
+                .require(xfr::args::ADDRESS)
+                .map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())).line(&frame.line))?;
+            return Ok(Referral::To(address.to_string()));
+        }
+        // USR S: the digest, or the ticket from Passport.
+        let (second, secret, placeholder) = if md5 {
+            let salt: &str = incoming
+                .require(usr::args::CHALLENGE)
+                .map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())).line(&frame.line))?;
+            (usr::MD5_S, md5_login_digest(salt, &config.password), "md5(salt + password)")
+        } else {
+            let params: &str = incoming
+                .require(usr::args::PASSPORT_PARAMS)
+                .map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())).line(&frame.line))?;
+            (usr::TWN_S, self.passport(config, params).await?, "ticket")
+        };
+        let trid = self.next_trid();
+        let argument = if md5 { usr::args::DIGEST } else { usr::args::TICKET };
+        let usr = self.message(second, Stage::UsrS)?.trid(trid).arg(argument, secret.as_str());
+        self.send(usr, Stage::UsrS, Redact::Token(&secret, placeholder)).await?;
+        let (frame, _) = self.expect(Stage::UsrS, trid, &[usr::OK]).await.map_err(|e| {
+            if matches!(e.failure, Failure::ServerError { code: 911, .. }) {
+                LoginError { failure: Failure::BadCredentials, ..e }
+            } else {
+                e
+            }
+        })?;
+        let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
+        if let Ok(ok) = Incoming::parse(self.version, Dir::Server, &raw) {
+            self.friendly_name = ok.get::<&str>(usr::args::FRIENDLY_NAME).ok().flatten().map(str::to_string);
+        }
+        Ok(Referral::Done)
+    }
+
+    async fn passport(&mut self, config: &ClientConfig, challenge: &str) -> Result<String, LoginError> {
+        let http = passport::http_client(config.timeout, config.extra_ca.as_deref())
+            .map_err(|e| LoginError::new(Stage::Nexus, Failure::Passport(PassportError::Nexus(e))))?;
+        let url = match &config.login_url {
+            Some(url) => url.clone(),
+            None => passport::login_url(&http, &config.nexus)
+                .await
+                .map_err(|e| LoginError::new(Stage::Nexus, Failure::Passport(e)))?,
+        };
+        passport::ticket(&http, &url, &config.account, &config.password, challenge, 3)
+            .await
+            .map_err(|e| LoginError::new(Stage::Login, Failure::Passport(e)))
+    }
+
+    /// Synchronises: SYN with list version 0 and every line of the answer (MSNP2 to MSNP12). MSNP13 and later keep
+    /// the lists in the address book services: the result holds the account alone.
+    pub async fn synchronise(&mut self) -> Result<ContactList, LoginError> {
+        let mut list = ContactList {
+            account: AccountInfo {
+                handle: self.account.clone(),
+                friendly_name: self.friendly_name.clone().unwrap_or_default(),
+                ..AccountInfo::default()
+            },
+            ..ContactList::default()
+        };
+        if !Outgoing::exists(self.version, Dir::Client, syn::REQUEST) {
+            return Ok(list);
+        }
+        let trid = self.next_trid();
+        let syn = self
+            .message(syn::REQUEST, Stage::Syn)?
+            .trid(trid)
+            .arg(syn::args::LIST_VERSION, 0u32)
+            .maybe_arg(syn::args::SETTINGS_VERSION, 0u32);
+        self.send(syn, Stage::Syn, Redact::None).await?;
+        let (frame, _) = self.expect(Stage::Syn, trid, &[syn::REPLY, syn::REPLY_CURRENT]).await?;
+        let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
+        let reply = Incoming::parse(self.version, Dir::Server, &raw)
+            .map_err(|e| LoginError::new(Stage::Syn, Failure::Protocol(e.to_string())))?;
+        let streamed = Outgoing::exists(self.version, Dir::Server, lst::IN_SYN);
+        if streamed {
+            let contacts: u32 = reply.get(syn::args::CONTACTS).ok().flatten().unwrap_or(0);
+            let groups: u32 = reply.get(syn::args::GROUPS).ok().flatten().unwrap_or(0);
+            self.read_streamed(&mut list, contacts, groups).await?;
+        } else {
+            self.read_replies(&mut list, trid).await?;
+        }
+        Ok(list)
+    }
+
+    /// MSNP8 to MSNP12: lines without TrID until the counted contacts and groups have come; a PNG round trip then
+    /// collects the properties of the last contact.
+    async fn read_streamed(&mut self, list: &mut ContactList, contacts: u32, groups: u32) -> Result<(), LoginError> {
+        let (mut seen_contacts, mut seen_groups) = (0, 0);
+        let mut flushed = false;
+        loop {
+            if !flushed && seen_contacts >= contacts && seen_groups >= groups {
+                let png = self.message(png::REQUEST, Stage::Syn)?;
+                self.send(png, Stage::Syn, Redact::None).await?;
+                flushed = true;
+            }
+            let frame = self.next(Stage::Syn, None).await?;
+            let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
+            let Ok(line) = Incoming::parse(self.version, Dir::Server, &raw) else { continue };
+            let problem = |e: crate::typed::ParseError| LoginError::new(Stage::Syn, Failure::Protocol(e.to_string()));
+            if line.is(qng::REPLY) && flushed {
+                return Ok(());
+            } else if account_setting(list, &line).map_err(problem)? {
+            } else if line.is(lsg::IN_SYN) {
+                let id = line
+                    .get::<&str>(lsg::args::GROUP_ID)
+                    .map_err(problem)?
+                    .or(line.get::<&str>(lsg::args::GROUP).map_err(problem)?);
+                let name = line.require::<&str>(lsg::args::GROUP_NAME).map_err(problem)?;
+                list.groups.push(Group { id: id.unwrap_or("").to_string(), name: name.to_string() });
+                seen_groups += 1;
+            } else if line.is(lst::IN_SYN) {
+                let bits: u32 = line.require(lst::args::LISTS).map_err(problem)?;
+                let groups =
+                    line.get::<&str>(lst::args::GROUPS).map_err(problem)?.map(split_groups).unwrap_or_default();
+                list.contacts.push(Contact {
+                    handle: line.require::<&str>(lst::args::HANDLE).map_err(problem)?.to_string(),
+                    friendly_name: line.require::<&str>(lst::args::FRIENDLY_NAME).map_err(problem)?.to_string(),
+                    lists: List::from_bits(bits),
+                    groups,
+                    properties: Default::default(),
+                });
+                seen_contacts += 1;
+            } else if line.is(bpr::IN_SYN) {
+                let (name, value) = (
+                    line.require::<&str>(bpr::args::PROPERTY).map_err(problem)?,
+                    line.get::<&str>(bpr::args::VALUE).map_err(problem)?,
+                );
+                if let Some(contact) = list.contacts.last_mut() {
+                    contact.properties.insert(name.to_string(), value.unwrap_or("").to_string());
+                }
+            } else {
+                self.unrelated(Stage::Syn, &frame);
+            }
+        }
+    }
+
+    /// MSNP2 to MSNP7: replies with the SYN's TrID; each list is complete when its last index has come, and the
+    /// reverse list comes last.
+    async fn read_replies(&mut self, list: &mut ContactList, trid: u32) -> Result<(), LoginError> {
+        let mut complete: Vec<List> = Vec::new();
+        while !([List::FL, List::AL, List::BL, List::RL].iter().all(|l| complete.contains(l))) {
+            let frame = self.next(Stage::Syn, Some(trid)).await?;
+            let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
+            let Ok(line) = Incoming::parse(self.version, Dir::Server, &raw) else { continue };
+            let problem = |e: crate::typed::ParseError| LoginError::new(Stage::Syn, Failure::Protocol(e.to_string()));
+            if line.trid().is_some_and(|t| t != trid) && !line.is(bpr::PROPERTY) {
+                self.unrelated(Stage::Syn, &frame);
+                continue;
+            }
+            if account_setting(list, &line).map_err(problem)? {
+            } else if line.is(lsg::GROUP) {
+                list.groups.push(Group {
+                    id: line.require::<&str>(lsg::args::GROUP_ID).map_err(problem)?.to_string(),
+                    name: line.require::<&str>(lsg::args::GROUP_NAME).map_err(problem)?.to_string(),
+                });
+            } else if line.is(lst::EMPTY) {
+                if let Some(which) = line.get::<&str>(lst::args::LIST).map_err(problem)?.and_then(List::from_name) {
+                    complete.push(which);
+                }
+            } else if line.is(lst::ENTRY) {
+                let which = line.require::<&str>(lst::args::LIST).map_err(problem)?;
+                let which = List::from_name(which).ok_or_else(|| {
+                    LoginError::new(Stage::Syn, Failure::Protocol(format!("unknown list {which}"))).line(&frame.line)
+                })?;
+                let handle = line.require::<&str>(lst::args::HANDLE).map_err(problem)?;
+                let name = line.require::<&str>(lst::args::FRIENDLY_NAME).map_err(problem)?;
+                let groups =
+                    line.get::<&str>(lst::args::GROUPS).map_err(problem)?.map(split_groups).unwrap_or_default();
+                match list.contacts.iter_mut().find(|c| c.handle == handle) {
+                    Some(contact) => {
+                        contact.lists.push(which);
+                        if which == List::FL {
+                            contact.groups = groups;
+                        }
+                    }
+                    None => list.contacts.push(Contact {
+                        handle: handle.to_string(),
+                        friendly_name: name.to_string(),
+                        lists: vec![which],
+                        groups: if which == List::FL { groups } else { Vec::new() },
+                        properties: Default::default(),
+                    }),
+                }
+                let (index, total): (u32, u32) = (
+                    line.require(lst::args::INDEX).map_err(problem)?,
+                    line.require(lst::args::TOTAL).map_err(problem)?,
+                );
+                if index >= total {
+                    complete.push(which);
+                }
+            } else if line.is(bpr::PROPERTY) {
+                let handle = line.require::<&str>(bpr::args::HANDLE).map_err(problem)?;
+                let (name, value) = (
+                    line.require::<&str>(bpr::args::PROPERTY).map_err(problem)?,
+                    line.get::<&str>(bpr::args::VALUE).map_err(problem)?,
+                );
+                if let Some(contact) = list.contacts.iter_mut().find(|c| c.handle == handle) {
+                    contact.properties.insert(name.to_string(), value.unwrap_or("").to_string());
+                }
+            }
+        }
+        for contact in &mut list.contacts {
+            contact.lists.sort();
+        }
+        Ok(())
+    }
+
+    /// Notes a line the current step has no use for (bounded: a flood of them keeps the first few hundred).
+    fn unrelated(&mut self, stage: Stage, frame: &Frame) {
+        if self.warnings.len() < 256 {
+            self.warnings.push(format!("`{}`: not expected at {}", frame.line, stage.name()));
+        }
+    }
+
+    /// Sets the status (with the version's client capabilities from MSNP8): waits for the server's echo and returns
+    /// it. The contacts already online arrive as ILN lines, kept as events.
+    pub async fn set_status(&mut self, status: &str, caps: Option<u32>) -> Result<String, LoginError> {
+        if self.number >= 13 && Outgoing::exists(self.version, Dir::Client, adl::REQUEST) {
+            // MSNP13 and later: the session's lists come first, even when empty.
+            let trid = self.next_trid();
+            let adl = self.message(adl::REQUEST, Stage::Chg)?.trid(trid).payload(&b"<ml l=\"1\"></ml>"[..]);
+            self.send(adl, Stage::Chg, Redact::None).await?;
+            self.expect(Stage::Chg, trid, &[adl::REPLY]).await?;
+        }
+        let trid = self.next_trid();
+        let chg = self.message(chg::REQUEST, Stage::Chg)?.trid(trid).arg(chg::args::STATUS, status);
+        let chg = match caps {
+            Some(caps) if chg.has(chg::args::CAPS) => chg.arg(chg::args::CAPS, caps),
+            _ => chg,
+        };
+        self.send(chg, Stage::Chg, Redact::None).await?;
+        let (frame, _) = self.expect(Stage::Chg, trid, &[chg::REPLY]).await?;
+        Ok(frame.line)
+    }
+
+    /// Collects presence for `duration`, then returns every event received so far.
+    pub async fn watch(&mut self, duration: Duration) -> Result<Vec<Presence>, LoginError> {
+        let deadline = Instant::now() + duration;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match self.next_within(Stage::Watch, None, left).await {
+                Ok(frame) => self.unrelated(Stage::Watch, &frame),
+                Err(LoginError { failure: Failure::Network(NetError::Timeout(_)), .. }) => break,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.take_events())
+    }
+
+    /// Signs out with OUT and closes the connection; returns the transcript when the session recorded one.
+    pub async fn sign_out(mut self) -> Result<Option<Transcript>, LoginError> {
+        let out = self.message(out::REQUEST, Stage::Out)?;
+        self.send(out, Stage::Out, Redact::None).await?;
+        if let Some(t) = &mut self.transcript {
+            t.close(true);
+        }
+        Ok(self.transcript.take())
+    }
+
+    /// The transcript so far, when the session records one.
+    pub fn transcript(&self) -> Option<&Transcript> {
+        self.transcript.as_ref()
+    }
+}
+
+/// What `authenticate` found: signed in, or sent elsewhere.
+enum Referral {
+    Done,
+    To(String),
+}
+
+/// What a step does with a frame it read.
+enum Look {
+    /// It is for the step.
+    Take,
+    /// It was dealt with on the way (presence, a profile, a tolerated line).
+    Skip,
+    /// A challenge to answer before going on.
+    Challenge(String),
+    /// The step fails.
+    Fail(LoginError),
+}
+
+/// Reads an account setting (GTC, BLP) or property (PRP) into `list`, in whichever form the version sends it
+/// during SYN; returns whether the line was one.
+fn account_setting(list: &mut ContactList, line: &Incoming<'_, '_>) -> Result<bool, crate::typed::ParseError> {
+    if line.is(gtc::REPLY) || line.is(gtc::IN_SYN) {
+        list.account.gtc = line.get::<&str>(gtc::args::SETTING)?.map(str::to_string);
+    } else if line.is(blp::REPLY) || line.is(blp::IN_SYN) {
+        list.account.blp = line.get::<&str>(blp::args::SETTING)?.map(str::to_string);
+    } else if line.is(prp::REPLY) || line.is(prp::IN_SYN) {
+        let name: &str = line.require(prp::args::PROPERTY)?;
+        let value: Option<&str> = line.get(prp::args::VALUE)?;
+        list.account.properties.insert(name.to_string(), value.unwrap_or("").to_string());
+    } else {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+fn split_groups(groups: &str) -> Vec<String> {
+    groups.split(',').filter(|g| !g.is_empty()).map(str::to_string).collect()
+}
+
+/// The presence a line announces, when it announces one.
+fn presence(line: &Incoming<'_, '_>) -> Option<Presence> {
+    let (command, status_arg, handle_arg, name_arg) = if line.is(iln::PRESENCE) {
+        ("ILN", Some(iln::args::STATUS), iln::args::HANDLE, Some(iln::args::FRIENDLY_NAME))
+    } else if line.is(nln::PRESENCE) {
+        ("NLN", Some(nln::args::STATUS), nln::args::HANDLE, Some(nln::args::FRIENDLY_NAME))
+    } else if line.is(fln::PRESENCE) {
+        ("FLN", None, fln::args::HANDLE, None)
+    } else {
+        return None;
+    };
+    let handle: &str = line.get(handle_arg).ok().flatten()?;
+    let status = match status_arg {
+        Some(arg) => line.get::<&str>(arg).ok().flatten()?.to_string(),
+        None => "FLN".to_string(),
+    };
+    let friendly_name = name_arg.and_then(|a| line.get::<&str>(a).ok().flatten()).map(str::to_string);
+    Some(Presence { command, handle: handle.to_string(), status, friendly_name })
+}

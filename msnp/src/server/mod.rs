@@ -1,0 +1,191 @@
+//! The embedded reference server: a dispatch server that redirects to the notification server with `XFR NS`, a
+//! notification server with MD5 (MSNP2–MSNP7) and Passport 1.4 (MSNP8–MSNP14) authentication, and the Passport
+//! nexus and login endpoints over HTTP, all on loopback ports of the caller's choosing.
+//!
+//! It speaks every version from MSNP2 to MSNP14 from the same spec as everything else: lines it receives are
+//! matched to the version's forms ([`crate::message::Incoming`]) and lines it sends are written from form and
+//! argument names ([`crate::message::Outgoing`]), so each version gets its own forms without code per version.
+//!
+//! ```text
+//! client --VER/INF|CVR/USR I--> dispatch --XFR NS--> client --VER/.../USR I--> notification
+//!   MD5: USR MD5 S salt --USR MD5 S digest--> USR OK
+//!   TWN: USR TWN S params --> nexus (PassportURLs) --> login (Authorization: Passport1.4 ...) --ticket-->
+//!        USR TWN S ticket --> USR OK
+//! then: profile MSG, SYN and the lists (MSNP2–MSNP12), CHG with ILN and NLN/FLN to the contacts that may see it,
+//! CHL/QRY, PNG/QNG, OUT
+//! ```
+//!
+//! Contact lists come from an accounts file ([`Accounts`]). MSNP13 and MSNP14 keep their lists in the address
+//! book services, which this server does not provide: their clients log in and exchange presence (ADL, CHG).
+
+pub mod accounts;
+mod passport;
+mod session;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::ops::RangeInclusive;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+pub use accounts::{Account, Accounts, AccountsError};
+pub use passport::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH};
+
+use crate::frame::Limits;
+use crate::spec::VersionDef;
+
+/// A misbehaviour the server can be told to show, for testing clients against faulty servers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Close the connection in the middle of the SYN reply.
+    CloseDuringSyn,
+    /// Announce a 1 GB payload after USR OK.
+    HugePayload,
+    /// The dispatch server redirects to itself.
+    RedirectLoop,
+    /// Stop answering after VER.
+    Silent,
+    /// Send a line no spec allows after USR OK.
+    GarbageLine,
+}
+
+/// How the server behaves.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// The accounts and their contact lists.
+    pub accounts: Accounts,
+    /// The protocol versions accepted (the number in `MSNPn`).
+    pub versions: RangeInclusive<u32>,
+    /// Whether to challenge each client with CHL after it signs in (MSNP6 and later).
+    pub challenge: bool,
+    /// Whether the Passport login server first redirects (302 with `da-status=redir`).
+    pub passport_redirects: bool,
+    /// Limits on what clients send.
+    pub limits: Limits,
+    /// How long a connection may stay silent before it is closed.
+    pub idle_timeout: Duration,
+    /// A misbehaviour, for tests.
+    pub fault: Option<Fault>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            accounts: Accounts::demo(),
+            versions: 2..=14,
+            challenge: true,
+            passport_redirects: false,
+            limits: Limits { max_line: 8 * 1024, max_payload: 64 * 1024 },
+            idle_timeout: Duration::from_secs(300),
+            fault: None,
+        }
+    }
+}
+
+/// A signed-in client, as the other sessions see it.
+#[derive(Debug)]
+struct Online {
+    version: &'static VersionDef,
+    /// The status set with CHG (`None` before the first CHG).
+    status: Option<String>,
+    caps: Option<String>,
+    /// Lines for the session to send (presence pushes); bounded, and a full queue drops the push.
+    outbox: mpsc::Sender<Vec<u8>>,
+}
+
+/// What the sessions share.
+#[derive(Debug)]
+struct State {
+    config: ServerConfig,
+    notification: SocketAddr,
+    tickets: Mutex<HashMap<String, String>>,
+    online: Mutex<HashMap<String, Online>>,
+    counter: AtomicU64,
+}
+
+impl State {
+    fn check_password(&self, handle: &str, password: &str) -> bool {
+        self.config.accounts.get(handle).is_some_and(|a| a.password == password)
+    }
+
+    /// A new Passport ticket for `handle`.
+    fn issue_ticket(&self, handle: &str) -> String {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let ticket = format!("t={:016x}&p={:016x}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15), n ^ 0x5bd1_e995);
+        if let Ok(mut tickets) = self.tickets.lock() {
+            tickets.insert(ticket.clone(), handle.to_ascii_lowercase());
+        }
+        ticket
+    }
+
+    /// Whether `ticket` was issued for `handle` (a ticket is good once).
+    fn take_ticket(&self, ticket: &str, handle: &str) -> bool {
+        self.tickets.lock().is_ok_and(|mut t| t.remove(ticket).is_some_and(|h| h.eq_ignore_ascii_case(handle)))
+    }
+
+    fn next(&self) -> u64 {
+        self.counter.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// A running server; dropping it stops every task.
+#[derive(Debug)]
+pub struct Server {
+    /// The dispatch server's address.
+    pub dispatch: SocketAddr,
+    /// The notification server's address.
+    pub notification: SocketAddr,
+    /// The Passport endpoints' address.
+    pub passport: SocketAddr,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Starts the server on `host`: the dispatch server on `dispatch_port` (0 for any), the notification server
+    /// and the Passport endpoints on ports of the system's choosing.
+    pub async fn start(config: ServerConfig, host: std::net::IpAddr, dispatch_port: u16) -> std::io::Result<Server> {
+        let dispatch = TcpListener::bind((host, dispatch_port)).await?;
+        let notification = TcpListener::bind((host, 0)).await?;
+        let passport = TcpListener::bind((host, 0)).await?;
+        let addresses = (dispatch.local_addr()?, notification.local_addr()?, passport.local_addr()?);
+        let state = Arc::new(State {
+            config,
+            notification: addresses.1,
+            tickets: Mutex::new(HashMap::new()),
+            online: Mutex::new(HashMap::new()),
+            counter: AtomicU64::new(1),
+        });
+        let tasks = vec![
+            tokio::spawn(accept(dispatch, state.clone(), session::Role::Dispatch)),
+            tokio::spawn(accept(notification, state.clone(), session::Role::Notification)),
+            tokio::spawn(passport::serve(passport, state)),
+        ];
+        Ok(Server { dispatch: addresses.0, notification: addresses.1, passport: addresses.2, tasks })
+    }
+
+    /// The nexus URL clients start Passport 1.4 from.
+    pub fn nexus_url(&self) -> String {
+        format!("http://{}{NEXUS_PATH}", self.passport)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+async fn accept(listener: TcpListener, state: Arc<State>, role: session::Role) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let _ = stream.set_nodelay(true);
+        tokio::spawn(session::run(stream, state.clone(), role));
+    }
+}

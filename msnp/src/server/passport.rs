@@ -1,0 +1,91 @@
+//! The embedded server's Passport 1.4 endpoints, over HTTP on loopback: the nexus, which names the login server in
+//! its `PassportURLs` header, and the login server, which checks the `Authorization` header and answers with a
+//! ticket the notification server then accepts in `USR TWN S`.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use super::State;
+use crate::auth::passport_credentials;
+
+/// The nexus's path.
+pub const NEXUS_PATH: &str = "/rdr/pprdr.asp";
+/// The login server's path.
+pub const LOGIN_PATH: &str = "/login2.srf";
+/// A login path that first redirects to [`LOGIN_PATH`], as the real service does for some accounts.
+pub const REDIRECTING_LOGIN_PATH: &str = "/redirect/login2.srf";
+
+/// Serves the endpoints on `listener` until the task is dropped.
+pub async fn serve(listener: TcpListener, state: Arc<State>) {
+    let Ok(address) = listener.local_addr() else { return };
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let state = state.clone();
+                async move { Ok::<_, Infallible>(answer(&request, address, &state)) }
+            });
+            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
+
+fn response(status: StatusCode, headers: &[(&str, String)]) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = status;
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) =
+            (hyper::header::HeaderName::from_bytes(name.as_bytes()), hyper::header::HeaderValue::from_str(value))
+        {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+fn answer(request: &Request<Incoming>, address: SocketAddr, state: &State) -> Response<Full<Bytes>> {
+    let login_path = if state.config.passport_redirects { REDIRECTING_LOGIN_PATH } else { LOGIN_PATH };
+    match request.uri().path() {
+        NEXUS_PATH => response(
+            StatusCode::OK,
+            &[("PassportURLs", format!("DARealm=Passport.Net,DALogin=http://{address}{login_path},ConfigVersion=15"))],
+        ),
+        REDIRECTING_LOGIN_PATH => response(
+            StatusCode::FOUND,
+            &[
+                ("Authentication-Info", "Passport1.4 da-status=redir".into()),
+                ("Location", format!("http://{address}{LOGIN_PATH}")),
+            ],
+        ),
+        LOGIN_PATH => {
+            let authorization = request.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+            match passport_credentials(authorization)
+                .and_then(|(account, password)| state.check_password(&account, &password).then_some(account))
+            {
+                Some(account) => {
+                    let ticket = state.issue_ticket(&account);
+                    let info = format!(
+                        "Passport1.4 da-status=success,tname=MSPAuth,tname=MSPProf,tname=MSPSec,from-PP='{ticket}',ru=http://messenger.msn.com"
+                    );
+                    response(StatusCode::OK, &[("Authentication-Info", info)])
+                }
+                None => response(
+                    StatusCode::UNAUTHORIZED,
+                    &[("WWW-Authenticate", "Passport1.4 da-status=failed,srealm=Passport.NET,ts=-3,prompt".into())],
+                ),
+            }
+        }
+        _ => response(StatusCode::NOT_FOUND, &[]),
+    }
+}

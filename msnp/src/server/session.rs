@@ -1,0 +1,669 @@
+//! One connection to the dispatch or notification server: the server's half of VER, INF/CVR, USR, SYN, CHG,
+//! CHL/QRY, PNG and OUT, for whichever version the client negotiates.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+use super::{Fault, Online, State};
+use crate::auth::{ProductKey, challenge_response, md5_login_digest};
+use crate::contacts::{ContactList, List};
+use crate::generated::forms::*;
+use crate::message::{ArgName, FormRef, Incoming, Outgoing};
+use crate::net::{Connection, Frame, NetError};
+use crate::raw::{RawCommand, Tokens};
+use crate::spec::{Dir, VersionDef};
+
+/// Which server a connection reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The dispatch server: negotiates, then refers the client to the notification server.
+    Dispatch,
+    /// The notification server: signs in, synchronises, presence.
+    Notification,
+}
+
+/// What a session knows about its client.
+struct Session {
+    state: Arc<State>,
+    role: Role,
+    /// The address the client connected to.
+    local: SocketAddr,
+    version: Option<&'static VersionDef>,
+    /// The account that asked to sign in, and the MD5 salt sent to it.
+    pending: Option<(String, String)>,
+    /// The signed-in account.
+    handle: Option<String>,
+    /// The challenge sent with CHL, awaiting QRY.
+    challenge: Option<String>,
+    outbox: mpsc::Sender<Vec<u8>>,
+    /// Whether the session has sent its first CHG (ILN follows the first only).
+    changed_status: bool,
+}
+
+/// What to do after a message.
+enum Next {
+    Continue,
+    Close,
+}
+
+/// A version number: 8 for MSNP8, 0 for CVR0.
+fn number(version: &VersionDef) -> u32 {
+    version.name.strip_prefix("MSNP").and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// Serves one connection until it closes.
+pub async fn run(stream: TcpStream, state: Arc<State>, role: Role) {
+    let Ok(local) = stream.local_addr() else { return };
+    let newest = state
+        .config
+        .versions
+        .clone()
+        .rev()
+        .find_map(|n| crate::SPEC.version(&format!("MSNP{n}")))
+        .or(crate::SPEC.versions.last());
+    let Some(newest) = newest else { return };
+    let mut conn = Connection::new(stream, newest, Dir::Client, state.config.limits, state.config.idle_timeout);
+    let (outbox, mut inbox) = mpsc::channel(256);
+    let mut session = Session {
+        state,
+        role,
+        local,
+        version: None,
+        pending: None,
+        handle: None,
+        challenge: None,
+        outbox,
+        changed_status: false,
+    };
+    loop {
+        tokio::select! {
+            frame = conn.recv() => {
+                let next = match frame {
+                    Ok(frame) => session.handle(&mut conn, frame).await,
+                    Err(NetError::Timeout(_) | NetError::Closed | NetError::Io(_)) => Err(()),
+                    Err(_) => Err(()),
+                };
+                match next {
+                    Ok(Next::Continue) => {}
+                    Ok(Next::Close) | Err(()) => break,
+                }
+            }
+            Some(push) = inbox.recv() => {
+                if conn.send(push).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    session.sign_out();
+}
+
+impl Session {
+    fn version(&self) -> &'static VersionDef {
+        self.version.unwrap_or(&crate::SPEC.versions[0])
+    }
+
+    /// A message of `form` from the server in the session's version.
+    fn reply(&self, form: FormRef) -> Result<Outgoing, ()> {
+        Outgoing::new(self.version(), Dir::Server, form).map_err(|_| ())
+    }
+
+    async fn send(&self, conn: &mut Connection<TcpStream>, message: Outgoing) -> Result<(), ()> {
+        let bytes = message.to_bytes().map_err(|_| ())?;
+        conn.send(bytes).await.map_err(|_| ())
+    }
+
+    /// Sends error `code` in answer to TrID `trid`.
+    async fn error(&self, conn: &mut Connection<TcpStream>, code: u16, trid: Option<u32>) -> Result<(), ()> {
+        let line = match trid {
+            Some(t) => format!("{code} {t}\r\n"),
+            None => format!("{code}\r\n"),
+        };
+        conn.send(line.into_bytes()).await.map_err(|_| ())
+    }
+
+    async fn handle(&mut self, conn: &mut Connection<TcpStream>, frame: Frame) -> Result<Next, ()> {
+        let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
+        if raw.is_error_code() {
+            return Ok(Next::Continue);
+        }
+        let Some(version) = self.version else {
+            return self.negotiate(conn, &raw).await;
+        };
+        let message = match Incoming::parse(version, Dir::Client, &raw) {
+            Ok(message) => message,
+            Err(_) => {
+                // A line the version does not allow: a syntax error, answered with its TrID when it has one.
+                let trid = raw.arg(0).and_then(|t| t.parse().ok());
+                self.error(conn, 200, trid).await?;
+                return Ok(Next::Continue);
+            }
+        };
+        let trid = message.trid().unwrap_or(0);
+        if message.is(ver::REQUEST) {
+            self.error(conn, 200, Some(trid)).await?;
+        } else if message.is(inf::REQUEST) {
+            self.send(conn, self.reply(inf::REPLY)?.trid(trid).args(inf::args::PACKAGES, ["MD5"])).await?;
+        } else if message.is(cvr::REQUEST) {
+            let reply = self
+                .reply(cvr::REPLY)?
+                .trid(trid)
+                .arg(cvr::args::RECOMMENDED_VERSION, "5.0.0540")
+                .arg(cvr::args::ALSO_RECOMMENDED, "5.0.0540")
+                .arg(cvr::args::MINIMUM_VERSION, "1.0.0863")
+                .arg(cvr::args::DOWNLOAD_URL, "http://download.example.com/msnsetup.exe")
+                .arg(cvr::args::INFO_URL, "http://messenger.example.com");
+            self.send(conn, reply).await?;
+        } else if message.is(usr::MD5_I) || message.is(usr::TWN_I) {
+            return self.sign_in(conn, &message).await;
+        } else if message.is(usr::MD5_S) || message.is(usr::TWN_S) {
+            return self.authenticate(conn, &message).await;
+        } else if self.handle.is_none() {
+            // Everything else needs a signed-in account.
+            self.error(conn, 201, Some(trid)).await?;
+            return Ok(Next::Close);
+        } else if message.is(syn::REQUEST) {
+            return self.synchronise(conn, trid, &message).await;
+        } else if message.is(chg::REQUEST) {
+            self.change_status(conn, trid, &message).await?;
+        } else if message.is(png::REQUEST) {
+            let reply = self.reply(qng::REPLY)?;
+            let reply = if reply.has(qng::args::NEXT_PING) { reply.arg(qng::args::NEXT_PING, 50u32) } else { reply };
+            self.send(conn, reply).await?;
+        } else if message.is(qry::REQUEST) {
+            return self.check_challenge(conn, trid, &message).await;
+        } else if message.is(adl::REQUEST) {
+            self.send(conn, self.reply(adl::REPLY)?.trid(trid)).await?;
+        } else if message.is(uux::REQUEST) {
+            self.send(conn, self.reply(uux::REPLY)?.trid(trid)).await?;
+        } else if message.is(out::REQUEST) {
+            return Ok(Next::Close);
+        } else {
+            // A command this server does not carry out.
+            self.error(conn, 502, message.trid()).await?;
+        }
+        Ok(Next::Continue)
+    }
+
+    /// VER: the highest version both sides accept, or `VER TrID 0` and a disconnect.
+    async fn negotiate(&mut self, conn: &mut Connection<TcpStream>, raw: &RawCommand<'_>) -> Result<Next, ()> {
+        if raw.name() != "VER" {
+            return Ok(Next::Close);
+        }
+        let accepted = &self.state.config.versions;
+        let newest = raw
+            .args()
+            .skip(1)
+            .filter_map(|d| crate::SPEC.version(d))
+            .filter(|v| accepted.contains(&number(v)) && number(v) >= 2)
+            .max_by_key(|v| v.rank);
+        let trid = raw.arg(0).unwrap_or("0");
+        let Some(version) = newest else {
+            conn.send(format!("VER {trid} 0\r\n").into_bytes()).await.map_err(|_| ())?;
+            return Ok(Next::Close);
+        };
+        self.version = Some(version);
+        conn.set_version(version);
+        let trid: u32 = trid.parse().map_err(|_| ())?;
+        self.send(conn, self.reply(ver::REPLY)?.trid(trid).arg(ver::args::DIALECT, version.name)).await?;
+        if self.state.config.fault == Some(Fault::Silent) {
+            // Keep the connection open and say nothing more.
+            std::future::pending::<()>().await;
+        }
+        Ok(Next::Continue)
+    }
+
+    /// USR I: the dispatch server refers the client on; the notification server challenges it.
+    async fn sign_in(&mut self, conn: &mut Connection<TcpStream>, message: &Incoming<'_, '_>) -> Result<Next, ()> {
+        let trid = message.trid().unwrap_or(0);
+        let handle: &str = message.require(usr::args::HANDLE).map_err(|_| ())?;
+        if self.role == Role::Dispatch {
+            let target =
+                if self.state.config.fault == Some(Fault::RedirectLoop) { self.local } else { self.state.notification };
+            let referral = self
+                .reply(xfr::NS_REFERRAL)?
+                .trid(trid)
+                .arg(xfr::args::ADDRESS, target.to_string().as_str())
+                .maybe_arg(xfr::args::CURRENT_SERVER, self.local.to_string().as_str());
+            self.send(conn, referral).await?;
+            return Ok(Next::Close);
+        }
+        if self.state.config.accounts.get(handle).is_none() {
+            self.error(conn, 911, Some(trid)).await?;
+            return Ok(Next::Continue);
+        }
+        if message.is(usr::MD5_I) {
+            let salt = format!("{}.{:09}", 1_013_928_519 + self.state.next(), 693_957_190);
+            self.send(conn, self.reply(usr::MD5_CHALLENGE)?.trid(trid).arg(usr::args::CHALLENGE, salt.as_str()))
+                .await?;
+            self.pending = Some((handle.to_string(), salt));
+        } else {
+            let params = "lc=1033,id=507,tw=40,fs=1,ru=http%3A%2F%2Fmessenger%2Emsn%2Ecom,ct=1062764229,kpp=1,kv=5,ver=2.1.0173.1,tpf=43f8a4c8ed940c04e3740be46c4d1619";
+            self.send(conn, self.reply(usr::TWN_CHALLENGE)?.trid(trid).arg(usr::args::PASSPORT_PARAMS, params)).await?;
+            self.pending = Some((handle.to_string(), String::new()));
+        }
+        Ok(Next::Continue)
+    }
+
+    /// USR S: checks the digest or the ticket, then USR OK and what follows a sign-in.
+    async fn authenticate(&mut self, conn: &mut Connection<TcpStream>, message: &Incoming<'_, '_>) -> Result<Next, ()> {
+        let trid = message.trid().unwrap_or(0);
+        let Some((handle, salt)) = self.pending.take() else {
+            self.error(conn, 911, Some(trid)).await?;
+            return Ok(Next::Close);
+        };
+        let accepted = if message.is(usr::MD5_S) {
+            let digest: &str = message.require(usr::args::DIGEST).map_err(|_| ())?;
+            self.state.config.accounts.get(&handle).is_some_and(|a| md5_login_digest(&salt, &a.password) == digest)
+        } else {
+            let ticket: &str = message.require(usr::args::TICKET).map_err(|_| ())?;
+            self.state.take_ticket(ticket, &handle)
+        };
+        let state = self.state.clone();
+        let Some(account) = state.config.accounts.get(&handle).filter(|_| accepted) else {
+            self.error(conn, 911, Some(trid)).await?;
+            return Ok(Next::Close);
+        };
+        let list = &account.list;
+        let ok = self
+            .reply(usr::OK)?
+            .trid(trid)
+            .arg(usr::args::HANDLE, list.account.handle.as_str())
+            .maybe_arg(usr::args::FRIENDLY_NAME, list.account.friendly_name.as_str())
+            .maybe_arg(usr::args::VERIFIED, true)
+            .maybe_arg(usr::args::RESTRICTED, false);
+        self.send(conn, ok).await?;
+        let handle = list.account.handle.clone();
+        self.sign_on(handle.clone());
+        if let Ok(push) = self.reply(sbs::PUSH) {
+            self.send(conn, push.arg(sbs::args::SUBSCRIPTION, "null")).await?;
+        }
+        self.send(conn, self.profile(&handle)?).await?;
+        if let Ok(push) = self.reply(prp::PUSH) {
+            self.send(conn, push.arg(prp::args::FRIENDLY_NAME, list.account.friendly_name.as_str())).await?;
+        }
+        match self.state.config.fault {
+            Some(Fault::HugePayload) => {
+                conn.send(b"MSG Hotmail Hotmail 1000000000\r\n".to_vec()).await.map_err(|_| ())?;
+            }
+            Some(Fault::GarbageLine) => {
+                conn.send(b"ZZZ this is no command\r\n".to_vec()).await.map_err(|_| ())?;
+            }
+            _ => {}
+        }
+        if self.state.config.challenge
+            && let Ok(push) = self.reply(chl::PUSH)
+        {
+            let challenge = format!("{:020}", 15_570_131_571_988_941_333u64.wrapping_add(self.state.next()));
+            self.send(conn, push.arg(chl::args::CHALLENGE, challenge.as_str())).await?;
+            self.challenge = Some(challenge);
+        }
+        Ok(Next::Continue)
+    }
+
+    /// The initial profile message (`MSG Hotmail Hotmail`), with the session's own values.
+    fn profile(&self, handle: &str) -> Result<Outgoing, ()> {
+        let mut text = String::from("MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsprofile; charset=UTF-8\r\n");
+        for (name, value) in [
+            ("LoginTime", "1726321960"),
+            ("EmailEnabled", "1"),
+            ("MemberIdHigh", "1"),
+            ("MemberIdLow", "2"),
+            ("lang_preference", "1033"),
+            ("PreferredEmail", handle),
+            ("country", "US"),
+            ("Kid", "0"),
+            ("Flags", "1027"),
+            ("sid", "507"),
+            ("kv", "11"),
+            ("MSPAuth", "0123456789abcdef"),
+            ("ClientIP", "127.0.0.1"),
+            ("ClientPort", "4660"),
+        ] {
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if number(self.version()) >= 10 {
+            text.push_str("ABCHMigrated: 1\r\n");
+        }
+        text.push_str("\r\n");
+        Ok(self
+            .reply(msg::INCOMING)?
+            .arg(msg::args::SENDER, "Hotmail")
+            .arg(msg::args::SENDER_NAME, "Hotmail")
+            .payload(text.into_bytes()))
+    }
+
+    fn sign_on(&mut self, handle: String) {
+        if let Ok(mut online) = self.state.online.lock() {
+            online.insert(
+                handle.to_ascii_lowercase(),
+                Online { version: self.version(), status: None, caps: None, outbox: self.outbox.clone() },
+            );
+        }
+        self.handle = Some(handle);
+    }
+
+    fn sign_out(&mut self) {
+        let Some(handle) = self.handle.take() else { return };
+        let was_visible = self
+            .state
+            .online
+            .lock()
+            .ok()
+            .and_then(|mut online| online.remove(&handle.to_ascii_lowercase()))
+            .and_then(|o| o.status)
+            .is_some_and(|s| s != "HDN");
+        if was_visible {
+            self.fan_out(&handle, None, None);
+        }
+    }
+
+    /// SYN: the account's settings, groups and lists, as the version streams them.
+    async fn synchronise(
+        &mut self,
+        conn: &mut Connection<TcpStream>,
+        trid: u32,
+        message: &Incoming<'_, '_>,
+    ) -> Result<Next, ()> {
+        let handle = self.handle.clone().unwrap_or_default();
+        let Some(account) = self.state.config.accounts.get(&handle) else { return Ok(Next::Close) };
+        let list = account.list.clone();
+        let asked: u32 = message.get(syn::args::LIST_VERSION).ok().flatten().unwrap_or(0);
+        let current = 1u32;
+        if asked == current
+            && let Ok(reply) = self.reply(syn::REPLY_CURRENT)
+        {
+            let reply =
+                reply.trid(trid).arg(syn::args::LIST_VERSION, current).maybe_arg(syn::args::SETTINGS_VERSION, current);
+            self.send(conn, reply).await?;
+            return Ok(Next::Continue);
+        }
+        let mut out: Vec<Outgoing> = Vec::new();
+        let reply = self
+            .reply(syn::REPLY)?
+            .trid(trid)
+            .arg(syn::args::LIST_VERSION, current)
+            .maybe_arg(syn::args::SETTINGS_VERSION, current)
+            .maybe_arg(syn::args::CONTACTS, list.contacts.len() as u32)
+            .maybe_arg(syn::args::GROUPS, list.groups.len() as u32);
+        out.push(reply);
+        let streamed = Outgoing::exists(self.version(), Dir::Server, lst::IN_SYN);
+        if streamed {
+            self.stream_lists(&list, &mut out)?;
+        } else {
+            self.list_replies(&list, trid, current, &mut out)?;
+        }
+        let cut = if self.state.config.fault == Some(Fault::CloseDuringSyn) { out.len() / 2 } else { out.len() };
+        let mut bytes = Vec::new();
+        for message in &out[..cut] {
+            message.write(&mut bytes).map_err(|_| ())?;
+        }
+        conn.send(bytes).await.map_err(|_| ())?;
+        if cut < out.len() {
+            return Ok(Next::Close);
+        }
+        Ok(Next::Continue)
+    }
+
+    /// MSNP8 and later: lines without TrID or list version, counted by the SYN reply.
+    fn stream_lists(&self, list: &ContactList, out: &mut Vec<Outgoing>) -> Result<(), ()> {
+        let account = &list.account;
+        out.push(self.reply(gtc::IN_SYN)?.arg(gtc::args::SETTING, account.gtc.as_deref().unwrap_or("A")));
+        out.push(self.reply(blp::IN_SYN)?.arg(blp::args::SETTING, account.blp.as_deref().unwrap_or("AL")));
+        for (property, value) in &account.properties {
+            out.push(
+                self.reply(prp::IN_SYN)?
+                    .arg(prp::args::PROPERTY, property.as_str())
+                    .arg(prp::args::VALUE, value.as_str()),
+            );
+        }
+        for group in &list.groups {
+            out.push(
+                self.reply(lsg::IN_SYN)?
+                    .maybe_arg(lsg::args::GROUP_ID, group.id.as_str())
+                    .maybe_arg(lsg::args::GROUP, group.id.as_str())
+                    .arg(lsg::args::GROUP_NAME, group.name.as_str()),
+            );
+        }
+        for contact in &list.contacts {
+            let bits: u32 = contact.lists.iter().map(|l| l.bit()).sum();
+            let mut entry = self
+                .reply(lst::IN_SYN)?
+                .arg(lst::args::HANDLE, contact.handle.as_str())
+                .arg(lst::args::FRIENDLY_NAME, contact.friendly_name.as_str())
+                .maybe_arg(lst::args::CONTACT_ID, contact.handle.as_str())
+                .arg(lst::args::LISTS, bits)
+                .maybe_arg(lst::args::NETWORK, 1u32);
+            if !contact.groups.is_empty() {
+                entry = entry.arg(lst::args::GROUPS, contact.groups.join(",").as_str());
+            }
+            out.push(entry);
+            for (property, value) in &contact.properties {
+                out.push(
+                    self.reply(bpr::IN_SYN)?
+                        .arg(bpr::args::PROPERTY, property.as_str())
+                        .arg(bpr::args::VALUE, value.as_str()),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// MSNP2 to MSNP7: replies to SYN's TrID with the list version, each list counted by index and total.
+    fn list_replies(&self, list: &ContactList, trid: u32, version: u32, out: &mut Vec<Outgoing>) -> Result<(), ()> {
+        let account = &list.account;
+        let with_version = |form: FormRef, list_version: ArgName| -> Result<Outgoing, ()> {
+            Ok(self.reply(form)?.trid(trid).arg(list_version, version))
+        };
+        out.push(
+            with_version(gtc::REPLY, gtc::args::LIST_VERSION)?
+                .arg(gtc::args::SETTING, account.gtc.as_deref().unwrap_or("A")),
+        );
+        out.push(
+            with_version(blp::REPLY, blp::args::LIST_VERSION)?
+                .arg(blp::args::SETTING, account.blp.as_deref().unwrap_or("AL")),
+        );
+        if Outgoing::exists(self.version(), Dir::Server, prp::REPLY) {
+            for (property, value) in &account.properties {
+                out.push(
+                    with_version(prp::REPLY, prp::args::LIST_VERSION)?
+                        .arg(prp::args::PROPERTY, property.as_str())
+                        .arg(prp::args::VALUE, value.as_str()),
+                );
+            }
+        }
+        if Outgoing::exists(self.version(), Dir::Server, lsg::GROUP) {
+            let total = list.groups.len() as u32;
+            for (i, group) in list.groups.iter().enumerate() {
+                out.push(
+                    with_version(lsg::GROUP, lsg::args::LIST_VERSION)?
+                        .arg(lsg::args::INDEX, i as u32 + 1)
+                        .arg(lsg::args::TOTAL, total)
+                        .arg(lsg::args::GROUP_ID, group.id.as_str())
+                        .arg(lsg::args::GROUP_NAME, group.name.as_str()),
+                );
+            }
+        }
+        for which in [List::FL, List::AL, List::BL, List::RL] {
+            let members: Vec<_> = list.on(which).collect();
+            if members.is_empty() {
+                out.push(with_version(lst::EMPTY, lst::args::LIST_VERSION)?.arg(lst::args::LIST, which.name()));
+                continue;
+            }
+            let total = members.len() as u32;
+            for (i, contact) in members.iter().enumerate() {
+                let mut entry = with_version(lst::ENTRY, lst::args::LIST_VERSION)?
+                    .arg(lst::args::LIST, which.name())
+                    .arg(lst::args::INDEX, i as u32 + 1)
+                    .arg(lst::args::TOTAL, total)
+                    .arg(lst::args::HANDLE, contact.handle.as_str())
+                    .arg(lst::args::FRIENDLY_NAME, contact.friendly_name.as_str());
+                if which == List::FL && !contact.groups.is_empty() && entry.has(lst::args::GROUPS) {
+                    entry = entry.arg(lst::args::GROUPS, contact.groups.join(",").as_str());
+                }
+                out.push(entry);
+                if which == List::FL && Outgoing::exists(self.version(), Dir::Server, bpr::PROPERTY) {
+                    for (property, value) in &contact.properties {
+                        out.push(
+                            self.reply(bpr::PROPERTY)?
+                                .arg(bpr::args::LIST_VERSION, version)
+                                .arg(bpr::args::HANDLE, contact.handle.as_str())
+                                .arg(bpr::args::PROPERTY, property.as_str())
+                                .arg(bpr::args::VALUE, value.as_str()),
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// CHG: echoes the status; after the first, the contacts already online (ILN); then tells the watchers.
+    async fn change_status(
+        &mut self,
+        conn: &mut Connection<TcpStream>,
+        trid: u32,
+        message: &Incoming<'_, '_>,
+    ) -> Result<(), ()> {
+        let status: &str = message.require(chg::args::STATUS).map_err(|_| ())?;
+        let caps: Option<&str> = message.get(chg::args::CAPS).map_err(|_| ())?;
+        let msn_object: Option<&str> = message.get(chg::args::MSN_OBJECT).map_err(|_| ())?;
+        let reply = self
+            .reply(chg::REPLY)?
+            .trid(trid)
+            .arg(chg::args::STATUS, status)
+            .arg_opt(chg::args::CAPS, caps)
+            .arg_opt(chg::args::MSN_OBJECT, msn_object);
+        self.send(conn, reply).await?;
+        let handle = self.handle.clone().unwrap_or_default();
+        let previous = self.state.online.lock().ok().and_then(|mut online| {
+            let me = online.get_mut(&handle.to_ascii_lowercase())?;
+            let previous = me.status.replace(status.to_string());
+            me.caps = caps.map(str::to_string);
+            Some(previous)
+        });
+        if !self.changed_status {
+            self.changed_status = true;
+            let mut lines = Vec::new();
+            for (contact, status, caps) in self.visible_contacts(&handle) {
+                let name = self.friendly_name(&contact);
+                let iln = self
+                    .reply(iln::PRESENCE)?
+                    .trid(trid)
+                    .arg(iln::args::STATUS, status.as_str())
+                    .arg(iln::args::HANDLE, contact.as_str())
+                    .maybe_arg(iln::args::NETWORK, 1u32)
+                    .maybe_arg(iln::args::FRIENDLY_NAME, name.as_str())
+                    .maybe_arg(iln::args::CAPS, caps.as_deref().unwrap_or("0"));
+                iln.write(&mut lines).map_err(|_| ())?;
+            }
+            if !lines.is_empty() {
+                conn.send(lines).await.map_err(|_| ())?;
+            }
+        }
+        let was_visible = previous.flatten().is_some_and(|s| s != "HDN");
+        if status == "HDN" {
+            if was_visible {
+                self.fan_out(&handle, None, None);
+            }
+        } else {
+            self.fan_out(&handle, Some(status), caps);
+        }
+        Ok(())
+    }
+
+    fn friendly_name(&self, handle: &str) -> String {
+        self.state
+            .config
+            .accounts
+            .get(handle)
+            .map_or_else(|| handle.to_string(), |a| a.list.account.friendly_name.clone())
+    }
+
+    /// The contacts on `handle`'s forward list that are online, visible and let `handle` see them.
+    fn visible_contacts(&self, handle: &str) -> Vec<(String, String, Option<String>)> {
+        let Some(me) = self.state.config.accounts.get(handle) else { return Vec::new() };
+        let Ok(online) = self.state.online.lock() else { return Vec::new() };
+        me.list
+            .on(List::FL)
+            .filter_map(|c| {
+                let other = online.get(&c.handle.to_ascii_lowercase())?;
+                let status = other.status.clone().filter(|s| s != "HDN")?;
+                may_see(&self.state, handle, &c.handle).then(|| (c.handle.clone(), status, other.caps.clone()))
+            })
+            .collect()
+    }
+
+    /// Tells every signed-in account that may see `handle` its new status (`None`: offline), each in its version.
+    fn fan_out(&self, handle: &str, status: Option<&str>, caps: Option<&str>) {
+        let Ok(online) = self.state.online.lock() else { return };
+        let name = self.friendly_name(handle);
+        for (watcher, session) in online.iter() {
+            if watcher.eq_ignore_ascii_case(handle) || !may_see(&self.state, watcher, handle) {
+                continue;
+            }
+            let on_forward_list = self
+                .state
+                .config
+                .accounts
+                .get(watcher)
+                .is_some_and(|a| a.list.on(List::FL).any(|c| c.handle.eq_ignore_ascii_case(handle)));
+            if !on_forward_list {
+                continue;
+            }
+            let message = match status {
+                Some(status) => Outgoing::new(session.version, Dir::Server, nln::PRESENCE).map(|m| {
+                    m.arg(nln::args::STATUS, status)
+                        .arg(nln::args::HANDLE, handle)
+                        .maybe_arg(nln::args::NETWORK, 1u32)
+                        .maybe_arg(nln::args::FRIENDLY_NAME, name.as_str())
+                        .maybe_arg(nln::args::CAPS, caps.unwrap_or("0"))
+                }),
+                None => Outgoing::new(session.version, Dir::Server, fln::PRESENCE)
+                    .map(|m| m.arg(fln::args::HANDLE, handle).maybe_arg(fln::args::NETWORK, 1u32)),
+            };
+            if let Ok(bytes) = message.and_then(|m| m.to_bytes()) {
+                // A full outbox drops the push rather than letting it grow without bound.
+                let _ = session.outbox.try_send(bytes);
+            }
+        }
+    }
+
+    /// QRY: the answer to the challenge sent with CHL, for the product ID the client names.
+    async fn check_challenge(
+        &mut self,
+        conn: &mut Connection<TcpStream>,
+        trid: u32,
+        message: &Incoming<'_, '_>,
+    ) -> Result<Next, ()> {
+        let id: &str = message.require(qry::args::CLIENT_KEY_ID).map_err(|_| ())?;
+        let answer = String::from_utf8_lossy(message.payload()).into_owned();
+        let version = number(self.version());
+        let good = self.challenge.take().is_some_and(|challenge| {
+            [ProductKey::MSMSGS, ProductKey::PROD0090, ProductKey::PROD0112, ProductKey::PROD0119]
+                .iter()
+                .any(|p| p.id == id && challenge_response(version, &challenge, *p) == answer)
+        });
+        if good {
+            self.send(conn, self.reply(qry::REPLY)?.trid(trid)).await?;
+            Ok(Next::Continue)
+        } else {
+            self.error(conn, 540, Some(trid)).await?;
+            Ok(Next::Close)
+        }
+    }
+}
+
+/// Whether `watcher` may see `contact`'s presence: on `contact`'s allow list, or not blocked when `contact`
+/// allows everyone else.
+fn may_see(state: &State, watcher: &str, contact: &str) -> bool {
+    let Some(account) = state.config.accounts.get(contact) else { return false };
+    let on = |list: List| account.list.on(list).any(|c| c.handle.eq_ignore_ascii_case(watcher));
+    if on(List::BL) {
+        return false;
+    }
+    on(List::AL) || account.list.account.blp.as_deref() != Some("BL")
+}
