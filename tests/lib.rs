@@ -27,11 +27,32 @@ pub const ALL_FIXTURES: &[&str] = &[
     "wiki/msnp12.txt",
     "wiki/msnp13.txt",
     "wiki/msnp14.txt",
+    "wiki/msnp15.txt",
+    "wiki/msnp18.txt",
+    "wiki/msnp21.txt",
+    "wiki/msnp21-ns-prefixed.txt",
 ];
 
-/// The known slips of the fixtures that are errors (file, line): a payload length off by one in the MSNP13
-/// example. The suites expect exactly these errors; `tests/transcripts.rs` lists every warning too.
-pub const KNOWN_ERRORS: &[(&str, usize)] = &[("wiki/msnp13.txt", 45)];
+/// The fixtures that are fragments without VER, with the version they are checked as (`--version`).
+pub const FRAGMENTS: &[(&str, &str)] =
+    &[("wiki/msnp15.txt", "MSNP15"), ("wiki/msnp18.txt", "MSNP18"), ("wiki/msnp21-ns-prefixed.txt", "MSNP21")];
+
+/// The known slips of the fixtures that are errors (file, line): payload lengths that are off (MSNP13, MSNP21), an
+/// argument on the wrong line and an elided value (MSNP18), a reply whose request the excerpt leaves out (MSNP21).
+/// The suites expect exactly these errors; `tests/transcripts.rs` says what each is.
+pub const KNOWN_ERRORS: &[(&str, usize)] = &[
+    ("wiki/msnp13.txt", 45),
+    ("wiki/msnp18.txt", 11),
+    ("wiki/msnp18.txt", 12),
+    ("wiki/msnp21.txt", 5),
+    ("wiki/msnp21-ns-prefixed.txt", 2),
+    ("wiki/msnp21-ns-prefixed.txt", 52),
+    ("wiki/msnp21-ns-prefixed.txt", 69),
+    ("wiki/msnp21-ns-prefixed.txt", 144),
+    ("wiki/msnp21-ns-prefixed.txt", 158),
+    ("wiki/msnp21-ns-prefixed.txt", 175),
+    ("wiki/msnp21-ns-prefixed.txt", 193),
+];
 
 /// Runs `msnp ARGS` in process with `stdin`; returns (exit status, stdout, stderr).
 pub fn msnp(args: &[&str], stdin: &[u8]) -> (u8, String, String) {
@@ -107,9 +128,11 @@ pub fn run_with(name: &str, bytes: &[u8], options: &Options) -> (Summary, Collec
     (summary, collect)
 }
 
-/// Validates `bytes` with the default options.
+/// Validates `bytes` with the default options; a fragment fixture (see [`FRAGMENTS`]) is checked as its version.
 pub fn run(name: &str, bytes: &[u8]) -> (Summary, Collect) {
-    run_with(name, bytes, &options())
+    let mut options = options();
+    options.version = FRAGMENTS.iter().find(|f| f.0 == name).and_then(|f| msnp::SPEC.version(f.1));
+    run_with(name, bytes, &options)
 }
 
 /// The errors among `diagnostics`, rendered, for assertion messages.

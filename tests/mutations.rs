@@ -20,7 +20,7 @@ struct Line {
 }
 
 /// The single-line commands of a fixture (continued lines are left out: a mutation of one physical line of them
-/// says nothing the single-line cases do not).
+/// says nothing the single-line cases do not; so are the lines of known slips, already wrong as they stand).
 fn command_lines(name: &str) -> Vec<Line> {
     let bytes = fixture(name);
     let (summary, seen) = run(name, &bytes);
@@ -31,10 +31,11 @@ fn command_lines(name: &str) -> Vec<Line> {
     seen.commands
         .iter()
         .filter(|c| lines.get(c.line).is_none_or(|next| !next.starts_with(".. ")))
+        .filter(|c| !KNOWN_ERRORS.contains(&(name, c.line)))
         .map(|c| Line {
             index: c.line - 1,
             dir: c.dir,
-            text: lines[c.line - 1][3..].to_string(),
+            text: c.text.clone(),
             version: c.version.unwrap_or_else(|| msnp::SPEC.version("MSNP8").expect("MSNP8")),
         })
         .collect()
@@ -91,7 +92,10 @@ fn has_trid(line: &Line) -> bool {
     if raw.is_error_code() {
         return true;
     }
-    let command = line.version.command(raw.name()).expect("clean lines name known commands");
+    let command = line
+        .version
+        .command(raw.name())
+        .unwrap_or_else(|| panic!("clean lines name known commands: {} {}", line.version.name, line.text));
     let (form, _) = select(command, line.dir, Services::ALL, &raw).expect("clean lines match a form");
     form.shape.trid != Trid::No
 }

@@ -1,11 +1,12 @@
 //! Round trips: every command line of every fixture parses to its typed form and serializes back to identical
 //! bytes, and so do lines generated from the spec's own tables for every form of every version.
 
-use msnp::raw::{RawCommand, Tokens};
+use msnp::raw::{RawCommand, Tokens, is_placeholder};
 use msnp::spec::{Dir, VersionDef};
+use msnp::typed::ParseError;
 use msnp::{Message, Version};
 use msnp_tests::strategies::{every_form, form_line};
-use msnp_tests::{ALL_FIXTURES, fixture, run};
+use msnp_tests::{ALL_FIXTURES, KNOWN_ERRORS, fixture, run};
 use proptest::prelude::*;
 
 fn round_trip(
@@ -37,7 +38,7 @@ fn round_trip(
 
 #[test]
 fn every_fixture_command_round_trips_byte_for_byte() {
-    let mut count = 0;
+    let (mut count, mut placeholders) = (0, 0);
     for name in ALL_FIXTURES {
         let (_, seen) = run(name, &fixture(name));
         for (i, command) in seen.commands.iter().enumerate() {
@@ -46,12 +47,25 @@ fn every_fixture_command_round_trips_byte_for_byte() {
                 .version
                 .or_else(|| seen.commands[i..].iter().find_map(|c| c.version))
                 .unwrap_or_else(|| panic!("{name}:{}: no version", command.line));
+            if KNOWN_ERRORS.contains(&(*name, command.line)) {
+                continue;
+            }
+            // A placeholder where the typed form holds a number (`<TrId>`) has no typed value to write back; the
+            // line must really hold one.
+            let raw = RawCommand::parse(&command.text, &command.payload, Tokens::Transcript);
+            let v = Version::from_name(version.name).expect("a compiled-in version");
+            if let Err(ParseError::Placeholder { .. }) = Message::parse(v, command.dir, &raw) {
+                assert!(raw.args().any(is_placeholder), "{name}:{}: no placeholder", command.line);
+                placeholders += 1;
+                continue;
+            }
             round_trip(version, command.dir, &command.text, &command.payload, Tokens::Transcript)
                 .unwrap_or_else(|e| panic!("{name}:{}: {e}", command.line));
             count += 1;
         }
     }
     assert!(count > 300, "only {count} command lines");
+    assert!(placeholders < count / 10, "{placeholders} lines with placeholders left out of {count}");
 }
 
 proptest! {

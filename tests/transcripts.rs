@@ -46,6 +46,28 @@ const KNOWN_SLIPS: &[(&str, usize, &str, &str)] = &[
     ("wiki/msnp14.txt", 80, "trid-reused", "TrID 7 was already used by `USR`"),
     ("wiki/msnp14.txt", 82, "payload-pretty-printed", "`ADL` announces 110 bytes"),
     ("wiki/msnp14.txt", 96, "payload-pretty-printed", "`UUX` announces 118 bytes"),
+    // The fragments have no VER; they are checked as their version (--version).
+    ("wiki/msnp15.txt", 7, "ver-first", "checked as MSNP15"),
+    // usr.md's SSO example runs the ticket and the response together, and leaves out USR OK's flags.
+    ("wiki/msnp15.txt", 20, "tolerated-form", "the ticket and the response are two arguments"),
+    ("wiki/msnp15.txt", 24, "tolerated-form", "USR OK carries the verified and restricted flags"),
+    ("wiki/msnp18.txt", 3, "ver-first", "checked as MSNP18"),
+    // NINA's MSNP18 example prints the machine GUID on the server's challenge; its own abstract and every
+    // implementation put it on the client's USR SSO S.
+    ("wiki/msnp18.txt", 11, "arg-count", "`{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`"),
+    // The response is elided with `...`.
+    ("wiki/msnp18.txt", 12, "arg-type", "`HAAAAAEAAAADZgAABIAAAA...` is not a valid `response`"),
+    // The knowledge-base excerpt leaves out the USR 3 the XFR answers.
+    ("wiki/msnp21.txt", 5, "unanswered-reply", "`XFR 3` answers no earlier request"),
+    ("wiki/msnp21-ns-prefixed.txt", 2, "ver-first", "checked as MSNP21"),
+    // Payload lengths of the knowledge-base examples that are off (measured with CRLF line ends).
+    ("wiki/msnp21-ns-prefixed.txt", 2, "payload-length", "`NFY` announces 863 bytes, but its payload is 865"),
+    ("wiki/msnp21-ns-prefixed.txt", 52, "payload-length", "`SDG` announces 347 bytes, but its payload is 354"),
+    ("wiki/msnp21-ns-prefixed.txt", 69, "payload-length", "`PUT` announces 260 bytes, but its payload is 258"),
+    ("wiki/msnp21-ns-prefixed.txt", 144, "payload-length", "`DEL` announces 298 bytes, but its payload is 296"),
+    ("wiki/msnp21-ns-prefixed.txt", 158, "payload-length", "`NFY` announces 298 bytes, but its payload is 296"),
+    ("wiki/msnp21-ns-prefixed.txt", 175, "payload-length", "`SDG` announces 332 bytes, but its payload is 339"),
+    ("wiki/msnp21-ns-prefixed.txt", 193, "payload-length", "`SDG` announces 349 bytes, but its payload is 351"),
 ];
 
 #[test]
@@ -85,6 +107,7 @@ fn each_wiki_example_negotiates_its_own_version() {
         ("wiki/msnp12.txt", "MSNP12"),
         ("wiki/msnp13.txt", "MSNP13"),
         ("wiki/msnp14.txt", "MSNP14"),
+        ("wiki/msnp21.txt", "MSNP21"),
     ] {
         let (summary, _) = run(name, &fixture(name));
         assert!(summary.connections.iter().all(|c| c.version == Some(version)), "{name}: {:?}", summary.connections);
@@ -189,4 +212,41 @@ fn xml_payloads_are_checked_against_their_form() {
     assert!(messages[0].contains("is not well-formed XML"), "{}", messages[0]);
     assert!(messages[1].contains("has no <MSG> element"), "{}", messages[1]);
     assert!(messages[2].contains("document element <a>"), "{}", messages[2]);
+}
+
+#[test]
+fn every_notation_for_the_direction_reads_the_same() {
+    // The wiki's `C: `/`S: `, the long `Client: `/`Server: `, and the arrows of logs and the knowledge base.
+    let seed = String::from_utf8(fixture("seeds/000_966a299fc87d526b.txt")).expect("UTF-8");
+    let (_, wiki) = run("wiki", seed.as_bytes());
+    for (client, server) in [("Client: ", "Server: "), (">>> ", "<<< "), ("> ", "< ")] {
+        let text: String = seed
+            .lines()
+            .map(|l| match (l.strip_prefix("C: "), l.strip_prefix("S: ")) {
+                (Some(rest), _) => format!("{client}{rest}\n"),
+                (_, Some(rest)) => format!("{server}{rest}\n"),
+                _ => format!("{l}\n"),
+            })
+            .collect();
+        let (summary, seen) = run("variant", text.as_bytes());
+        assert_eq!(summary.errors, 0, "{client:?}: {}", errors(&seen.diagnostics));
+        let texts =
+            |c: &msnp_tests::Collect| c.commands.iter().map(|c| (c.line, c.dir, c.text.clone())).collect::<Vec<_>>();
+        assert_eq!(texts(&seen), texts(&wiki), "{client:?}");
+        // A diagnostic's column counts the prefix as written.
+        let broken = text.replacen(&format!("{client}CHG 9 NLN 0"), &format!("{client}CHG x9 NLN 0"), 1);
+        assert_ne!(broken, text, "{client:?}: the seed has `CHG 9 NLN 0`");
+        let (_, seen) = run("variant", broken.as_bytes());
+        let d = seen.diagnostics.iter().find(|d| d.severity == Severity::Error).expect("the bad TrID is reported");
+        assert_eq!(d.column, client.len() + 5, "{client:?}: {}", errors(&seen.diagnostics));
+        assert!(d.source.starts_with(client), "{:?}", d.source);
+    }
+}
+
+#[test]
+fn a_literal_crlf_written_at_the_end_of_a_line_is_not_part_of_it() {
+    let text = "C: VER 1 MSNP8 CVR0\\r\\n\nS: VER 1 MSNP8\\r\\n\n";
+    let (summary, seen) = run("escaped", text.as_bytes());
+    assert_eq!(summary.errors + summary.warnings, 0, "{}", errors(&seen.diagnostics));
+    assert_eq!(seen.commands[1].text, "VER 1 MSNP8");
 }

@@ -70,22 +70,22 @@ pub fn for_each(haystack: &[u8], byte: u8, mut found: impl FnMut(usize)) {
     each_equal(word, valid, byte, base, &mut found);
 }
 
-/// Calls `found` with the position of every space in `haystack`, unless the line holds a `$` (a transcript
-/// placeholder, which needs the slower split); returns whether it did.
+/// Calls `found` with the position of every space in `haystack`, unless the line holds a `$` or a `<` (which may
+/// start a transcript placeholder, and need the slower split); returns whether it did.
 #[inline]
-pub fn spaces_unless_dollar(haystack: &[u8], mut found: impl FnMut(usize)) -> bool {
+pub fn spaces_unless_placeholder(haystack: &[u8], mut found: impl FnMut(usize)) -> bool {
     let mut chunks = haystack.chunks_exact(8);
     let mut base = 0;
     for chunk in &mut chunks {
         let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        if equal_mask(word, b'$') != 0 {
+        if equal_mask(word, b'$') | equal_mask(word, b'<') != 0 {
             return false;
         }
         each_equal(word, !0, b' ', base, &mut found);
         base += 8;
     }
     let (word, valid) = tail_word(haystack);
-    if equal_mask(word, b'$') & valid != 0 {
+    if (equal_mask(word, b'$') | equal_mask(word, b'<')) & valid != 0 {
         return false;
     }
     each_equal(word, valid, b' ', base, &mut found);

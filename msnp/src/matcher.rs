@@ -102,7 +102,7 @@ fn match_with(shape: &Shape, raw: &RawCommand<'_>, record: &mut impl Record) -> 
     let tokens = raw.arg_slice();
     let count = tokens.len();
     let placeholders = raw.has_placeholders();
-    let is_placeholder = |token: &str| placeholders && token.as_bytes().first() == Some(&b'$');
+    let is_placeholder = |token: &str| placeholders && crate::raw::is_placeholder(token);
     let fail =
         |kind, token: Option<usize>, arg: Option<usize>, progress: usize| Mismatch { kind, token, arg, progress };
     let mut at = 0;
@@ -212,7 +212,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     #[inline(always)]
     fn is_placeholder(&self, token: &str) -> bool {
-        self.placeholders && token.as_bytes().first() == Some(&b'$')
+        self.placeholders && crate::raw::is_placeholder(token)
     }
 
     /// The TrID (`None` for a placeholder); `zero` when it must be `0`. `None` as the outer value: no match.

@@ -27,8 +27,9 @@ pub struct RawCommand<'a> {
 pub enum Tokens {
     /// Wire form: single spaces separate arguments, and every byte counts.
     Wire,
-    /// Transcript form: as on the wire, but a `$...` placeholder is one argument even when it holds spaces
-    /// inside parentheses (`$md5(prefix + password)`), and it matches any argument.
+    /// Transcript form: as on the wire, but a placeholder is one argument even when it holds spaces, and it
+    /// matches any argument: `$...` with spaces inside parentheses (`$md5(prefix + password)`), or `<...>` with
+    /// spaces inside the angle brackets (`<base64 encoded nonce>`).
     Transcript,
 }
 
@@ -143,7 +144,7 @@ impl<'a> RawCommand<'a> {
 
     /// Whether `token` is a transcript placeholder that matches any argument.
     pub fn is_placeholder(&self, token: &str) -> bool {
-        self.placeholders && token.starts_with('$')
+        self.placeholders && is_placeholder(token)
     }
 
     /// Whether the name is an error code (three digits).
@@ -181,7 +182,7 @@ fn split_fast(line: &str, tokens: Tokens, mut token: impl FnMut(usize, usize)) -
         });
         true
     } else {
-        crate::bytes::spaces_unless_dollar(bytes, |space| {
+        crate::bytes::spaces_unless_placeholder(bytes, |space| {
             token(start, space);
             start = space + 1;
         })
@@ -192,21 +193,34 @@ fn split_fast(line: &str, tokens: Tokens, mut token: impl FnMut(usize, usize)) -
     whole
 }
 
+/// Whether `token` has the form of a transcript placeholder: `$...` (the wiki's `$md5(prefix + password)`) or
+/// `<...>` (the angle-bracket templates of other pages, such as `<TrId>`).
+#[inline]
+pub fn is_placeholder(token: &str) -> bool {
+    matches!(token.as_bytes().first(), Some(b'$' | b'<'))
+}
+
 /// Splits a transcript line where a placeholder runs to the first space outside its parentheses.
 fn split_placeholders(line: &str, mut token: impl FnMut(usize, usize)) {
     let bytes = line.as_bytes();
     let mut start = 0;
     let mut depth = 0usize;
-    let mut in_placeholder = bytes.first() == Some(&b'$');
+    // The brackets a placeholder starting here nests: `$(...)` parentheses, `<...>` angle brackets.
+    let brackets = |at: usize| match bytes.get(at) {
+        Some(b'$') => Some((b'(', b')')),
+        Some(b'<') => Some((b'<', b'>')),
+        _ => None,
+    };
+    let mut nesting = brackets(0);
     for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b' ' if depth == 0 => {
+        match (b, nesting) {
+            (b' ', _) if depth == 0 => {
                 token(start, i);
                 start = i + 1;
-                in_placeholder = bytes.get(start) == Some(&b'$');
+                nesting = brackets(start);
             }
-            b'(' if in_placeholder => depth += 1,
-            b')' if in_placeholder => depth = depth.saturating_sub(1),
+            (_, Some((open, _))) if b == open => depth += 1,
+            (_, Some((_, close))) if b == close => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
@@ -241,6 +255,12 @@ mod tests {
             ),
             ("USR 7 TWN S $(a(b c)) x", Tokens::Transcript, &["USR", "7", "TWN", "S", "$(a(b c))", "x"]),
             ("USR 7 $(unclosed x y", Tokens::Transcript, &["USR", "7", "$(unclosed x y"]),
+            (
+                "USR <TrId> SSO S <policy> <base64 encoded nonce>",
+                Tokens::Transcript,
+                &["USR", "<TrId>", "SSO", "S", "<policy>", "<base64 encoded nonce>"],
+            ),
+            ("VER 1 a<b c", Tokens::Transcript, &["VER", "1", "a<b", "c"]),
         ];
         for (line, tokens, expected) in table {
             assert_eq!(args(line, *tokens), *expected, "{line}");

@@ -248,8 +248,9 @@ fn find_line_end(bytes: &[u8]) -> Option<usize> {
 /// What a line is in the notation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind<'a> {
-    /// `C: ...` or `S: ...`: a command line; the text after the prefix.
-    Command(Dir, &'a [u8]),
+    /// A command line: who sent it, the text after the prefix (without a literal `\r\n` some pages print at the
+    /// end), and the prefix as written (`C: `, `Client: `, `>>> `, ...).
+    Command(Dir, &'a [u8], &'static str),
     /// `.. ...`: the continuation of the previous command line; the text after the prefix.
     Continuation(&'a [u8]),
     /// A Markdown code fence.
@@ -258,20 +259,49 @@ pub enum Kind<'a> {
     Other,
 }
 
-/// Bytes before the text of a command or continuation line.
-pub const PREFIX_LEN: usize = 3;
+/// The prefix of a continuation line.
+pub const CONTINUATION: &str = ".. ";
+
+/// The ways transcripts mark who sent a line: the wiki's `C: `/`S: `, the NINA wiki's `Client: `/`Server: `, and
+/// logs' `>>> `/`<<< ` and `> `/`< `. After any but the wiki's, a line is a command only when a command name (three
+/// letters or an error code) follows, so that Markdown quotes stay prose.
+const PREFIXES: [(&str, Dir, bool); 8] = [
+    ("C: ", Dir::Client, false),
+    ("S: ", Dir::Server, false),
+    ("Client: ", Dir::Client, true),
+    ("Server: ", Dir::Server, true),
+    (">>> ", Dir::Client, true),
+    ("<<< ", Dir::Server, true),
+    ("> ", Dir::Client, true),
+    ("< ", Dir::Server, true),
+];
 
 /// Classifies a line.
 pub fn classify(bytes: &[u8]) -> Kind<'_> {
     match bytes {
-        [b'C', b':', b' ', rest @ ..] => Kind::Command(Dir::Client, rest),
-        [b'S', b':', b' ', rest @ ..] => Kind::Command(Dir::Server, rest),
-        [b'C', b':'] => Kind::Command(Dir::Client, b""),
-        [b'S', b':'] => Kind::Command(Dir::Server, b""),
-        [b'.', b'.', b' ', rest @ ..] => Kind::Continuation(rest),
-        _ if bytes.starts_with(b"```") || bytes.starts_with(b"~~~") => Kind::Fence,
-        _ => Kind::Other,
+        [b'C', b':'] => return Kind::Command(Dir::Client, b"", "C:"),
+        [b'S', b':'] => return Kind::Command(Dir::Server, b"", "S:"),
+        [b'.', b'.', b' ', rest @ ..] => return Kind::Continuation(rest),
+        _ if bytes.starts_with(b"```") || bytes.starts_with(b"~~~") => return Kind::Fence,
+        _ => {}
     }
+    for (prefix, dir, needs_command) in PREFIXES {
+        if let Some(rest) = bytes.strip_prefix(prefix.as_bytes())
+            && (!needs_command || starts_with_command(rest))
+        {
+            // Some pages print the line end as the text `\r\n`.
+            let rest = rest.strip_suffix(b"\\r\\n").unwrap_or(rest);
+            return Kind::Command(dir, rest, prefix);
+        }
+    }
+    Kind::Other
+}
+
+/// Whether `text` starts with a command name or an error code, alone or followed by a space.
+fn starts_with_command(text: &[u8]) -> bool {
+    let name = text.get(..3).unwrap_or_default();
+    let named = name.iter().all(u8::is_ascii_uppercase) || name.iter().all(u8::is_ascii_digit);
+    name.len() == 3 && named && matches!(text.get(3), None | Some(b' ') | Some(b'\\'))
 }
 
 /// A connection boundary that prose marks.
@@ -385,8 +415,16 @@ mod tests {
 
     #[test]
     fn classifies() {
-        assert_eq!(classify(b"C: VER 1 MSNP8"), Kind::Command(Dir::Client, b"VER 1 MSNP8"));
-        assert_eq!(classify(b"S: OUT"), Kind::Command(Dir::Server, b"OUT"));
+        assert_eq!(classify(b"C: VER 1 MSNP8"), Kind::Command(Dir::Client, b"VER 1 MSNP8", "C: "));
+        assert_eq!(classify(b"S: OUT"), Kind::Command(Dir::Server, b"OUT", "S: "));
+        assert_eq!(
+            classify(b"Client: USR 10 SSO I a@b.c\\r\\n"),
+            Kind::Command(Dir::Client, b"USR 10 SSO I a@b.c", "Client: ")
+        );
+        assert_eq!(classify(b"<<< 911 7"), Kind::Command(Dir::Server, b"911 7", "<<< "));
+        assert_eq!(classify(b"> VER 1 MSNP21"), Kind::Command(Dir::Client, b"VER 1 MSNP21", "> "));
+        assert_eq!(classify(b"> Note: a quote"), Kind::Other);
+        assert_eq!(classify(b"Server: the server answers"), Kind::Other);
         assert_eq!(classify(b".. http://x"), Kind::Continuation(b"http://x"));
         assert_eq!(classify(b"```msnp"), Kind::Fence);
         assert_eq!(classify(b"Client disconnects from server."), Kind::Other);

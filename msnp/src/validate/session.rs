@@ -10,7 +10,7 @@ use crate::frame::payload_length;
 use crate::matcher::{Closest, select, select_checking};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{CommandDef, Dir, FormDef, PayloadKind, Services, Trid, VersionDef, command_key};
-use crate::transcript::{Boundary, Kind, Line, LineReader, PREFIX_LEN, boundary, classify};
+use crate::transcript::{Boundary, CONTINUATION, Kind, Line, LineReader, boundary, classify};
 use crate::typed::{ErrorReply, describe_mismatch};
 
 /// How many requests per connection are remembered for matching replies; older ones are forgotten, so memory
@@ -24,6 +24,8 @@ struct Part {
     /// Byte range in the text being validated.
     start: usize,
     end: usize,
+    /// The line's prefix as written (`S: `, `.. `, `Server: `, ...).
+    prefix: &'static str,
 }
 
 /// A command line being assembled from its line and continuations.
@@ -47,7 +49,7 @@ impl Pending {
             }
             let start = text.len();
             text.push_str(&self.text[part.start..part.end]);
-            parts.push(Part { line: part.line, start, end: text.len() });
+            parts.push(Part { line: part.line, start, end: text.len(), prefix: part.prefix });
         }
     }
 }
@@ -287,7 +289,7 @@ impl<'o> Validator<'o> {
         if let Kind::Continuation(rest) = kind
             && self.pending.active
         {
-            self.continue_pending(number, text_of(rest, line), rest);
+            self.continue_pending(number, text_of(rest, line, CONTINUATION), rest);
             return;
         }
         self.flush_pending();
@@ -301,15 +303,17 @@ impl<'o> Validator<'o> {
         }
         match kind {
             // A command line that no continuation follows is checked where it lies, without a copy.
-            Kind::Command(dir, rest) if line.continued() == Some(false) => {
-                self.command_in_place(number, dir, text_of(rest, line), rest)
+            Kind::Command(dir, rest, prefix) if line.continued() == Some(false) => {
+                self.command_in_place(number, dir, text_of(rest, line, prefix), rest, prefix)
             }
-            Kind::Command(dir, rest) => self.start_pending(number, dir, text_of(rest, line), rest),
+            Kind::Command(dir, rest, prefix) => {
+                self.start_pending(number, dir, text_of(rest, line, prefix), rest, prefix)
+            }
             Kind::Continuation(_) | Kind::Fence | Kind::Other => self.prose(number, bytes, line.known_utf8()),
         }
     }
 
-    fn command_in_place(&mut self, number: usize, dir: Dir, text: Option<&str>, rest: &[u8]) {
+    fn command_in_place(&mut self, number: usize, dir: Dir, text: Option<&str>, rest: &[u8], prefix: &'static str) {
         let Some(text) = text else {
             self.not_utf8(number, rest);
             return;
@@ -317,11 +321,11 @@ impl<'o> Validator<'o> {
         self.summary.commands += 1;
         self.pending.dir = Some(dir);
         self.joined_parts.clear();
-        self.joined_parts.push(Part { line: number, start: 0, end: text.len() });
+        self.joined_parts.push(Part { line: number, start: 0, end: text.len(), prefix });
         self.command(dir, text, None);
     }
 
-    fn start_pending(&mut self, number: usize, dir: Dir, text: Option<&str>, rest: &[u8]) {
+    fn start_pending(&mut self, number: usize, dir: Dir, text: Option<&str>, rest: &[u8], prefix: &'static str) {
         let Some(text) = text else {
             self.not_utf8(number, rest);
             return;
@@ -332,7 +336,7 @@ impl<'o> Validator<'o> {
         pending.text.clear();
         pending.text.push_str(text);
         pending.parts.clear();
-        pending.parts.push(Part { line: number, start: 0, end: text.len() });
+        pending.parts.push(Part { line: number, start: 0, end: text.len(), prefix });
     }
 
     fn continue_pending(&mut self, number: usize, text: Option<&str>, rest: &[u8]) {
@@ -343,7 +347,7 @@ impl<'o> Validator<'o> {
         let pending = &mut self.pending;
         let start = pending.text.len();
         pending.text.push_str(text);
-        pending.parts.push(Part { line: number, start, end: pending.text.len() });
+        pending.parts.push(Part { line: number, start, end: pending.text.len(), prefix: CONTINUATION });
     }
 
     fn not_utf8(&mut self, number: usize, bytes: &[u8]) {
@@ -688,6 +692,14 @@ impl<'o> Validator<'o> {
                     *chosen = None;
                 }
                 self.mismatch(version, command.name, dir, raw, closest);
+                // A request that is wrong in its arguments is still a request: remember its TrID, so that the
+                // server's answer is checked as an answer instead of being reported a second time.
+                if dir == Dir::Client
+                    && command.forms_from(Dir::Client).any(|f| f.shape.trid == Trid::Yes)
+                    && let Some(trid) = raw.arg(0).and_then(|t| crate::value::parse_uint(t, u32::MAX.into()).ok())
+                {
+                    self.conn.remember(trid as u32, command.name);
+                }
             }
         }
         Some(command)
@@ -725,10 +737,12 @@ impl<'o> Validator<'o> {
             return Some(version);
         }
         if let Some(version) = self.options.version {
-            // The user named the version: report the missing VER once, then check the lines anyway.
+            // The user named the version: the transcript is a fragment that starts mid-session. Say so once, as a
+            // warning, and check the lines as that version.
             let spot = self.spot_of(raw.line(), raw.name_span());
-            let message = "VER comes first on a dispatch or notification connection".to_string();
-            self.report(Severity::Error, "ver-first", spot, message, Some("VER TrID dialects...".into()), None);
+            let message =
+                format!("no VER before this line: a fragment; its lines are checked as {} (--version)", version.name);
+            self.report(Severity::Warning, "ver-first", spot, message, Some("VER TrID dialects...".into()), None);
             self.conn.version = Some(version);
             self.conn.negotiation = Negotiation::Done;
             return Some(version);
@@ -1110,11 +1124,11 @@ impl<'o> Validator<'o> {
     }
 }
 
-/// The text of `rest`, the end of `line`, from the line's text when the reader knew it, or else checked here;
-/// `None` when it is not valid UTF-8.
-fn text_of<'a>(rest: &'a [u8], line: &Line<'a>) -> Option<&'a str> {
+/// The text of `rest`, the part of `line` after `prefix`, from the line's text when the reader knew it, or else
+/// checked here; `None` when it is not valid UTF-8.
+fn text_of<'a>(rest: &'a [u8], line: &Line<'a>, prefix: &str) -> Option<&'a str> {
     match line.text() {
-        Some(text) => text.get(text.len() - rest.len()..),
+        Some(text) => text.get(prefix.len()..prefix.len() + rest.len()),
         None => std::str::from_utf8(rest).ok(),
     }
 }
@@ -1127,23 +1141,20 @@ fn is_command_name(name: &str) -> bool {
 
 /// Locates byte range `span` of a command line `text`, made of `parts`, in the source lines.
 fn spot_in(text: &str, parts: &[Part], dir: Option<Dir>, span: std::ops::Range<usize>) -> Spot {
+    let default = match dir {
+        Some(Dir::Server) => "S: ",
+        _ => "C: ",
+    };
     let part = parts.iter().rev().find(|p| p.start <= span.start).or(parts.first()).copied().unwrap_or(Part {
         line: 0,
         start: 0,
         end: 0,
+        prefix: default,
     });
     let start = span.start.clamp(part.start, part.end);
     let end = span.end.clamp(start, part.end);
-    let prefix = if parts.first().is_some_and(|p| p.line == part.line) {
-        match dir {
-            Some(Dir::Server) => "S: ",
-            _ => "C: ",
-        }
-    } else {
-        ".. "
-    };
-    let source = format!("{prefix}{}", text.get(part.start..part.end).unwrap_or(""));
-    let column = PREFIX_LEN + text.get(part.start..start).map_or(0, |s| s.chars().count()) + 1;
+    let source = format!("{}{}", part.prefix, text.get(part.start..part.end).unwrap_or(""));
+    let column = part.prefix.chars().count() + text.get(part.start..start).map_or(0, |s| s.chars().count()) + 1;
     let width = text.get(start..end).map_or(1, |s| s.chars().count().max(1));
     Spot { line: part.line, column, width, source }
 }
