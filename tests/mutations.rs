@@ -188,6 +188,7 @@ fn every_mutation_is_reported_on_its_line_unless_the_spec_allows_it() {
     }
     assert!(missed.is_empty(), "{} of {total} mutations passed silently:\n{}", missed.len(), missed.join("\n"));
     assert!(total > 1000, "only {total} mutations were tried");
+    println!("{total} mutations tried, {} valid by the spec", allowed.len());
     // Valid-by-spec mutants exist (dropping an optional argument, echoing a dialect in VER), but they must stay
     // the exception.
     assert!(

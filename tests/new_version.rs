@@ -1,11 +1,11 @@
 //! Adding a protocol version, end to end: a spec directory with one more version file (a hypothetical MSNP19
-//! extending the newest version with one new command and one changed argument) is accepted by `spec check`, shown
+//! extending MSNP18 with one new command and one changed argument) is accepted by `spec check`, shown
 //! by `spec diff`, used by `validate --spec`, and turned into Rust by the generator.
 
 use msnp_tests::msnp;
 
-/// The version the hypothetical one extends: the newest the spec has.
-const BASE: &str = "MSNP8";
+/// The version the hypothetical one extends (MSNP21, the newest, extends MSNP18 too).
+const BASE: &str = "MSNP18";
 
 /// The new version file: a new command, HYP, and BLP's request with a new type for its one argument.
 fn msnp19() -> String {
