@@ -2,31 +2,9 @@
 //! payload each get a clear diagnostic and exit status 1, without a panic, and in bounded memory. A counting
 //! allocator measures the peak heap use of each run.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{BufReader, Read};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// The one unsafe item of the project: a test allocator. SAFETY: every call is forwarded to the system allocator unchanged; only the byte counts are recorded.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: same layout as given.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: the pointer came from `alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use msnp_tests::alloc::{Counting, peak_of};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -64,10 +42,7 @@ impl Read for Generated {
 fn validate(input: impl Read) -> (u8, String, usize) {
     let mut stdin = BufReader::new(input);
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let status = msnp_cli::status(["msnp", "validate", "-"], &mut stdin, &mut out, &mut err);
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    let (status, peak) = peak_of(|| msnp_cli::status(["msnp", "validate", "-"], &mut stdin, &mut out, &mut err));
     (status, format!("{}{}", String::from_utf8_lossy(&out), String::from_utf8_lossy(&err)), peak)
 }
 

@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: fixture paths and a validator sink that keeps everything.
 
+pub mod alloc;
 pub mod strategies;
 
 use std::path::PathBuf;

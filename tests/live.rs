@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use msnp::client::{Client, ClientConfig};
+use msnp::client::{Client, ClientConfig, Presence};
 use msnp::server::{Server, ServerConfig};
 use msnp_tests::errors;
 
@@ -36,6 +36,7 @@ async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
         let list = session.synchronise().await.unwrap_or_else(|e| panic!("MSNP{n}: {e}"));
         if n <= 12 {
             assert_eq!(list.account.handle, expected.account.handle, "MSNP{n}");
+            assert_eq!(list.account.friendly_name, expected.account.friendly_name, "MSNP{n}");
             assert_eq!(list.account.gtc, expected.account.gtc, "MSNP{n}");
             assert_eq!(list.account.blp, expected.account.blp, "MSNP{n}");
             // Properties arrive with PRP from MSNP5; groups with LSG from MSNP7.
@@ -70,4 +71,70 @@ async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
         assert_eq!(summary.errors, 0, "MSNP{n}:\n{}\n{}", errors(&seen.diagnostics), transcript.text());
         assert!(summary.versions.contains(&version(n).name), "MSNP{n}: {:?}", summary.versions);
     }
+}
+
+/// Watches `client` until an event satisfies `wanted` (at most five seconds); returns every event seen.
+async fn until(client: &mut Client, wanted: impl Fn(&Presence) -> bool) -> Vec<Presence> {
+    let mut seen = client.take_events();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !seen.iter().any(&wanted) && std::time::Instant::now() < deadline {
+        seen.extend(client.watch(Duration::from_millis(50)).await.expect("watching"));
+    }
+    seen
+}
+
+fn is(command: &str, handle: &str, status: &str) -> impl Fn(&Presence) -> bool {
+    move |p: &Presence| p.command == command && p.handle == handle && p.status == status
+}
+
+#[tokio::test]
+async fn a_status_change_reaches_the_contacts_that_may_see_it_in_every_version() {
+    let server = start(ServerConfig::default()).await;
+    for n in 2..=14 {
+        let mut bob = Client::login(&client(&server, n, "bob@example.com", "bob-password")).await.unwrap();
+        bob.synchronise().await.unwrap();
+        bob.set_status("NLN", Some(0)).await.unwrap();
+        // Alice comes online: the server lists Bob (ILN, in answer to her first CHG) and tells Bob (NLN).
+        let mut alice = Client::login(&client(&server, n, "alice@example.com", "alice-password")).await.unwrap();
+        alice.synchronise().await.unwrap();
+        alice.set_status("NLN", Some(0)).await.unwrap();
+        let seen = until(&mut alice, is("ILN", "bob@example.com", "NLN")).await;
+        assert!(seen.iter().any(is("ILN", "bob@example.com", "NLN")), "MSNP{n}: alice saw {seen:?}");
+        let seen = until(&mut bob, is("NLN", "alice@example.com", "NLN")).await;
+        let nln = seen.iter().find(|p| is("NLN", "alice@example.com", "NLN")(p));
+        assert!(nln.is_some(), "MSNP{n}: bob saw {seen:?}");
+        assert_eq!(nln.unwrap().friendly_name.as_deref(), Some("Alice"), "MSNP{n}");
+        // Bob steps away, then signs out: NLN AWY, then FLN.
+        bob.set_status("AWY", Some(0)).await.unwrap();
+        let seen = until(&mut alice, is("NLN", "bob@example.com", "AWY")).await;
+        assert!(seen.iter().any(is("NLN", "bob@example.com", "AWY")), "MSNP{n}: alice saw {seen:?}");
+        let bob_transcript = bob.sign_out().await.unwrap().expect("recorded");
+        let seen = until(&mut alice, is("FLN", "bob@example.com", "FLN")).await;
+        assert!(seen.iter().any(is("FLN", "bob@example.com", "FLN")), "MSNP{n}: alice saw {seen:?}");
+        // Both sides' transcripts, with the presence lines in the version's forms, validate clean.
+        let alice_transcript = alice.sign_out().await.unwrap().expect("recorded");
+        for (who, transcript) in [("alice", alice_transcript), ("bob", bob_transcript)] {
+            let (summary, seen) = msnp_tests::run(who, transcript.text().as_bytes());
+            assert_eq!(summary.errors, 0, "MSNP{n} {who}:\n{}\n{}", errors(&seen.diagnostics), transcript.text());
+        }
+    }
+}
+
+#[tokio::test]
+async fn carol_does_not_see_a_contact_who_blocks_everyone_else() {
+    // Bob's BLP is BL and Carol is on none of his lists: she never learns his status. Alice, on his allow
+    // list, does.
+    let server = start(ServerConfig::default()).await;
+    let mut carol = Client::login(&client(&server, 8, "carol@example.com", "carol-password")).await.unwrap();
+    carol.set_status("NLN", Some(0)).await.unwrap();
+    let mut alice = Client::login(&client(&server, 8, "alice@example.com", "alice-password")).await.unwrap();
+    alice.set_status("NLN", Some(0)).await.unwrap();
+    let mut bob = Client::login(&client(&server, 8, "bob@example.com", "bob-password")).await.unwrap();
+    bob.set_status("BSY", Some(0)).await.unwrap();
+    let seen = until(&mut alice, is("NLN", "bob@example.com", "BSY")).await;
+    assert!(seen.iter().any(is("NLN", "bob@example.com", "BSY")), "alice saw {seen:?}");
+    // Carol did see Alice come online (both allow each other), so her connection was listening.
+    let seen = carol.watch(Duration::from_millis(200)).await.unwrap();
+    assert!(seen.iter().any(is("NLN", "alice@example.com", "NLN")), "carol saw {seen:?}");
+    assert!(seen.iter().all(|p| p.handle != "bob@example.com"), "carol saw {seen:?}");
 }

@@ -2,9 +2,13 @@
 //!
 //! Everything runs through [`run`] with explicit standard streams, so tests drive the real command in process.
 
+mod live_cmd;
+mod serve_cmd;
 mod spec_cmd;
 mod spec_docs;
 mod validate_cmd;
+
+pub use live_cmd::{EXIT_AUTH, EXIT_NETWORK, EXIT_PROTOCOL};
 
 use std::ffi::OsString;
 use std::io::{BufRead, Write};
@@ -43,6 +47,22 @@ enum Command {
     /// Show what the spec says.
     #[command(subcommand)]
     Spec(spec_cmd::SpecCommand),
+    /// Log in, synchronise the contact list, print it, and sign out.
+    ///
+    /// Exit status: 0 on success, 2 on usage or I/O errors, 3 when a server cannot be reached or stops answering,
+    /// 4 when the account or the password is refused, 5 when a server refuses the version, answers with an error
+    /// or sends what the client cannot go on with.
+    Login(live_cmd::Connect),
+    /// Log in, set a status, print the presence that comes back, and sign out.
+    ///
+    /// Exit status: as for `login`.
+    Chg(live_cmd::ChgArgs),
+    /// Run the embedded reference server from an accounts file.
+    Serve(serve_cmd::Args),
+    /// Start the embedded server with demo accounts on loopback, then log in and print the contact list.
+    ///
+    /// Exit status: as for `login`.
+    Demo(live_cmd::DemoArgs),
 }
 
 /// Output format of reports.
@@ -96,9 +116,21 @@ where
             }
         },
     };
+    let live = matches!(cli.command, Command::Login(_) | Command::Chg(_) | Command::Serve(_) | Command::Demo(_));
+    if live && cli.spec.is_some() {
+        let _ = writeln!(
+            stderr,
+            "msnp: --spec applies to `validate` and `spec`; the client and the server speak the spec they were built with"
+        );
+        return EXIT_USAGE;
+    }
     match cli.command {
         Command::Validate(args) => validate_cmd::run(spec, &args, stdin, stdout, stderr),
         Command::Spec(command) => spec_cmd::run(spec, &command, stdout, stderr),
+        Command::Login(args) => live_cmd::login(&args, stdin, stdout, stderr),
+        Command::Chg(args) => live_cmd::chg(&args, stdin, stdout, stderr),
+        Command::Serve(args) => serve_cmd::run(&args, stdout, stderr),
+        Command::Demo(args) => live_cmd::demo(&args, stdout, stderr),
     }
 }
 

@@ -34,6 +34,11 @@ use crate::typed::ErrorReply;
 
 pub use passport::PassportError;
 
+/// The most warnings a session keeps.
+pub const MAX_WARNINGS: usize = 256;
+/// The most presence events a session keeps before they are taken.
+pub const MAX_EVENTS: usize = 4096;
+
 /// Where a session is: every failure names one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -378,7 +383,7 @@ impl Client {
                 let failure = Failure::ServerError { code, meaning: meaning.to_string() };
                 return Look::Fail(LoginError::new(stage, failure).line(&frame.line));
             }
-            self.warnings.push(format!("`{}`: an error reply to no pending request", frame.line));
+            self.warn(format!("`{}`: an error reply to no pending request", frame.line));
             return Look::Skip;
         }
         if raw.name() == "VER" {
@@ -387,7 +392,7 @@ impl Client {
         let incoming = match Incoming::parse(self.version, Dir::Server, &raw) {
             Ok(incoming) => incoming,
             Err(e) => {
-                self.warnings.push(format!("`{}`: {e}", frame.line));
+                self.warn(format!("`{}`: {e}", frame.line));
                 return Look::Skip;
             }
         };
@@ -408,6 +413,10 @@ impl Client {
             return Look::Skip;
         }
         if let Some(presence) = presence(&incoming) {
+            if self.events.len() == MAX_EVENTS {
+                // A flood of presence keeps the newest.
+                self.events.pop_front();
+            }
             self.events.push_back(presence);
             return Look::Skip;
         }
@@ -437,7 +446,7 @@ impl Client {
             if let Some(form) = found {
                 return Ok((frame, form));
             }
-            self.warnings.push(format!("`{}`: not an answer to TrID {trid} at {}", frame.line, stage.name()));
+            self.warn(format!("`{}`: not an answer to TrID {trid} at {}", frame.line, stage.name()));
         }
     }
 
@@ -525,7 +534,7 @@ impl Client {
             .map_err(|e| LoginError::new(Stage::Nexus, Failure::Passport(PassportError::Nexus(e))))?;
         let url = match &config.login_url {
             Some(url) => url.clone(),
-            None => passport::login_url(&http, &config.nexus)
+            None => passport::login_url(&http, &config.nexus, 3)
                 .await
                 .map_err(|e| LoginError::new(Stage::Nexus, Failure::Passport(e)))?,
         };
@@ -693,10 +702,15 @@ impl Client {
         Ok(())
     }
 
-    /// Notes a line the current step has no use for (bounded: a flood of them keeps the first few hundred).
+    /// Notes a line the current step has no use for.
     fn unrelated(&mut self, stage: Stage, frame: &Frame) {
-        if self.warnings.len() < 256 {
-            self.warnings.push(format!("`{}`: not expected at {}", frame.line, stage.name()));
+        self.warn(format!("`{}`: not expected at {}", frame.line, stage.name()));
+    }
+
+    /// Keeps a warning (bounded: a flood of them keeps the first [`MAX_WARNINGS`]).
+    fn warn(&mut self, warning: String) {
+        if self.warnings.len() < MAX_WARNINGS {
+            self.warnings.push(warning);
         }
     }
 
@@ -781,8 +795,13 @@ fn account_setting(list: &mut ContactList, line: &Incoming<'_, '_>) -> Result<bo
         list.account.blp = line.get::<&str>(blp::args::SETTING)?.map(str::to_string);
     } else if line.is(prp::REPLY) || line.is(prp::IN_SYN) {
         let name: &str = line.require(prp::args::PROPERTY)?;
-        let value: Option<&str> = line.get(prp::args::VALUE)?;
-        list.account.properties.insert(name.to_string(), value.unwrap_or("").to_string());
+        let value = line.get::<&str>(prp::args::VALUE)?.unwrap_or("").to_string();
+        if name == "MFN" {
+            // MSNP10 on: the account's friendly name, which USR OK no longer carries.
+            list.account.friendly_name = value;
+        } else {
+            list.account.properties.insert(name.to_string(), value);
+        }
     } else {
         return Ok(false);
     }

@@ -35,15 +35,31 @@ pub fn http_client(timeout: Duration, extra_ca: Option<&[u8]>) -> Result<reqwest
     builder.build().map_err(|e| e.to_string())
 }
 
-/// The login server's URL, from the nexus's `PassportURLs` header.
-pub async fn login_url(http: &reqwest::Client, nexus: &str) -> Result<String, PassportError> {
-    let response = http.get(nexus).send().await.map_err(|e| PassportError::Nexus(format!("{nexus}: {e}")))?;
-    if !response.status().is_success() {
-        return Err(PassportError::Nexus(format!("{nexus} answered {}", response.status())));
+/// The login server's URL, from the nexus's `PassportURLs` header; follows at most `max_redirects` redirects of
+/// the nexus itself.
+pub async fn login_url(http: &reqwest::Client, nexus: &str, max_redirects: usize) -> Result<String, PassportError> {
+    let mut url = nexus.to_string();
+    for _ in 0..=max_redirects {
+        let response = http.get(&url).send().await.map_err(|e| PassportError::Nexus(format!("{url}: {e}")))?;
+        if response.status().is_redirection() {
+            url = redirect_target(&url, response.headers()).map_err(PassportError::Nexus)?;
+            continue;
+        }
+        if !response.status().is_success() {
+            return Err(PassportError::Nexus(format!("{url} answered {}", response.status())));
+        }
+        return header(response.headers(), "passporturls")
+            .and_then(|urls| passport_login_url(&urls))
+            .ok_or_else(|| PassportError::Nexus(format!("{url} gave no DALogin in a PassportURLs header")));
     }
-    header(response.headers(), "passporturls")
-        .and_then(|urls| passport_login_url(&urls))
-        .ok_or_else(|| PassportError::Nexus(format!("{nexus} gave no DALogin in a PassportURLs header")))
+    Err(PassportError::Nexus(format!("{nexus}: more than {max_redirects} redirects")))
+}
+
+/// Where a redirect from `url` points: its `Location`, resolved against `url` when relative.
+fn redirect_target(url: &str, headers: &HeaderMap) -> Result<String, String> {
+    let location = header(headers, "location").ok_or_else(|| format!("{url} redirected without a Location"))?;
+    let base = reqwest::Url::parse(url).map_err(|e| format!("{url}: {e}"))?;
+    base.join(&location).map(String::from).map_err(|e| format!("{url} redirected to `{location}`: {e}"))
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -85,9 +101,7 @@ pub async fn ticket(
             | StatusCode::MOVED_PERMANENTLY
             | StatusCode::SEE_OTHER
             | StatusCode::TEMPORARY_REDIRECT => {
-                let location = header(&headers, "location")
-                    .ok_or_else(|| PassportError::Login(format!("{url} redirected without a Location")))?;
-                url = location;
+                url = redirect_target(&url, &headers).map_err(PassportError::Login)?;
             }
             StatusCode::UNAUTHORIZED => {
                 let why = header(&headers, "www-authenticate")

@@ -34,7 +34,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 pub use accounts::{Account, Accounts, AccountsError};
-pub use passport::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH};
+pub use passport::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH, REDIRECTING_NEXUS_PATH};
 
 use crate::frame::Limits;
 use crate::spec::VersionDef;
@@ -184,7 +184,14 @@ impl Drop for Server {
 
 async fn accept(listener: TcpListener, state: Arc<State>, role: session::Role) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of descriptors or a reset before accept: wait a little rather than spin.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
         let _ = stream.set_nodelay(true);
         tokio::spawn(session::run(stream, state.clone(), role));
     }

@@ -22,6 +22,8 @@ use crate::auth::passport_credentials;
 pub const NEXUS_PATH: &str = "/rdr/pprdr.asp";
 /// The login server's path.
 pub const LOGIN_PATH: &str = "/login2.srf";
+/// A nexus path that redirects to [`NEXUS_PATH`] (302), for clients that must follow a moved nexus.
+pub const REDIRECTING_NEXUS_PATH: &str = "/redirect/rdr/pprdr.asp";
 /// A login path that first redirects to [`LOGIN_PATH`], as the real service does for some accounts.
 pub const REDIRECTING_LOGIN_PATH: &str = "/redirect/login2.srf";
 
@@ -29,7 +31,11 @@ pub const REDIRECTING_LOGIN_PATH: &str = "/redirect/login2.srf";
 pub async fn serve(listener: TcpListener, state: Arc<State>) {
     let Ok(address) = listener.local_addr() else { return };
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            // Out of descriptors or a reset before accept: wait a little rather than spin.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            continue;
+        };
         let state = state.clone();
         tokio::spawn(async move {
             let service = service_fn(move |request| {
@@ -61,6 +67,7 @@ fn answer(request: &Request<Incoming>, address: SocketAddr, state: &State) -> Re
             StatusCode::OK,
             &[("PassportURLs", format!("DARealm=Passport.Net,DALogin=http://{address}{login_path},ConfigVersion=15"))],
         ),
+        REDIRECTING_NEXUS_PATH => response(StatusCode::FOUND, &[("Location", NEXUS_PATH.into())]),
         REDIRECTING_LOGIN_PATH => response(
             StatusCode::FOUND,
             &[

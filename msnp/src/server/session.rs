@@ -15,6 +15,7 @@ use crate::message::{ArgName, FormRef, Incoming, Outgoing};
 use crate::net::{Connection, Frame, NetError};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{Dir, VersionDef};
+use crate::typed::ErrorReply;
 
 /// Which server a connection reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,13 +117,11 @@ impl Session {
         conn.send(bytes).await.map_err(|_| ())
     }
 
-    /// Sends error `code` in answer to TrID `trid`.
+    /// Sends error `code` in answer to TrID `trid` (0 when the request had none).
     async fn error(&self, conn: &mut Connection<TcpStream>, code: u16, trid: Option<u32>) -> Result<(), ()> {
-        let line = match trid {
-            Some(t) => format!("{code} {t}\r\n"),
-            None => format!("{code}\r\n"),
-        };
-        conn.send(line.into_bytes()).await.map_err(|_| ())
+        let mut line = Vec::new();
+        ErrorReply { code, tr_id: trid.unwrap_or(0), payload: None }.write(&mut line);
+        conn.send(line).await.map_err(|_| ())
     }
 
     async fn handle(&mut self, conn: &mut Connection<TcpStream>, frame: Frame) -> Result<Next, ()> {
@@ -200,14 +199,14 @@ impl Session {
             .filter_map(|d| crate::SPEC.version(d))
             .filter(|v| accepted.contains(&number(v)) && number(v) >= 2)
             .max_by_key(|v| v.rank);
-        let trid = raw.arg(0).unwrap_or("0");
+        let trid: u32 = raw.arg(0).and_then(|t| t.parse().ok()).ok_or(())?;
         let Some(version) = newest else {
-            conn.send(format!("VER {trid} 0\r\n").into_bytes()).await.map_err(|_| ())?;
+            // `VER TrID 0`: none of them; the reply is written in the oldest dialect, as no other was chosen.
+            self.send(conn, self.reply(ver::REPLY)?.trid(trid).arg(ver::args::DIALECT, "0")).await?;
             return Ok(Next::Close);
         };
         self.version = Some(version);
         conn.set_version(version);
-        let trid: u32 = trid.parse().map_err(|_| ())?;
         self.send(conn, self.reply(ver::REPLY)?.trid(trid).arg(ver::args::DIALECT, version.name)).await?;
         if self.state.config.fault == Some(Fault::Silent) {
             // Keep the connection open and say nothing more.
@@ -413,6 +412,14 @@ impl Session {
         let account = &list.account;
         out.push(self.reply(gtc::IN_SYN)?.arg(gtc::args::SETTING, account.gtc.as_deref().unwrap_or("A")));
         out.push(self.reply(blp::IN_SYN)?.arg(blp::args::SETTING, account.blp.as_deref().unwrap_or("AL")));
+        if !self.reply(usr::OK)?.has(usr::args::FRIENDLY_NAME) {
+            // MSNP10 on: USR OK no longer names the account; its friendly name comes as the MFN property.
+            out.push(
+                self.reply(prp::IN_SYN)?
+                    .arg(prp::args::PROPERTY, "MFN")
+                    .arg(prp::args::VALUE, account.friendly_name.as_str()),
+            );
+        }
         for (property, value) in &account.properties {
             out.push(
                 self.reply(prp::IN_SYN)?

@@ -1,0 +1,82 @@
+//! `msnp serve`: the embedded reference server, from an accounts file, until interrupted.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use msnp::server::{Accounts, Server, ServerConfig};
+
+use crate::{EXIT_OK, EXIT_USAGE};
+
+/// Arguments of `msnp serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The accounts, passwords, groups and contacts (TOML; the format is in the README).
+    #[arg(long, value_name = "FILE")]
+    accounts: PathBuf,
+    /// Where the dispatch server listens; the notification server and the Passport endpoints take free ports on
+    /// the same address.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:1863")]
+    listen: SocketAddr,
+    /// Stop after this many seconds instead of running until interrupted.
+    #[arg(long, value_name = "SECS")]
+    duration: Option<f64>,
+    /// Challenge clients with CHL after they sign in (MSNP6 and later).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    challenge: bool,
+}
+
+/// Runs `msnp serve`.
+pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let accounts = match Accounts::load(&args.accounts) {
+        Ok(accounts) => accounts,
+        Err(e) => {
+            let _ = writeln!(stderr, "msnp serve: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let duration = match args.duration {
+        None => None,
+        Some(secs) if secs.is_finite() && secs > 0.0 && secs <= 1e9 => Some(Duration::from_secs_f64(secs)),
+        Some(secs) => {
+            let _ = writeln!(stderr, "msnp serve: --duration {secs}: a positive number of seconds");
+            return EXIT_USAGE;
+        }
+    };
+    let count = accounts.accounts.len();
+    let config = ServerConfig { accounts, challenge: args.challenge, ..ServerConfig::default() };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = writeln!(stderr, "msnp serve: cannot start the async runtime: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    runtime.block_on(async {
+        let server = match Server::start(config, args.listen.ip(), args.listen.port()).await {
+            Ok(server) => server,
+            Err(e) => {
+                let _ = writeln!(stderr, "msnp serve: cannot listen on {}: {e}", args.listen);
+                return EXIT_USAGE;
+            }
+        };
+        let _ = writeln!(
+            stdout,
+            "dispatch {}\nnotification {}\nnexus {}\naccounts {count} from {}",
+            server.dispatch,
+            server.notification,
+            server.nexus_url(),
+            args.accounts.display()
+        );
+        let _ = stdout.flush();
+        match duration {
+            Some(duration) => tokio::time::sleep(duration).await,
+            None => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+        drop(server);
+        EXIT_OK
+    })
+}
