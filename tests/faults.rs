@@ -1,0 +1,140 @@
+//! The client against a faulty embedded server, one fault per test: the server closes during SYN, announces a
+//! payload of 1 GB, refers the client to itself with `XFR NS` forever, stops answering, sends a line no spec
+//! allows; Passport's nexus redirects, its login server redirects, and it answers 401. Each failure names its
+//! stage; nothing hangs and nothing grows with what the server announces.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::{Duration, Instant};
+
+use msnp::client::{Client, ClientConfig, Failure, LoginError, PassportError, Stage};
+use msnp::frame::FrameError;
+use msnp::net::NetError;
+use msnp::server::{Fault, REDIRECTING_NEXUS_PATH, Server, ServerConfig};
+use msnp_tests::alloc::{Counting, peak_of};
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+async fn start(fault: Option<Fault>) -> Server {
+    Server::start(ServerConfig { fault, ..ServerConfig::default() }, LOOPBACK, 0).await.expect("the server starts")
+}
+
+fn config(server: &Server, n: u32, password: &str) -> ClientConfig {
+    let version = msnp::SPEC.version(&format!("MSNP{n}")).expect("a version of the spec");
+    let mut config = ClientConfig::new(version, &server.dispatch.to_string(), "alice@example.com", password);
+    config.nexus = server.nexus_url();
+    config.timeout = Duration::from_secs(5);
+    config
+}
+
+/// Logs in as Alice and synchronises.
+async fn login_and_sync(config: &ClientConfig) -> Result<Client, LoginError> {
+    let mut client = Client::login(config).await?;
+    client.synchronise().await?;
+    Ok(client)
+}
+
+#[tokio::test]
+async fn the_server_closing_during_syn_fails_the_syn_stage() {
+    let server = start(Some(Fault::CloseDuringSyn)).await;
+    for n in [5, 7, 8, 12] {
+        let error = login_and_sync(&config(&server, n, "alice-password")).await.unwrap_err();
+        assert_eq!(error.stage, Stage::Syn, "MSNP{n}: {error}");
+        assert!(matches!(error.failure, Failure::Network(NetError::Closed)), "MSNP{n}: {error}");
+    }
+}
+
+#[test]
+fn a_payload_of_one_gigabyte_is_refused_when_announced() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    for n in [7, 8] {
+        let (result, peak) = peak_of(|| {
+            runtime.block_on(async {
+                let server = start(Some(Fault::HugePayload)).await;
+                login_and_sync(&config(&server, n, "alice-password")).await
+            })
+        });
+        let error = result.unwrap_err();
+        assert!(
+            matches!(
+                error.failure,
+                Failure::Network(NetError::Frame(FrameError::PayloadTooLarge { announced: 1_000_000_000, .. }))
+            ),
+            "MSNP{n}: {error}"
+        );
+        assert!(error.to_string().contains("1000000000"), "MSNP{n}: {error}");
+        println!("MSNP{n}: peak heap {peak} bytes");
+        // Client and server together: far below the announced gigabyte (the limit is checked before buffering).
+        assert!(peak < 8 << 20, "MSNP{n}: {peak} bytes at the peak");
+    }
+}
+
+#[tokio::test]
+async fn an_xfr_ns_loop_ends_after_the_allowed_referrals() {
+    let server = start(Some(Fault::RedirectLoop)).await;
+    let mut config = config(&server, 8, "alice-password");
+    config.max_referrals = 4;
+    let started = Instant::now();
+    let error = Client::login(&config).await.unwrap_err();
+    assert_eq!(error.stage, Stage::UsrI, "{error}");
+    assert!(matches!(error.failure, Failure::TooManyReferrals(4)), "{error}");
+    assert!(error.to_string().contains("more than 4 referrals"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn a_server_that_stops_answering_times_out_at_the_next_step() {
+    let server = start(Some(Fault::Silent)).await;
+    for (n, stage) in [(7, Stage::Inf), (8, Stage::Cvr)] {
+        let mut config = config(&server, n, "alice-password");
+        config.timeout = Duration::from_millis(300);
+        let started = Instant::now();
+        let error = Client::login(&config).await.unwrap_err();
+        assert_eq!(error.stage, stage, "MSNP{n}: {error}");
+        assert!(matches!(error.failure, Failure::Network(NetError::Timeout(_))), "MSNP{n}: {error}");
+        let took = started.elapsed();
+        assert!(took >= Duration::from_millis(300) && took < Duration::from_secs(3), "MSNP{n}: {took:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_garbage_line_is_a_warning_and_the_session_goes_on() {
+    let server = start(Some(Fault::GarbageLine)).await;
+    for n in [7, 8, 14] {
+        let mut client = login_and_sync(&config(&server, n, "alice-password")).await.unwrap();
+        client.set_status("NLN", Some(0)).await.unwrap();
+        let warnings = client.warnings();
+        assert!(warnings.iter().any(|w| w.contains("ZZZ this is no command")), "MSNP{n}: {warnings:?}");
+        client.sign_out().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_redirecting_nexus_and_login_server_are_followed() {
+    let server = Server::start(ServerConfig { passport_redirects: true, ..ServerConfig::default() }, LOOPBACK, 0)
+        .await
+        .expect("the server starts");
+    let mut config = config(&server, 8, "alice-password");
+    config.nexus = format!("http://{}{REDIRECTING_NEXUS_PATH}", server.passport);
+    let client = login_and_sync(&config).await.unwrap_or_else(|e| panic!("{e}"));
+    client.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_at_the_stage_that_checks_it() {
+    let server = start(None).await;
+    // Passport answers 401 (MSNP8 on); the notification server answers 911 to the MD5 digest (MSNP2 to MSNP7).
+    for (n, stage) in [(2, Stage::UsrS), (7, Stage::UsrS), (8, Stage::Login), (14, Stage::Login)] {
+        let error = Client::login(&config(&server, n, "not-the-password")).await.unwrap_err();
+        assert_eq!(error.stage, stage, "MSNP{n}: {error}");
+        assert!(error.is_bad_credentials(), "MSNP{n}: {error}");
+        if n >= 8 {
+            assert!(matches!(error.failure, Failure::Passport(PassportError::Refused(_))), "MSNP{n}: {error}");
+            assert!(error.to_string().contains("da-status=failed"), "MSNP{n}: {error}");
+        } else {
+            assert_eq!(error.server_line.as_deref().map(|l| l.split(' ').next()), Some(Some("911")), "MSNP{n}");
+        }
+    }
+}

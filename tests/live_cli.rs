@@ -1,0 +1,171 @@
+//! The live commands as a user runs them: `msnp login`, `msnp chg` and `msnp demo` in process against the embedded
+//! server (started on its own runtime, on loopback), with their output, exit statuses and transcripts.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use msnp::client::{Client, ClientConfig};
+use msnp::server::{Server, ServerConfig};
+use msnp_cli::{EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE};
+use msnp_tests::msnp;
+
+const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+/// The embedded server on a runtime of its own, so that the commands can block on theirs.
+struct Background {
+    runtime: tokio::runtime::Runtime,
+    server: Server,
+}
+
+impl Background {
+    fn start() -> Background {
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
+        let server = runtime.block_on(Server::start(ServerConfig::default(), LOOPBACK, 0)).expect("the server starts");
+        Background { runtime, server }
+    }
+
+    /// `login` arguments for the demo account `who` in version `n`.
+    fn args(&self, command: &str, n: u32, who: &str) -> Vec<String> {
+        [command, "--version", &n.to_string(), "--server", &self.server.dispatch.to_string()]
+            .into_iter()
+            .chain(["--account", &format!("{who}@example.com"), "--nexus", &self.server.nexus_url()])
+            .chain(["--password-stdin", "--timeout", "5"])
+            .map(String::from)
+            .collect()
+    }
+}
+
+fn run(args: &[String], stdin: &str) -> (u8, String, String) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    msnp(&args, stdin.as_bytes())
+}
+
+fn temp_file(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("msnp-live-cli-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn login_dumps_the_account_as_json_and_records_a_transcript_that_validates() {
+    let background = Background::start();
+    for n in [2, 7, 8, 11, 14] {
+        let transcript = temp_file(&format!("msnp{n}.txt"));
+        let mut args = background.args("login", n, "alice");
+        args.extend(["--format".into(), "json".into(), "--transcript".into(), transcript.display().to_string()]);
+        let (status, out, err) = run(&args, "alice-password\n");
+        assert_eq!(status, EXIT_OK, "MSNP{n}: {err}");
+        let dump: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert_eq!(dump["version"], format!("MSNP{n}"));
+        assert_eq!(dump["account"]["handle"], "alice@example.com");
+        let keys: Vec<&str> = dump.as_object().unwrap().keys().map(String::as_str).collect();
+        // (The map is sorted; the order of the output is pinned by the snapshot below.)
+        assert_eq!(keys, ["account", "contacts", "groups", "version"], "MSNP{n}");
+        if n <= 12 {
+            assert_eq!(dump["contacts"][0]["handle"], "bob@example.com", "MSNP{n}");
+            assert_eq!(dump["contacts"][0]["lists"], serde_json::json!(["FL", "AL", "RL"]), "MSNP{n}");
+        }
+        // The transcript keeps no secret and validates clean.
+        let text = std::fs::read_to_string(&transcript).unwrap();
+        assert!(!text.contains("alice-password"), "MSNP{n}");
+        assert!(!text.contains("&p="), "MSNP{n}: the ticket is redacted:\n{text}");
+        assert!(!text.contains("0123456789abcdef"), "MSNP{n}: MSPAuth is redacted:\n{text}");
+        let (status, out, _) = msnp(&["validate", &transcript.display().to_string()], b"");
+        assert_eq!(status, EXIT_OK, "MSNP{n}:\n{out}\n{text}");
+        assert!(out.contains(&format!("MSNP{n} (2 connections), 0 errors")), "MSNP{n}: {out}");
+        std::fs::remove_file(&transcript).unwrap();
+    }
+}
+
+#[test]
+fn a_wrong_password_exits_4_and_names_the_stage_in_every_version() {
+    let background = Background::start();
+    for n in 2..=14 {
+        let (status, out, err) = run(&background.args("login", n, "alice"), "wrong\n");
+        assert_eq!(status, EXIT_AUTH, "MSNP{n}: {out}{err}");
+        let stage = if n <= 7 { "failed at USR S" } else { "failed at login" };
+        assert!(err.contains(stage), "MSNP{n}: {err}");
+        assert!(out.is_empty(), "MSNP{n}: {out}");
+        if n <= 7 {
+            // The server's line, with the error's meaning from the spec.
+            assert!(err.contains("(server: `911 "), "MSNP{n}: {err}");
+        }
+    }
+}
+
+#[test]
+fn chg_confirms_the_status_and_prints_the_presence_that_arrives() {
+    let background = Background::start();
+    // Bob comes online while Alice watches.
+    let (dispatch, nexus) = (background.server.dispatch.to_string(), background.server.nexus_url());
+    let bob = background.runtime.spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let version = msnp::SPEC.version("MSNP8").unwrap();
+        let mut config = ClientConfig::new(version, &dispatch, "bob@example.com", "bob-password");
+        config.nexus = nexus;
+        let mut bob = Client::login(&config).await.unwrap();
+        bob.set_status("BRB", Some(0)).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        bob.sign_out().await.unwrap();
+    });
+    let mut args = background.args("chg", 8, "alice");
+    args.splice(1..1, ["AWY".to_string(), "--watch".into(), "2".into()]);
+    let (status, out, err) = run(&args, "alice-password\n");
+    assert_eq!(status, EXIT_OK, "{err}");
+    assert!(out.starts_with("MSNP8  alice@example.com  status AWY confirmed: CHG "), "{out}");
+    assert!(out.contains("NLN    bob@example.com  BRB"), "{out}");
+    background.runtime.block_on(bob).unwrap();
+    // JSON, with nobody else online.
+    let mut args = background.args("chg", 8, "alice");
+    args.splice(1..1, ["HDN".to_string(), "--format".into(), "json".into()]);
+    let (status, out, err) = run(&args, "alice-password\n");
+    assert_eq!(status, EXIT_OK, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(report["status"], "HDN");
+    assert!(report["echo"].as_str().unwrap().contains("HDN"), "{out}");
+}
+
+#[test]
+fn demo_logs_in_to_the_embedded_server_in_every_version() {
+    for n in 2..=14 {
+        let (status, out, err) = msnp(&["demo", "--version", &n.to_string()], b"");
+        assert_eq!(status, EXIT_OK, "MSNP{n}: {err}");
+        assert!(out.starts_with(&format!("MSNP{n}  alice@example.com")), "MSNP{n}: {out}");
+        assert!(err.contains("embedded server: dispatch 127.0.0.1:"), "MSNP{n}: {err}");
+    }
+}
+
+#[test]
+fn the_json_dump_keeps_its_documented_shape() {
+    let (status, out, err) = msnp(&["demo", "--version", "8", "--format", "json"], b"");
+    assert_eq!(status, EXIT_OK, "{err}");
+    insta::assert_snapshot!("demo_msnp8_json", out);
+    let (status, out, err) = msnp(&["demo", "--version", "7"], b"");
+    assert_eq!(status, EXIT_OK, "{err}");
+    insta::assert_snapshot!("demo_msnp7_table", out);
+}
+
+#[test]
+fn connection_and_usage_failures_have_their_own_exit_statuses() {
+    // Nothing listens on a port just released.
+    let port = std::net::TcpListener::bind((LOOPBACK, 0)).unwrap().local_addr().unwrap().port();
+    let server = format!("127.0.0.1:{port}");
+    let args = ["login", "--version", "8", "--server", &server, "--account", "a@example.com", "--password-stdin"];
+    let (status, _, err) = msnp(&args, b"x\n");
+    assert_eq!(status, EXIT_NETWORK, "{err}");
+    assert!(err.contains("failed at connect"), "{err}");
+    // No password anywhere (standard input is not a terminal here).
+    let (status, _, err) = msnp(&args, b"");
+    assert_eq!(status, EXIT_USAGE, "{err}");
+    assert!(err.contains("standard input holds no password"), "{err}");
+    let (status, _, err) = msnp(&["login", "--version", "15", "--server", &server, "--account", "a@b.c"], b"");
+    assert_eq!(status, EXIT_USAGE, "{err}");
+    assert!(err.contains("MSNP2 to MSNP14"), "{err}");
+    let (status, _, err) = msnp(&["--spec", "spec", "demo"], b"");
+    assert_eq!(status, EXIT_USAGE, "{err}");
+    let (status, _, err) = msnp(&["demo", "--account", "eve@example.com"], b"");
+    assert_eq!(status, EXIT_USAGE, "{err}");
+    assert!(err.contains("not a demo account"), "{err}");
+    let (status, _, err) = msnp(&["serve", "--accounts", "no-such-file.toml", "--duration", "1"], b"");
+    assert_eq!(status, EXIT_USAGE, "{err}");
+    assert!(err.contains("no-such-file.toml"), "{err}");
+}
