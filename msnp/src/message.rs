@@ -15,6 +15,8 @@
 
 use std::fmt;
 
+use smallvec::SmallVec;
+
 use crate::matcher::{Match, check_shape};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{ArgKind, Dir, FormDef, Trid, VersionDef};
@@ -164,13 +166,19 @@ impl fmt::Display for ComposeError {
 
 impl std::error::Error for ComposeError {}
 
+/// Where an argument's tokens are in a message's token buffer: start and end of each.
+type Spans = SmallVec<[(u32, u32); 1]>;
+
 /// A message to send, built by form and argument name and written as the version's form says.
 #[derive(Clone, Debug)]
 pub struct Outgoing {
     form: &'static FormDef,
     name: FormRef,
     trid: Option<u32>,
-    values: Vec<(&'static str, Vec<String>)>,
+    /// Each argument set, with the spans of its tokens in `tokens`.
+    values: SmallVec<[(&'static str, Spans); 8]>,
+    /// Every token written so far, back to back (one buffer for the whole message).
+    tokens: Vec<u8>,
     payload: Vec<u8>,
 }
 
@@ -181,7 +189,14 @@ impl Outgoing {
             .command(form.command)
             .and_then(|c| c.forms.iter().find(|f| f.name == form.form && f.from == dir))
             .ok_or(ComposeError::NoSuchForm { form, version: version.name })?;
-        Ok(Outgoing { form: found, name: form, trid: None, values: Vec::new(), payload: Vec::new() })
+        Ok(Outgoing {
+            form: found,
+            name: form,
+            trid: None,
+            values: SmallVec::new(),
+            tokens: Vec::new(),
+            payload: Vec::new(),
+        })
     }
 
     /// Whether `version` has `form` in direction `dir`.
@@ -221,16 +236,16 @@ impl Outgoing {
 
     /// Sets a repeated argument `name` to `values`.
     pub fn args<T: ToToken>(mut self, name: ArgName, values: impl IntoIterator<Item = T>) -> Self {
-        let tokens = values
+        let spans = values
             .into_iter()
             .map(|v| {
-                let mut out = Vec::new();
-                v.write_token(&mut out);
-                String::from_utf8_lossy(&out).into_owned()
+                let start = self.tokens.len() as u32;
+                v.write_token(&mut self.tokens);
+                (start, self.tokens.len() as u32)
             })
             .collect();
         self.values.retain(|(n, _)| *n != name.0);
-        self.values.push((name.0, tokens));
+        self.values.push((name.0, spans));
         self
     }
 
@@ -254,7 +269,7 @@ impl Outgoing {
                 return Err(ComposeError::Unused { form: name, argument });
             }
         }
-        let mut line = Vec::new();
+        let mut line = Vec::with_capacity(shape.command.len() + 16 + self.tokens.len() + 2 * shape.args.len());
         let mut w = LineWriter::new(&mut line, shape.command);
         match shape.trid {
             Trid::Yes => w.trid(self.trid.ok_or(ComposeError::Missing { form: name, argument: "TrID" })?),
@@ -270,9 +285,16 @@ impl Outgoing {
                 }
                 ArgKind::Value { name: argument, .. } => {
                     match self.values.iter().find(|(n, _)| *n == argument).map(|(_, v)| v) {
-                        Some(tokens) => {
-                            for token in tokens {
-                                w.value(arg.prefix, &token.as_str());
+                        Some(spans) => {
+                            for &(start, end) in spans {
+                                let token =
+                                    std::str::from_utf8(&self.tokens[start as usize..end as usize]).map_err(|_| {
+                                        ComposeError::Invalid {
+                                            form: name,
+                                            detail: format!("argument `{argument}` is not UTF-8"),
+                                        }
+                                    })?;
+                                w.value(arg.prefix, &token);
                             }
                         }
                         None if arg.optional => {}

@@ -16,7 +16,7 @@
 
 mod passport;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -635,6 +635,8 @@ impl Client {
     /// reverse list comes last.
     async fn read_replies(&mut self, list: &mut ContactList, trid: u32) -> Result<(), LoginError> {
         let mut complete: Vec<List> = Vec::new();
+        // Where each handle is in `list.contacts`: a contact comes once per list it is on.
+        let mut index: HashMap<String, usize> = HashMap::new();
         while !([List::FL, List::AL, List::BL, List::RL].iter().all(|l| complete.contains(l))) {
             let frame = self.next(Stage::Syn, Some(trid)).await?;
             let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
@@ -663,20 +665,23 @@ impl Client {
                 let name = line.require::<&str>(lst::args::FRIENDLY_NAME).map_err(problem)?;
                 let groups =
                     line.get::<&str>(lst::args::GROUPS).map_err(problem)?.map(split_groups).unwrap_or_default();
-                match list.contacts.iter_mut().find(|c| c.handle == handle) {
+                match index.get(handle).and_then(|&i| list.contacts.get_mut(i)) {
                     Some(contact) => {
                         contact.lists.push(which);
                         if which == List::FL {
                             contact.groups = groups;
                         }
                     }
-                    None => list.contacts.push(Contact {
-                        handle: handle.to_string(),
-                        friendly_name: name.to_string(),
-                        lists: vec![which],
-                        groups: if which == List::FL { groups } else { Vec::new() },
-                        properties: Default::default(),
-                    }),
+                    None => {
+                        index.insert(handle.to_string(), list.contacts.len());
+                        list.contacts.push(Contact {
+                            handle: handle.to_string(),
+                            friendly_name: name.to_string(),
+                            lists: vec![which],
+                            groups: if which == List::FL { groups } else { Vec::new() },
+                            properties: Default::default(),
+                        });
+                    }
                 }
                 let (index, total): (u32, u32) = (
                     line.require(lst::args::INDEX).map_err(problem)?,
@@ -691,7 +696,7 @@ impl Client {
                     line.require::<&str>(bpr::args::PROPERTY).map_err(problem)?,
                     line.get::<&str>(bpr::args::VALUE).map_err(problem)?,
                 );
-                if let Some(contact) = list.contacts.iter_mut().find(|c| c.handle == handle) {
+                if let Some(contact) = index.get(handle).and_then(|&i| list.contacts.get_mut(i)) {
                     contact.properties.insert(name.to_string(), value.unwrap_or("").to_string());
                 }
             }
