@@ -138,3 +138,30 @@ async fn a_wrong_password_is_refused_at_the_stage_that_checks_it() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_version_the_server_refuses_is_a_clear_error() {
+    let server =
+        Server::start(ServerConfig { versions: 8..=14, ..ServerConfig::default() }, LOOPBACK, 0).await.unwrap();
+    let error = Client::login(&config(&server, 5, "alice-password")).await.unwrap_err();
+    assert_eq!(error.stage, Stage::Ver, "{error}");
+    assert!(matches!(error.failure, Failure::VersionRefused), "{error}");
+    assert_eq!(error.server_line.as_deref(), Some("VER 1 0"), "{error}");
+}
+
+#[tokio::test]
+async fn a_watching_client_keeps_the_connection_alive_at_the_interval_qng_names() {
+    let server = Server::start(ServerConfig { next_ping: 1, ..ServerConfig::default() }, LOOPBACK, 0).await.unwrap();
+    let mut config = config(&server, 9, "alice-password");
+    config.record = true;
+    let mut client = login_and_sync(&config).await.unwrap();
+    client.set_status("NLN", Some(0)).await.unwrap();
+    client.watch(Duration::from_millis(2500)).await.unwrap();
+    assert!(client.warnings().is_empty(), "{:?}", client.warnings());
+    let transcript = client.sign_out().await.unwrap().expect("recorded");
+    let text = transcript.text();
+    let after_chg = &text[text.find("C: CHG").expect("CHG")..];
+    // One PNG flushes the SYN; two more while watching, a second apart, each answered.
+    assert_eq!(after_chg.matches("C: PNG").count(), 2, "{text}");
+    assert_eq!(after_chg.matches("S: QNG 1").count(), 2, "{text}");
+}

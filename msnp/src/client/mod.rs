@@ -34,6 +34,9 @@ use crate::typed::ErrorReply;
 
 pub use passport::PassportError;
 
+/// How often a watching client sends PNG when the server names no interval (official clients: about 50 s).
+pub const PING_INTERVAL: Duration = Duration::from_secs(45);
+
 /// The most warnings a session keeps.
 pub const MAX_WARNINGS: usize = 256;
 /// The most presence events a session keeps before they are taken.
@@ -240,6 +243,8 @@ pub struct Client {
     /// Lines the spec does not allow that the session tolerated, with why.
     warnings: Vec<String>,
     events: VecDeque<Presence>,
+    /// How often to send PNG while watching.
+    ping_interval: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -306,6 +311,7 @@ impl Client {
             transcript,
             warnings: Vec::new(),
             events: VecDeque::new(),
+            ping_interval: PING_INTERVAL,
         })
     }
 
@@ -595,6 +601,7 @@ impl Client {
             let Ok(line) = Incoming::parse(self.version, Dir::Server, &raw) else { continue };
             let problem = |e: crate::typed::ParseError| LoginError::new(Stage::Syn, Failure::Protocol(e.to_string()));
             if line.is(qng::REPLY) && flushed {
+                self.note_ping_interval(&line);
                 return Ok(());
             } else if account_setting(list, &line).map_err(problem)? {
             } else if line.is(lsg::IN_SYN) {
@@ -719,6 +726,14 @@ impl Client {
         }
     }
 
+    /// Takes the interval a QNG asks for (MSNP9 on), when it names one, capped at [`PING_INTERVAL`].
+    fn note_ping_interval(&mut self, qng: &Incoming<'_, '_>) {
+        let asked: Option<u32> = qng.get(qng::args::NEXT_PING).ok().flatten();
+        if let Some(seconds) = asked.filter(|s| *s > 0) {
+            self.ping_interval = Duration::from_secs(u64::from(seconds)).min(PING_INTERVAL);
+        }
+    }
+
     /// Sets the status (with the version's client capabilities from MSNP8): waits for the server's echo and returns
     /// it. The contacts already online arrive as ILN lines, kept as events.
     pub async fn set_status(&mut self, status: &str, caps: Option<u32>) -> Result<String, LoginError> {
@@ -740,17 +755,34 @@ impl Client {
         Ok(frame.line)
     }
 
-    /// Collects presence for `duration`, then returns every event received so far.
+    /// Collects presence for `duration`, then returns every event received so far. The connection is kept alive
+    /// with PNG: every [`PING_INTERVAL`], or sooner when a QNG names a shorter one (MSNP9 on).
     pub async fn watch(&mut self, duration: Duration) -> Result<Vec<Presence>, LoginError> {
         let deadline = Instant::now() + duration;
+        let mut next_ping = Instant::now() + self.ping_interval;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            let now = Instant::now();
+            if now >= deadline {
                 break;
             }
-            match self.next_within(Stage::Watch, None, left).await {
-                Ok(frame) => self.unrelated(Stage::Watch, &frame),
-                Err(LoginError { failure: Failure::Network(NetError::Timeout(_)), .. }) => break,
+            if now >= next_ping {
+                let png = self.message(png::REQUEST, Stage::Watch)?;
+                self.send(png, Stage::Watch, Redact::None).await?;
+                next_ping = now + self.ping_interval;
+            }
+            let wait = deadline.min(next_ping).saturating_duration_since(now);
+            match self.next_within(Stage::Watch, None, wait).await {
+                Ok(frame) => {
+                    let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
+                    match Incoming::parse(self.version, Dir::Server, &raw) {
+                        Ok(qng) if qng.is(qng::REPLY) => {
+                            self.note_ping_interval(&qng);
+                            next_ping = Instant::now() + self.ping_interval;
+                        }
+                        _ => self.unrelated(Stage::Watch, &frame),
+                    }
+                }
+                Err(LoginError { failure: Failure::Network(NetError::Timeout(_)), .. }) => {}
                 Err(e) => return Err(e),
             }
         }

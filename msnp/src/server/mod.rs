@@ -69,6 +69,8 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// How long a connection may stay silent before it is closed.
     pub idle_timeout: Duration,
+    /// The seconds QNG tells clients to wait before their next PNG (MSNP9 on).
+    pub next_ping: u32,
     /// A misbehaviour, for tests.
     pub fault: Option<Fault>,
 }
@@ -82,6 +84,7 @@ impl Default for ServerConfig {
             passport_redirects: false,
             limits: Limits { max_line: 8 * 1024, max_payload: 64 * 1024 },
             idle_timeout: Duration::from_secs(300),
+            next_ping: 50,
             fault: None,
         }
     }

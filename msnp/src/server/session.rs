@@ -170,7 +170,11 @@ impl Session {
             self.change_status(conn, trid, &message).await?;
         } else if message.is(png::REQUEST) {
             let reply = self.reply(qng::REPLY)?;
-            let reply = if reply.has(qng::args::NEXT_PING) { reply.arg(qng::args::NEXT_PING, 50u32) } else { reply };
+            let reply = if reply.has(qng::args::NEXT_PING) {
+                reply.arg(qng::args::NEXT_PING, self.state.config.next_ping)
+            } else {
+                reply
+            };
             self.send(conn, reply).await?;
         } else if message.is(qry::REQUEST) {
             return self.check_challenge(conn, trid, &message).await;
