@@ -165,3 +165,14 @@ async fn a_watching_client_keeps_the_connection_alive_at_the_interval_qng_names(
     assert_eq!(after_chg.matches("C: PNG").count(), 2, "{text}");
     assert_eq!(after_chg.matches("S: QNG 1").count(), 2, "{text}");
 }
+
+#[tokio::test]
+async fn a_server_signing_the_client_out_names_the_reason_from_the_spec() {
+    let server = start(Some(Fault::SignOut)).await;
+    for n in [2, 8, 12] {
+        let error = login_and_sync(&config(&server, n, "alice-password")).await.unwrap_err();
+        assert_eq!(error.stage, Stage::Syn, "MSNP{n}: {error}");
+        assert_eq!(error.server_line.as_deref(), Some("OUT OTH"), "MSNP{n}: {error}");
+        assert!(error.to_string().contains("The account signed in somewhere else"), "MSNP{n}: {error}");
+    }
+}

@@ -110,6 +110,15 @@ pub enum ValueError {
 }
 
 impl TypeDef {
+    /// The documentation of `word` when the type (or one of the types it unites) enumerates it.
+    pub fn value_doc(&self, word: &str) -> Option<&'static str> {
+        match self.kind {
+            TypeKind::Enum(values) => values.iter().find(|v| v.value == word).map(|v| v.doc),
+            TypeKind::AnyOf(types) => types.iter().find_map(|t| t.value_doc(word)),
+            TypeKind::Check(_) | TypeKind::Parts { .. } => None,
+        }
+    }
+
     /// Checks `token` against the type.
     #[inline]
     pub fn check(&self, token: &str) -> Result<(), ValueError> {

@@ -411,8 +411,11 @@ impl Client {
             return Look::Skip;
         }
         if incoming.is(out::NOTICE) || incoming.is(out::RECONNECT) {
-            let failure = Failure::Protocol("the server signed the session out".into());
-            return Look::Fail(LoginError::new(stage, failure).line(&frame.line));
+            let why = match argument_doc(&incoming, out::args::REASON) {
+                Some(doc) => format!("the server signed the session out: {doc}"),
+                None => "the server signed the session out".to_string(),
+            };
+            return Look::Fail(LoginError::new(stage, Failure::Protocol(why)).line(&frame.line));
         }
         if incoming.is(prp::PUSH) {
             self.friendly_name = incoming.get::<&str>(prp::args::FRIENDLY_NAME).ok().flatten().map(str::to_string);
@@ -843,6 +846,16 @@ fn account_setting(list: &mut ContactList, line: &Incoming<'_, '_>) -> Result<bo
         return Ok(false);
     }
     Ok(true)
+}
+
+/// The spec's documentation of the word `line` carries as argument `name`, when the argument's type enumerates it
+/// (OUT's reasons, for example).
+fn argument_doc(line: &Incoming<'_, '_>, name: crate::message::ArgName) -> Option<&'static str> {
+    let word: &str = line.get(name).ok().flatten()?;
+    line.form().shape.args.iter().find_map(|a| match a.kind {
+        crate::spec::ArgKind::Value { name: n, ty } if n == name.0 => ty.value_doc(word),
+        _ => None,
+    })
 }
 
 fn split_groups(groups: &str) -> Vec<String> {

@@ -52,6 +52,8 @@ pub enum Fault {
     Silent,
     /// Send a line no spec allows after USR OK.
     GarbageLine,
+    /// Sign the client out with `OUT OTH` after USR OK, as when the account signs in elsewhere.
+    SignOut,
 }
 
 /// How the server behaves.

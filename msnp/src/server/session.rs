@@ -295,6 +295,10 @@ impl Session {
             Some(Fault::GarbageLine) => {
                 conn.send(b"ZZZ this is no command\r\n".to_vec()).await.map_err(|_| ())?;
             }
+            Some(Fault::SignOut) => {
+                self.send(conn, self.reply(out::NOTICE)?.arg(out::args::REASON, "OTH")).await?;
+                return Ok(Next::Close);
+            }
             _ => {}
         }
         if self.state.config.challenge
