@@ -90,6 +90,16 @@ fn a_wrong_password_exits_4_and_names_the_stage_in_every_version() {
             assert!(err.contains("(server: `911 "), "MSNP{n}: {err}");
         }
     }
+    // With --transcript, the session up to the failure is kept: the refused digest is redacted.
+    let transcript = temp_file("refused.txt");
+    let mut args = background.args("login", 7, "alice");
+    args.extend(["--transcript".into(), transcript.display().to_string()]);
+    let (status, _, err) = run(&args, "wrong\n");
+    assert_eq!(status, EXIT_AUTH, "{err}");
+    assert!(err.contains("the session up to the failure is in"), "{err}");
+    let text = std::fs::read_to_string(&transcript).unwrap();
+    assert!(text.contains("C: USR 7 MD5 S $md5(salt + password)\nS: 911 7"), "{text}");
+    std::fs::remove_file(&transcript).unwrap();
 }
 
 #[test]

@@ -279,6 +279,25 @@ struct Outcome {
 /// Logs in, synchronises, optionally sets a status and watches, and signs out.
 async fn session(config: &ClientConfig, change: Option<Change<'_>>) -> Result<Outcome, LoginError> {
     let mut client = Client::login(config).await?;
+    match signed_in(&mut client, change).await {
+        Ok((list, changed)) => {
+            let version = client.version().name;
+            let warnings = client.warnings().to_vec();
+            let transcript = client.sign_out().await?.map(|t| t.text().to_string());
+            Ok(Outcome { version, list, changed, warnings, transcript })
+        }
+        Err(mut e) => {
+            e.transcript = client.transcript().cloned();
+            Err(e)
+        }
+    }
+}
+
+/// What a signed-in session does before OUT: SYN, then the status and the watch.
+async fn signed_in(
+    client: &mut Client,
+    change: Option<Change<'_>>,
+) -> Result<(ContactList, Option<(String, String, Vec<Presence>)>), LoginError> {
     let list = client.synchronise().await?;
     let changed = match change {
         None => None,
@@ -289,10 +308,7 @@ async fn session(config: &ClientConfig, change: Option<Change<'_>>) -> Result<Ou
             Some((change.status.to_string(), echo, presence))
         }
     };
-    let version = client.version().name;
-    let warnings = client.warnings().to_vec();
-    let transcript = client.sign_out().await?.map(|t| t.text().to_string());
-    Ok(Outcome { version, list, changed, warnings, transcript })
+    Ok((list, changed))
 }
 
 /// Prints the outcome or the failure, writes the transcript, and gives the exit status.
@@ -308,6 +324,18 @@ fn finish(
         Ok(outcome) => outcome,
         Err(e) => {
             let _ = writeln!(stderr, "msnp {command}: failed at {e}");
+            // The session up to the failure is what a server operator needs most.
+            if let (Some(path), Some(recorded)) = (transcript, &e.transcript) {
+                match std::fs::write(path, recorded.text()) {
+                    Ok(()) => {
+                        let _ =
+                            writeln!(stderr, "msnp {command}: the session up to the failure is in {}", path.display());
+                    }
+                    Err(write) => {
+                        let _ = writeln!(stderr, "msnp {command}: --transcript {}: {write}", path.display());
+                    }
+                }
+            }
             return exit_status(&e);
         }
     };

@@ -125,11 +125,14 @@ pub struct LoginError {
     pub failure: Failure,
     /// The server's line, when one caused the failure.
     pub server_line: Option<String>,
+    /// The session up to the failure, when it was recorded ([`ClientConfig::record`]) and the failure happened
+    /// while signing in (for later steps, [`Client::transcript`] still has it).
+    pub transcript: Option<Transcript>,
 }
 
 impl LoginError {
     fn new(stage: Stage, failure: Failure) -> Self {
-        LoginError { stage, failure, server_line: None }
+        LoginError { stage, failure, server_line: None, transcript: None }
     }
 
     fn line(mut self, line: &str) -> Self {
@@ -269,7 +272,11 @@ impl Client {
         let mut trid = 1u32;
         for _ in 0..=config.max_referrals {
             let mut client = Client::connect(config, &server, transcript.take(), trid).await?;
-            match client.authenticate(config).await? {
+            let referral = client.authenticate(config).await.map_err(|mut e| {
+                e.transcript = client.transcript.take();
+                e
+            })?;
+            match referral {
                 Referral::Done => return Ok(client),
                 Referral::To(next) => {
                     trid = client.trid;
