@@ -76,11 +76,15 @@ async fn an_xfr_ns_loop_ends_after_the_allowed_referrals() {
     let server = start(Some(Fault::RedirectLoop)).await;
     let mut config = config(&server, 8, "alice-password");
     config.max_referrals = 4;
+    config.record = true;
     let started = Instant::now();
     let error = Client::login(&config).await.unwrap_err();
     assert_eq!(error.stage, Stage::UsrI, "{error}");
     assert!(matches!(error.failure, Failure::TooManyReferrals(4)), "{error}");
     assert!(error.to_string().contains("more than 4 referrals"), "{error}");
+    // The recording of all five connections comes with the error.
+    let transcript = error.transcript.expect("recorded");
+    assert_eq!(transcript.text().matches("Client opens a connection").count(), 5, "{}", transcript.text());
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 

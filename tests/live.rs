@@ -34,9 +34,10 @@ async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
         let config = client(&server, n, "alice@example.com", "alice-password");
         let mut session = Client::login(&config).await.unwrap_or_else(|e| panic!("MSNP{n}: {e}"));
         let list = session.synchronise().await.unwrap_or_else(|e| panic!("MSNP{n}: {e}"));
+        // The account's name: from USR OK up to MSNP9, its MFN property from MSNP10 (in SYN, or pushed).
+        assert_eq!(list.account.friendly_name, expected.account.friendly_name, "MSNP{n}");
         if n <= 12 {
             assert_eq!(list.account.handle, expected.account.handle, "MSNP{n}");
-            assert_eq!(list.account.friendly_name, expected.account.friendly_name, "MSNP{n}");
             assert_eq!(list.account.gtc, expected.account.gtc, "MSNP{n}");
             assert_eq!(list.account.blp, expected.account.blp, "MSNP{n}");
             // Properties arrive with PRP from MSNP5; groups with LSG from MSNP7.

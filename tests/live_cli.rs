@@ -170,6 +170,16 @@ fn connection_and_usage_failures_have_their_own_exit_statuses() {
     let (status, _, err) = msnp(&["login", "--version", "15", "--server", &server, "--account", "a@b.c"], b"");
     assert_eq!(status, EXIT_USAGE, "{err}");
     assert!(err.contains("MSNP2 to MSNP14"), "{err}");
+    // A CA file without a certificate is refused before anything is sent.
+    let not_pem = temp_file("not-a-ca.pem");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    let mut with_ca = args.to_vec();
+    let not_pem_arg = not_pem.display().to_string();
+    with_ca.extend(["--ca-file", &not_pem_arg]);
+    let (status, _, err) = msnp(&with_ca, b"x\n");
+    assert_eq!(status, EXIT_USAGE, "{err}");
+    assert!(err.contains("holds no PEM certificate"), "{err}");
+    std::fs::remove_file(&not_pem).unwrap();
     let (status, _, err) = msnp(&["--spec", "spec", "demo"], b"");
     assert_eq!(status, EXIT_USAGE, "{err}");
     let (status, _, err) = msnp(&["demo", "--account", "eve@example.com"], b"");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use msnp::client::{Client, ClientConfig, Failure, PassportError, Stage};
-use msnp::server::{LOGIN_PATH, NEXUS_PATH, Server, ServerConfig};
+use msnp::server::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH, Server, ServerConfig};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig as TlsConfig;
@@ -63,7 +63,8 @@ async fn passport_over_https_verifies_the_certificate_and_trusts_an_extra_ca() {
     untrusted.nexus = format!("https://localhost:{port}{NEXUS_PATH}");
     let error = Client::login(&untrusted).await.unwrap_err();
     assert_eq!(error.stage, Stage::Nexus, "{error}");
-    assert!(matches!(error.failure, Failure::Passport(PassportError::Nexus(_))), "{error}");
+    assert!(matches!(error.failure, Failure::Passport(PassportError::Unreachable(_))), "{error}");
+    assert!(error.to_string().to_lowercase().contains("certificate"), "{error}");
 
     // The same at the login server, reached directly.
     let mut untrusted = config(&server);
@@ -86,4 +87,12 @@ async fn passport_over_https_verifies_the_certificate_and_trusts_an_extra_ca() {
         client.synchronise().await.unwrap();
         client.sign_out().await.unwrap();
     }
+    // A login server over HTTPS that redirects to HTTP: the password is not sent there.
+    let mut downgraded = config(&server);
+    downgraded.extra_ca = Some(pem.into_bytes());
+    downgraded.login_url = Some(format!("https://localhost:{port}{REDIRECTING_LOGIN_PATH}"));
+    let error = Client::login(&downgraded).await.unwrap_err();
+    assert_eq!(error.stage, Stage::Login, "{error}");
+    assert!(matches!(error.failure, Failure::Passport(PassportError::Login(_))), "{error}");
+    assert!(error.to_string().contains("from HTTPS"), "{error}");
 }

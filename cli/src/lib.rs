@@ -49,9 +49,9 @@ enum Command {
     Spec(spec_cmd::SpecCommand),
     /// Log in, synchronise the contact list, print it, and sign out.
     ///
-    /// Exit status: 0 on success, 2 on usage or I/O errors, 3 when a server cannot be reached or stops answering,
-    /// 4 when the account or the password is refused, 5 when a server refuses the version, answers with an error
-    /// or sends what the client cannot go on with.
+    /// Exit status: 0 on success, 2 on usage or I/O errors, 3 when a server cannot be reached, closes the
+    /// connection, stops answering or sends more than the limits, 4 when the account or the password is refused,
+    /// 5 when a server refuses the version, answers with an error or sends what the client cannot go on with.
     Login(live_cmd::Connect),
     /// Log in, set a status, print the presence that comes back, and sign out.
     ///
@@ -84,7 +84,8 @@ where
     ExitCode::from(status(args, stdin, stdout, stderr))
 }
 
-/// Like [`run`], with the exit status as a number ([`EXIT_OK`], [`EXIT_INVALID`] or [`EXIT_USAGE`]).
+/// Like [`run`], with the exit status as a number: [`EXIT_OK`], [`EXIT_INVALID`] (`validate` found an error),
+/// [`EXIT_USAGE`], and for the live commands [`EXIT_NETWORK`], [`EXIT_AUTH`] and [`EXIT_PROTOCOL`].
 pub fn status<I, T>(args: I, stdin: &mut dyn BufRead, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
 where
     I: IntoIterator<Item = T>,

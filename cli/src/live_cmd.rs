@@ -37,7 +37,8 @@ pub enum DumpFormat {
     /// Aligned text for people.
     #[default]
     Table,
-    /// One JSON document: {"version", "account", "groups", "contacts"}.
+    /// One JSON document: {"version", "account", "groups", "contacts"} for `login` and `demo`;
+    /// {"version", "account", "status", "echo", "presence"} for `chg`.
     Json,
 }
 
@@ -148,9 +149,7 @@ pub fn exit_status(error: &LoginError) -> u8 {
     match &error.failure {
         _ if error.is_bad_credentials() => EXIT_AUTH,
         Failure::Network(_) => EXIT_NETWORK,
-        Failure::Passport(msnp::client::PassportError::Nexus(_) | msnp::client::PassportError::Login(_)) => {
-            EXIT_NETWORK
-        }
+        Failure::Passport(msnp::client::PassportError::Unreachable(_)) => EXIT_NETWORK,
         _ => EXIT_PROTOCOL,
     }
 }
@@ -184,7 +183,9 @@ fn config(connect: &Connect, password: String) -> Result<ClientConfig, String> {
     config.nexus = connect.nexus.clone();
     config.login_url = connect.login_url.clone();
     if let Some(path) = &connect.ca_file {
-        config.extra_ca = Some(std::fs::read(path).map_err(|e| format!("--ca-file {}: {e}", path.display()))?);
+        let pem = std::fs::read(path).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
+        msnp::client::check_ca(&pem).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
+        config.extra_ca = Some(pem);
     }
     if !(connect.timeout.is_finite() && connect.timeout > 0.0 && connect.timeout <= 3600.0) {
         return Err(format!("--timeout {}: a number of seconds above 0 and at most 3600", connect.timeout));
@@ -286,10 +287,7 @@ async fn session(config: &ClientConfig, change: Option<Change<'_>>) -> Result<Ou
             let transcript = client.sign_out().await?.map(|t| t.text().to_string());
             Ok(Outcome { version, list, changed, warnings, transcript })
         }
-        Err(mut e) => {
-            e.transcript = client.transcript().cloned();
-            Err(e)
-        }
+        Err(e) => Err(e.with_session(client.transcript().cloned(), client.warnings().to_vec())),
     }
 }
 
@@ -323,6 +321,9 @@ fn finish(
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(e) => {
+            for warning in &e.warnings {
+                let _ = writeln!(stderr, "warning: {warning}");
+            }
             let _ = writeln!(stderr, "msnp {command}: failed at {e}");
             // The session up to the failure is what a server operator needs most.
             if let (Some(path), Some(recorded)) = (transcript, &e.transcript) {

@@ -204,7 +204,7 @@ pub struct Cursor<'t, 'a> {
 }
 
 impl<'t, 'a> Cursor<'t, 'a> {
-    /// A cursor at the first token; `placeholders` says whether `$...` tokens match anything.
+    /// A cursor at the first token; `placeholders` says whether placeholder tokens (`$...`, `<...>`) match anything.
     #[inline(always)]
     pub fn new(tokens: &'t [&'a str], placeholders: bool) -> Self {
         Cursor { tokens, at: 0, placeholders }

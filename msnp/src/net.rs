@@ -145,7 +145,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 #[derive(Clone, Debug, Default)]
 pub struct Transcript {
     text: String,
+    /// Whether the recording stopped at [`MAX_TRANSCRIPT`].
+    full: bool,
 }
+
+/// The longest transcript recorded (a session watched for days stops being recorded, with a note, at this size).
+pub const MAX_TRANSCRIPT: usize = 16 << 20;
 
 /// How a recorded line's secrets are hidden.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -175,6 +180,9 @@ impl Transcript {
     }
 
     fn prose(&mut self, text: &str) {
+        if !self.room() {
+            return;
+        }
         if !self.text.is_empty() {
             self.text.push('\n');
         }
@@ -190,8 +198,20 @@ impl Transcript {
         self.frame(dir, &line, payload, redact);
     }
 
+    /// Whether there is room for more; at the limit, the transcript ends with a note saying so.
+    fn room(&mut self) -> bool {
+        if !self.full && self.text.len() >= MAX_TRANSCRIPT {
+            self.full = true;
+            self.text.push_str("\nThe rest of the session is not recorded: the transcript reached its size limit.\n");
+        }
+        !self.full
+    }
+
     /// Records a frame sent by `dir`.
     pub fn frame(&mut self, dir: Dir, line: &str, payload: &[u8], redact: Redact<'_>) {
+        if !self.room() {
+            return;
+        }
         let prefix = match dir {
             Dir::Client => "C: ",
             Dir::Server => "S: ",

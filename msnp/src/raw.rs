@@ -109,7 +109,7 @@ impl<'a> RawCommand<'a> {
         &self.args
     }
 
-    /// Whether `$...` tokens are placeholders (transcript form).
+    /// Whether placeholder tokens (`$...`, `<...>`) match anything (transcript form).
     #[inline]
     pub fn has_placeholders(&self) -> bool {
         self.placeholders
@@ -200,7 +200,8 @@ pub fn is_placeholder(token: &str) -> bool {
     matches!(token.as_bytes().first(), Some(b'$' | b'<'))
 }
 
-/// Splits a transcript line where a placeholder runs to the first space outside its parentheses.
+/// Splits a transcript line where a placeholder runs to the first space outside its parentheses (`$...`) or
+/// angle brackets (`<...>`).
 fn split_placeholders(line: &str, mut token: impl FnMut(usize, usize)) {
     let bytes = line.as_bytes();
     let mut start = 0;

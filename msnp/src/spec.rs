@@ -558,6 +558,11 @@ pub struct VersionDef {
 }
 
 impl VersionDef {
+    /// The number in the name: 8 for MSNP8, 0 for a name without one (CVR0 counts as 0).
+    pub fn number(&self) -> u32 {
+        self.name.strip_prefix("MSNP").and_then(|n| n.parse().ok()).unwrap_or(0)
+    }
+
     /// The command called `name`.
     pub fn command(&self, name: &str) -> Option<&'static CommandDef> {
         let commands: &'static [CommandDef] = self.commands;

@@ -265,16 +265,28 @@ pub const CONTINUATION: &str = ".. ";
 /// The ways transcripts mark who sent a line: the wiki's `C: `/`S: `, the NINA wiki's `Client: `/`Server: `, and
 /// logs' `>>> `/`<<< ` and `> `/`< `. After any but the wiki's, a line is a command only when a command name (three
 /// letters or an error code) follows, so that Markdown quotes stay prose.
-const PREFIXES: [(&str, Dir, bool); 8] = [
-    ("C: ", Dir::Client, false),
-    ("S: ", Dir::Server, false),
-    ("Client: ", Dir::Client, true),
-    ("Server: ", Dir::Server, true),
-    (">>> ", Dir::Client, true),
-    ("<<< ", Dir::Server, true),
-    ("> ", Dir::Client, true),
-    ("< ", Dir::Server, true),
+const PREFIXES: [(&str, Dir, Needs); 8] = [
+    ("C: ", Dir::Client, Needs::Nothing),
+    ("S: ", Dir::Server, Needs::Nothing),
+    ("Client: ", Dir::Client, Needs::CommandShape),
+    ("Server: ", Dir::Server, Needs::CommandShape),
+    (">>> ", Dir::Client, Needs::CommandShape),
+    ("<<< ", Dir::Server, Needs::CommandShape),
+    // A Markdown quote starts the same way: `> FYI ...` is prose, `> VER 1 MSNP8` is not.
+    ("> ", Dir::Client, Needs::KnownCommand),
+    ("< ", Dir::Server, Needs::KnownCommand),
 ];
+
+/// What must follow a prefix for the line to be a command.
+#[derive(Clone, Copy)]
+enum Needs {
+    /// Anything.
+    Nothing,
+    /// Three capitals or digits, alone or followed by a space.
+    CommandShape,
+    /// That, naming an error code or a command some version of the compiled-in spec has.
+    KnownCommand,
+}
 
 /// Classifies a line.
 pub fn classify(bytes: &[u8]) -> Kind<'_> {
@@ -285,9 +297,13 @@ pub fn classify(bytes: &[u8]) -> Kind<'_> {
         _ if bytes.starts_with(b"```") || bytes.starts_with(b"~~~") => return Kind::Fence,
         _ => {}
     }
-    for (prefix, dir, needs_command) in PREFIXES {
+    for (prefix, dir, needs) in PREFIXES {
         if let Some(rest) = bytes.strip_prefix(prefix.as_bytes())
-            && (!needs_command || starts_with_command(rest))
+            && match needs {
+                Needs::Nothing => true,
+                Needs::CommandShape => starts_with_command(rest),
+                Needs::KnownCommand => starts_with_command(rest) && known_command(&rest[..3]),
+            }
         {
             // Some pages print the line end as the text `\r\n`.
             let rest = rest.strip_suffix(b"\\r\\n").unwrap_or(rest);
@@ -302,6 +318,12 @@ fn starts_with_command(text: &[u8]) -> bool {
     let name = text.get(..3).unwrap_or_default();
     let named = name.iter().all(u8::is_ascii_uppercase) || name.iter().all(u8::is_ascii_digit);
     name.len() == 3 && named && matches!(text.get(3), None | Some(b' ') | Some(b'\\'))
+}
+
+/// Whether `name` is an error code or a command of some version of the compiled-in spec.
+fn known_command(name: &[u8]) -> bool {
+    let Ok(name) = std::str::from_utf8(name) else { return false };
+    name.bytes().all(|b| b.is_ascii_digit()) || crate::SPEC.versions.iter().any(|v| v.command(name).is_some())
 }
 
 /// A connection boundary that prose marks.
@@ -424,6 +446,9 @@ mod tests {
         assert_eq!(classify(b"<<< 911 7"), Kind::Command(Dir::Server, b"911 7", "<<< "));
         assert_eq!(classify(b"> VER 1 MSNP21"), Kind::Command(Dir::Client, b"VER 1 MSNP21", "> "));
         assert_eq!(classify(b"> Note: a quote"), Kind::Other);
+        assert_eq!(classify(b"> FYI this is a quote"), Kind::Other);
+        assert_eq!(classify(b"< VER 1 MSNP8"), Kind::Command(Dir::Server, b"VER 1 MSNP8", "< "));
+        assert_eq!(classify(b"Server: FYI"), Kind::Command(Dir::Server, b"FYI", "Server: "));
         assert_eq!(classify(b"Server: the server answers"), Kind::Other);
         assert_eq!(classify(b".. http://x"), Kind::Continuation(b"http://x"));
         assert_eq!(classify(b"```msnp"), Kind::Fence);

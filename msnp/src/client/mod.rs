@@ -32,10 +32,14 @@ use crate::raw::{RawCommand, Tokens};
 use crate::spec::{Dir, VersionDef};
 use crate::typed::ErrorReply;
 
-pub use passport::PassportError;
+pub use passport::{PassportError, check_ca};
 
 /// How often a watching client sends PNG when the server names no interval (official clients: about 50 s).
 pub const PING_INTERVAL: Duration = Duration::from_secs(45);
+
+/// The most lines a SYN may bring (the official limits were 600 and later 1,000 contacts, each on up to five
+/// lists, with a few properties and at most 30 groups).
+pub const MAX_SYN_LINES: usize = 100_000;
 
 /// The most warnings a session keeps.
 pub const MAX_WARNINGS: usize = 256;
@@ -126,13 +130,22 @@ pub struct LoginError {
     /// The server's line, when one caused the failure.
     pub server_line: Option<String>,
     /// The session up to the failure, when it was recorded ([`ClientConfig::record`]) and the failure happened
-    /// while signing in (for later steps, [`Client::transcript`] still has it).
-    pub transcript: Option<Transcript>,
+    /// while signing in or signing out (for the steps between, [`Client::transcript`] still has it).
+    pub transcript: Option<Box<Transcript>>,
+    /// The lines tolerated before the failure, as [`Client::warnings`] has them (set by the same steps).
+    pub warnings: Box<[String]>,
 }
 
 impl LoginError {
     fn new(stage: Stage, failure: Failure) -> Self {
-        LoginError { stage, failure, server_line: None, transcript: None }
+        LoginError { stage, failure, server_line: None, transcript: None, warnings: Box::default() }
+    }
+
+    /// The error with the session's recording and warnings so far.
+    pub fn with_session(mut self, transcript: Option<Transcript>, warnings: Vec<String>) -> Self {
+        self.transcript = transcript.map(Box::new);
+        self.warnings = warnings.into_boxed_slice();
+        self
     }
 
     fn line(mut self, line: &str) -> Self {
@@ -158,9 +171,12 @@ impl fmt::Display for LoginError {
             Failure::VersionRefused => f.write_str("the server accepts none of the versions offered")?,
             Failure::ServerError { code, meaning } => write!(f, "error {code}: {meaning}")?,
             Failure::BadCredentials => f.write_str("the account or the password was refused")?,
-            Failure::Passport(PassportError::Nexus(why) | PassportError::Login(why) | PassportError::Refused(why)) => {
-                f.write_str(why)?
-            }
+            Failure::Passport(
+                PassportError::Unreachable(why)
+                | PassportError::Nexus(why)
+                | PassportError::Login(why)
+                | PassportError::Refused(why),
+            ) => f.write_str(why)?,
             Failure::TooManyReferrals(n) => write!(f, "more than {n} referrals (XFR NS)")?,
             Failure::Protocol(why) => f.write_str(why)?,
         }
@@ -256,10 +272,6 @@ impl fmt::Debug for Client {
     }
 }
 
-fn number(version: &VersionDef) -> u32 {
-    version.name.strip_prefix("MSNP").and_then(|n| n.parse().ok()).unwrap_or(0)
-}
-
 fn net(stage: Stage) -> impl Fn(NetError) -> LoginError {
     move |e| LoginError::new(stage, Failure::Network(e))
 }
@@ -268,35 +280,39 @@ impl Client {
     /// Logs in: connects, negotiates, authenticates, follows referrals to the notification server.
     pub async fn login(config: &ClientConfig) -> Result<Client, LoginError> {
         let mut server = config.server.clone();
+        // What the connections of one login share: the recording, the tolerated lines, the TrIDs.
         let mut transcript = config.record.then(Transcript::new);
+        let mut warnings = Vec::new();
         let mut trid = 1u32;
         for _ in 0..=config.max_referrals {
-            let mut client = Client::connect(config, &server, transcript.take(), trid).await?;
-            let referral = client.authenticate(config).await.map_err(|mut e| {
-                e.transcript = client.transcript.take();
-                e
-            })?;
-            match referral {
-                Referral::Done => return Ok(client),
-                Referral::To(next) => {
+            let mut client = match Client::connect(config, &server, trid).await {
+                Ok(client) => client,
+                Err(e) => return Err(e.with_session(transcript, warnings)),
+            };
+            client.transcript = transcript.take().map(|mut t| {
+                t.open(&server);
+                t
+            });
+            client.warnings = warnings;
+            match client.authenticate(config).await {
+                Err(e) => return Err(e.with_session(client.transcript.take(), client.warnings)),
+                Ok(Referral::Done) => return Ok(client),
+                Ok(Referral::To(next)) => {
                     trid = client.trid;
                     transcript = client.transcript.take().map(|mut t| {
                         t.close(false);
                         t
                     });
+                    warnings = std::mem::take(&mut client.warnings);
                     server = next;
                 }
             }
         }
-        Err(LoginError::new(Stage::UsrI, Failure::TooManyReferrals(config.max_referrals)))
+        let failure = Failure::TooManyReferrals(config.max_referrals);
+        Err(LoginError::new(Stage::UsrI, failure).with_session(transcript, warnings))
     }
 
-    async fn connect(
-        config: &ClientConfig,
-        server: &str,
-        mut transcript: Option<Transcript>,
-        trid: u32,
-    ) -> Result<Client, LoginError> {
+    async fn connect(config: &ClientConfig, server: &str, trid: u32) -> Result<Client, LoginError> {
         let connect = tokio::time::timeout(config.timeout, TcpStream::connect(server)).await;
         let stream = match connect {
             Err(_) => return Err(net(Stage::Connect)(NetError::Timeout(config.timeout))),
@@ -304,18 +320,15 @@ impl Client {
             Ok(Ok(stream)) => stream,
         };
         let _ = stream.set_nodelay(true);
-        if let Some(t) = &mut transcript {
-            t.open(server);
-        }
         Ok(Client {
             conn: Connection::new(stream, config.version, Dir::Server, config.limits, config.timeout),
             version: config.version,
-            number: number(config.version),
+            number: config.version.number(),
             trid,
             account: config.account.clone(),
             friendly_name: None,
             timeout: config.timeout,
-            transcript,
+            transcript: None,
             warnings: Vec::new(),
             events: VecDeque::new(),
             ping_interval: PING_INTERVAL,
@@ -339,7 +352,8 @@ impl Client {
 
     fn next_trid(&mut self) -> u32 {
         let t = self.trid;
-        self.trid += 1;
+        // A session that lived through 4 billion requests starts again at 1 (0 is the pushes' TrID).
+        self.trid = self.trid.checked_add(1).unwrap_or(1);
         t
     }
 
@@ -357,14 +371,19 @@ impl Client {
         self.conn.send(bytes).await.map_err(net(stage))
     }
 
-    /// The next frame the current step must look at. Challenges are answered and presence is kept on the way;
-    /// error replies to `trid` fail the step; lines the spec does not allow are warnings.
-    async fn next(&mut self, stage: Stage, trid: Option<u32>) -> Result<Frame, LoginError> {
-        self.next_within(stage, trid, self.timeout).await
+    /// When a step that starts now must be over: each step (one request and its answer, or a whole SYN) has
+    /// [`ClientConfig::timeout`], however many lines the server sends meanwhile.
+    fn step_deadline(&self) -> Instant {
+        Instant::now() + self.timeout
     }
 
     async fn next_within(&mut self, stage: Stage, trid: Option<u32>, wait: Duration) -> Result<Frame, LoginError> {
-        let deadline = Instant::now() + wait;
+        self.next_until(stage, trid, Instant::now() + wait).await
+    }
+
+    /// The next frame the current step must look at, before `deadline`. Challenges are answered and presence is
+    /// kept on the way; error replies to `trid` fail the step; lines the spec does not allow are warnings.
+    async fn next_until(&mut self, stage: Stage, trid: Option<u32>, deadline: Instant) -> Result<Frame, LoginError> {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let frame = self.conn.recv_within(left).await.map_err(net(stage))?;
@@ -398,9 +417,6 @@ impl Client {
             }
             self.warn(format!("`{}`: an error reply to no pending request", frame.line));
             return Look::Skip;
-        }
-        if raw.name() == "VER" {
-            return Look::Take;
         }
         let incoming = match Incoming::parse(self.version, Dir::Server, &raw) {
             Ok(incoming) => incoming,
@@ -448,16 +464,15 @@ impl Client {
         self.send(query, stage, Redact::None).await
     }
 
-    /// Expects `form` in answer to `trid`.
+    /// Expects one of `forms` in answer to `trid`, within the step's time.
     async fn expect(&mut self, stage: Stage, trid: u32, forms: &[FormRef]) -> Result<(Frame, FormRef), LoginError> {
+        let deadline = self.step_deadline();
         loop {
-            let frame = self.next(stage, Some(trid)).await?;
+            let frame = self.next_until(stage, Some(trid), deadline).await?;
             let found = {
                 let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
                 let parsed = Incoming::parse(self.version, Dir::Server, &raw);
-                let matched =
-                    parsed.ok().and_then(|i| forms.iter().copied().find(|f| i.is(*f) && i.trid() == Some(trid)));
-                matched.or_else(|| (raw.name() == "VER" && forms.contains(&ver::REPLY)).then_some(ver::REPLY))
+                parsed.ok().and_then(|i| forms.iter().copied().find(|f| i.is(*f) && i.trid() == Some(trid)))
             };
             if let Some(form) = found {
                 return Ok((frame, form));
@@ -474,7 +489,14 @@ impl Client {
         self.send(ver, Stage::Ver, Redact::None).await?;
         let (frame, _) = self.expect(Stage::Ver, trid, &[ver::REPLY]).await?;
         let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
-        if !raw.args().skip(1).any(|d| d.eq_ignore_ascii_case(self.version.name)) {
+        let chosen = Incoming::parse(self.version, Dir::Server, &raw)
+            .and_then(|reply| {
+                let mut dialects: Vec<&str> = vec![reply.require(ver::args::DIALECT)?];
+                dialects.extend(reply.get_all::<&str>(ver::args::ALSO)?);
+                Ok(dialects.iter().any(|d| d.eq_ignore_ascii_case(self.version.name)))
+            })
+            .unwrap_or(false);
+        if !chosen {
             return Err(LoginError::new(Stage::Ver, Failure::VersionRefused).line(&frame.line));
         }
         // INF (MSNP2-7) or CVR (MSNP8 and later).
@@ -570,7 +592,24 @@ impl Client {
             },
             ..ContactList::default()
         };
+        let deadline = self.step_deadline();
         if !Outgoing::exists(self.version, Dir::Client, syn::REQUEST) {
+            // MSNP13 on: nothing to ask for; a PNG round trip collects what the server pushed after USR OK (the
+            // account's friendly name in PRP MFN).
+            let png = self.message(png::REQUEST, Stage::Syn)?;
+            self.send(png, Stage::Syn, Redact::None).await?;
+            loop {
+                let frame = self.next_until(Stage::Syn, None, deadline).await?;
+                let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
+                match Incoming::parse(self.version, Dir::Server, &raw) {
+                    Ok(qng) if qng.is(qng::REPLY) => {
+                        self.note_ping_interval(&qng);
+                        break;
+                    }
+                    _ => self.unrelated(Stage::Syn, &frame),
+                }
+            }
+            list.account.friendly_name = self.friendly_name.clone().unwrap_or_default();
             return Ok(list);
         }
         let trid = self.next_trid();
@@ -588,25 +627,31 @@ impl Client {
         if streamed {
             let contacts: u32 = reply.get(syn::args::CONTACTS).ok().flatten().unwrap_or(0);
             let groups: u32 = reply.get(syn::args::GROUPS).ok().flatten().unwrap_or(0);
-            self.read_streamed(&mut list, contacts, groups).await?;
+            self.read_streamed(&mut list, contacts, groups, deadline).await?;
         } else {
-            self.read_replies(&mut list, trid).await?;
+            self.read_replies(&mut list, trid, deadline).await?;
         }
         Ok(list)
     }
 
     /// MSNP8 to MSNP12: lines without TrID until the counted contacts and groups have come; a PNG round trip then
     /// collects the properties of the last contact.
-    async fn read_streamed(&mut self, list: &mut ContactList, contacts: u32, groups: u32) -> Result<(), LoginError> {
+    async fn read_streamed(
+        &mut self,
+        list: &mut ContactList,
+        contacts: u32,
+        groups: u32,
+        deadline: Instant,
+    ) -> Result<(), LoginError> {
         let (mut seen_contacts, mut seen_groups) = (0, 0);
         let mut flushed = false;
-        loop {
+        for _ in 0..MAX_SYN_LINES {
             if !flushed && seen_contacts >= contacts && seen_groups >= groups {
                 let png = self.message(png::REQUEST, Stage::Syn)?;
                 self.send(png, Stage::Syn, Redact::None).await?;
                 flushed = true;
             }
-            let frame = self.next(Stage::Syn, None).await?;
+            let frame = self.next_until(Stage::Syn, None, deadline).await?;
             let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
             let Ok(line) = Incoming::parse(self.version, Dir::Server, &raw) else { continue };
             let problem = |e: crate::typed::ParseError| LoginError::new(Stage::Syn, Failure::Protocol(e.to_string()));
@@ -646,16 +691,22 @@ impl Client {
                 self.unrelated(Stage::Syn, &frame);
             }
         }
+        Err(too_many_lines())
     }
 
     /// MSNP2 to MSNP7: replies with the SYN's TrID; each list is complete when its last index has come, and the
     /// reverse list comes last.
-    async fn read_replies(&mut self, list: &mut ContactList, trid: u32) -> Result<(), LoginError> {
+    async fn read_replies(&mut self, list: &mut ContactList, trid: u32, deadline: Instant) -> Result<(), LoginError> {
         let mut complete: Vec<List> = Vec::new();
         // Where each handle is in `list.contacts`: a contact comes once per list it is on.
         let mut index: HashMap<String, usize> = HashMap::new();
+        let mut lines = 0;
         while !([List::FL, List::AL, List::BL, List::RL].iter().all(|l| complete.contains(l))) {
-            let frame = self.next(Stage::Syn, Some(trid)).await?;
+            lines += 1;
+            if lines > MAX_SYN_LINES {
+                return Err(too_many_lines());
+            }
+            let frame = self.next_until(Stage::Syn, Some(trid), deadline).await?;
             let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
             let Ok(line) = Incoming::parse(self.version, Dir::Server, &raw) else { continue };
             let problem = |e: crate::typed::ParseError| LoginError::new(Stage::Syn, Failure::Protocol(e.to_string()));
@@ -670,7 +721,9 @@ impl Client {
                     name: line.require::<&str>(lsg::args::GROUP_NAME).map_err(problem)?.to_string(),
                 });
             } else if line.is(lst::EMPTY) {
-                if let Some(which) = line.get::<&str>(lst::args::LIST).map_err(problem)?.and_then(List::from_name) {
+                if let Some(which) = line.get::<&str>(lst::args::LIST).map_err(problem)?.and_then(List::from_name)
+                    && !complete.contains(&which)
+                {
                     complete.push(which);
                 }
             } else if line.is(lst::ENTRY) {
@@ -684,7 +737,9 @@ impl Client {
                     line.get::<&str>(lst::args::GROUPS).map_err(problem)?.map(split_groups).unwrap_or_default();
                 match index.get(handle).and_then(|&i| list.contacts.get_mut(i)) {
                     Some(contact) => {
-                        contact.lists.push(which);
+                        if !contact.lists.contains(&which) {
+                            contact.lists.push(which);
+                        }
                         if which == List::FL {
                             contact.groups = groups;
                         }
@@ -704,7 +759,7 @@ impl Client {
                     line.require(lst::args::INDEX).map_err(problem)?,
                     line.require(lst::args::TOTAL).map_err(problem)?,
                 );
-                if index >= total {
+                if index >= total && !complete.contains(&which) {
                     complete.push(which);
                 }
             } else if line.is(bpr::PROPERTY) {
@@ -802,7 +857,9 @@ impl Client {
     /// Signs out with OUT and closes the connection; returns the transcript when the session recorded one.
     pub async fn sign_out(mut self) -> Result<Option<Transcript>, LoginError> {
         let out = self.message(out::REQUEST, Stage::Out)?;
-        self.send(out, Stage::Out, Redact::None).await?;
+        if let Err(e) = self.send(out, Stage::Out, Redact::None).await {
+            return Err(e.with_session(self.transcript.take(), std::mem::take(&mut self.warnings)));
+        }
         if let Some(t) = &mut self.transcript {
             t.close(true);
         }
@@ -813,6 +870,10 @@ impl Client {
     pub fn transcript(&self) -> Option<&Transcript> {
         self.transcript.as_ref()
     }
+}
+
+fn too_many_lines() -> LoginError {
+    LoginError::new(Stage::Syn, Failure::Protocol(format!("the SYN answer runs past {MAX_SYN_LINES} lines")))
 }
 
 /// What `authenticate` found: signed in, or sent elsewhere.

@@ -12,11 +12,14 @@ use crate::auth::{passport_authorization, passport_fields, passport_login_url, p
 /// Why Passport 1.4 failed, and at which step.
 #[derive(Debug)]
 pub enum PassportError {
-    /// The nexus could not be reached or gave no login server.
+    /// The nexus or the login server could not be reached: connection, TLS (an untrusted certificate) or timeout.
+    Unreachable(String),
+    /// The nexus answered without naming a login server, or with an error.
     Nexus(String),
     /// The login server refused the account or the password (401).
     Refused(String),
-    /// The login server could not be reached, or answered in a way Passport 1.4 does not.
+    /// The login server answered in a way Passport 1.4 does not (no ticket, an error status, a redirect loop, a
+    /// redirect from HTTPS to HTTP).
     Login(String),
 }
 
@@ -29,30 +32,79 @@ pub fn http_client(timeout: Duration, extra_ca: Option<&[u8]>) -> Result<reqwest
         .connect_timeout(timeout)
         .user_agent("MSMSGS");
     if let Some(pem) = extra_ca {
-        let certificate = reqwest::Certificate::from_pem(pem).map_err(|e| format!("the CA file: {e}"))?;
-        builder = builder.add_root_certificate(certificate);
+        for certificate in certificates(pem)? {
+            builder = builder.add_root_certificate(certificate);
+        }
     }
     builder.build().map_err(|e| e.to_string())
+}
+
+/// The certificates of a PEM file: at least one, or why not.
+fn certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+    let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| format!("the CA file: {e}"))?;
+    if certificates.is_empty() {
+        return Err("the CA file holds no PEM certificate".into());
+    }
+    Ok(certificates)
+}
+
+/// Checks an extra CA file before any connection is made: the number of certificates it holds, or why it is
+/// unusable.
+pub fn check_ca(pem: &[u8]) -> Result<usize, String> {
+    certificates(pem).map(|c| c.len())
+}
+
+/// GET `url`, with the `Authorization` header when given, following at most `max_redirects` redirects with the
+/// header resent (never from HTTPS to HTTP: the header holds the password). Returns the final URL and response;
+/// `protocol` makes the error for an answer Passport does not give.
+async fn get_following(
+    http: &reqwest::Client,
+    url: &str,
+    authorization: Option<&str>,
+    max_redirects: usize,
+    protocol: fn(String) -> PassportError,
+) -> Result<(String, reqwest::Response), PassportError> {
+    let mut url = url.to_string();
+    for _ in 0..=max_redirects {
+        let mut request = http.get(&url);
+        if let Some(authorization) = authorization {
+            request = request.header(AUTHORIZATION, authorization);
+        }
+        let response = request.send().await.map_err(|e| PassportError::Unreachable(describe(&url, &e)))?;
+        let status = response.status();
+        if !(status.is_redirection() && status != StatusCode::NOT_MODIFIED && status != StatusCode::MULTIPLE_CHOICES) {
+            return Ok((url, response));
+        }
+        let next = redirect_target(&url, response.headers()).map_err(protocol)?;
+        if url.starts_with("https:") && !next.starts_with("https:") {
+            return Err(protocol(format!("{url} redirected from HTTPS to `{next}`; the password is not sent there")));
+        }
+        url = next;
+    }
+    Err(protocol(format!("{url}: more than {max_redirects} redirects")))
+}
+
+/// The error with its causes (reqwest's own message names only the request).
+fn describe(url: &str, error: &reqwest::Error) -> String {
+    let mut text = format!("{url}: {error}");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
 }
 
 /// The login server's URL, from the nexus's `PassportURLs` header; follows at most `max_redirects` redirects of
 /// the nexus itself.
 pub async fn login_url(http: &reqwest::Client, nexus: &str, max_redirects: usize) -> Result<String, PassportError> {
-    let mut url = nexus.to_string();
-    for _ in 0..=max_redirects {
-        let response = http.get(&url).send().await.map_err(|e| PassportError::Nexus(format!("{url}: {e}")))?;
-        if response.status().is_redirection() {
-            url = redirect_target(&url, response.headers()).map_err(PassportError::Nexus)?;
-            continue;
-        }
-        if !response.status().is_success() {
-            return Err(PassportError::Nexus(format!("{url} answered {}", response.status())));
-        }
-        return header(response.headers(), "passporturls")
-            .and_then(|urls| passport_login_url(&urls))
-            .ok_or_else(|| PassportError::Nexus(format!("{url} gave no DALogin in a PassportURLs header")));
+    let (url, response) = get_following(http, nexus, None, max_redirects, PassportError::Nexus).await?;
+    if !response.status().is_success() {
+        return Err(PassportError::Nexus(format!("{url} answered {}", response.status())));
     }
-    Err(PassportError::Nexus(format!("{nexus}: more than {max_redirects} redirects")))
+    header(response.headers(), "passporturls")
+        .and_then(|urls| passport_login_url(&urls))
+        .ok_or_else(|| PassportError::Nexus(format!("{url} gave no DALogin in a PassportURLs header")))
 }
 
 /// Where a redirect from `url` points: its `Location`, resolved against `url` when relative.
@@ -71,7 +123,7 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(String::from)
 }
 
-/// Logs in at `url` and returns the ticket; follows at most `max_redirects` redirects.
+/// Logs in at `url` and returns the ticket; follows at most `max_redirects` redirects (`da-status=redir`).
 pub async fn ticket(
     http: &reqwest::Client,
     url: &str,
@@ -81,39 +133,23 @@ pub async fn ticket(
     max_redirects: usize,
 ) -> Result<String, PassportError> {
     let authorization = passport_authorization(account, password, challenge);
-    let mut url = url.to_string();
-    for _ in 0..=max_redirects {
-        let response = http
-            .get(&url)
-            .header(AUTHORIZATION, &authorization)
-            .send()
-            .await
-            .map_err(|e| PassportError::Login(format!("{url}: {e}")))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        match status {
-            StatusCode::OK => {
-                let info = header(&headers, "authentication-info").unwrap_or_default();
-                return passport_ticket(&info)
-                    .ok_or_else(|| PassportError::Login(format!("{url} answered 200 without a ticket: {info}")));
-            }
-            StatusCode::FOUND
-            | StatusCode::MOVED_PERMANENTLY
-            | StatusCode::SEE_OTHER
-            | StatusCode::TEMPORARY_REDIRECT => {
-                url = redirect_target(&url, &headers).map_err(PassportError::Login)?;
-            }
-            StatusCode::UNAUTHORIZED => {
-                let why = header(&headers, "www-authenticate")
-                    .and_then(|v| {
-                        let fields = passport_fields(&v)?;
-                        fields.into_iter().find(|(k, _)| k == "da-status").map(|(_, s)| s)
-                    })
-                    .unwrap_or_else(|| "failed".into());
-                return Err(PassportError::Refused(format!("{url} refused the login (da-status={why})")));
-            }
-            other => return Err(PassportError::Login(format!("{url} answered {other}"))),
+    let (url, response) = get_following(http, url, Some(&authorization), max_redirects, PassportError::Login).await?;
+    let headers = response.headers();
+    match response.status() {
+        StatusCode::OK => {
+            let info = header(headers, "authentication-info").unwrap_or_default();
+            passport_ticket(&info)
+                .ok_or_else(|| PassportError::Login(format!("{url} answered 200 without a ticket: {info}")))
         }
+        StatusCode::UNAUTHORIZED => {
+            let why = header(headers, "www-authenticate")
+                .and_then(|v| {
+                    let fields = passport_fields(&v)?;
+                    fields.into_iter().find(|(k, _)| k == "da-status").map(|(_, s)| s)
+                })
+                .unwrap_or_else(|| "failed".into());
+            Err(PassportError::Refused(format!("{url} refused the login (da-status={why})")))
+        }
+        other => Err(PassportError::Login(format!("{url} answered {other}"))),
     }
-    Err(PassportError::Login(format!("more than {max_redirects} redirects")))
 }

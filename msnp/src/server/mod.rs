@@ -39,6 +39,9 @@ pub use passport::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH, REDIRECTING_N
 use crate::frame::Limits;
 use crate::spec::VersionDef;
 
+/// The most Passport tickets the server holds before they are redeemed with `USR TWN S`.
+pub const MAX_TICKETS: usize = 10_000;
+
 /// A misbehaviour the server can be told to show, for testing clients against faulty servers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
@@ -118,11 +121,17 @@ impl State {
         self.config.accounts.get(handle).is_some_and(|a| a.password == password)
     }
 
-    /// A new Passport ticket for `handle`.
+    /// A new Passport ticket for `handle`. Tickets not yet redeemed are bounded: past [`MAX_TICKETS`], an old one
+    /// is forgotten (its login must start again).
     fn issue_ticket(&self, handle: &str) -> String {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let ticket = format!("t={:016x}&p={:016x}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15), n ^ 0x5bd1_e995);
         if let Ok(mut tickets) = self.tickets.lock() {
+            if tickets.len() >= MAX_TICKETS
+                && let Some(old) = tickets.keys().next().cloned()
+            {
+                tickets.remove(&old);
+            }
             tickets.insert(ticket.clone(), handle.to_ascii_lowercase());
         }
         ticket
@@ -173,9 +182,13 @@ impl Server {
         Ok(Server { dispatch: addresses.0, notification: addresses.1, passport: addresses.2, tasks })
     }
 
-    /// The nexus URL clients start Passport 1.4 from.
+    /// The nexus URL clients start Passport 1.4 from (on loopback when the server listens on every interface).
     pub fn nexus_url(&self) -> String {
-        format!("http://{}{NEXUS_PATH}", self.passport)
+        let mut address = self.passport;
+        if address.ip().is_unspecified() {
+            address.set_ip(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+        }
+        format!("http://{address}{NEXUS_PATH}")
     }
 }
 
@@ -189,15 +202,19 @@ impl Drop for Server {
 
 async fn accept(listener: TcpListener, state: Arc<State>, role: session::Role) {
     loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                // Out of descriptors or a reset before accept: wait a little rather than spin.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
+        let stream = next_connection(&listener).await;
         let _ = stream.set_nodelay(true);
         tokio::spawn(session::run(stream, state.clone(), role));
+    }
+}
+
+/// The next connection on `listener`. A failed accept (out of descriptors, a reset before accept) is retried after
+/// a pause rather than in a busy loop.
+async fn next_connection(listener: &TcpListener) -> tokio::net::TcpStream {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => return stream,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
     }
 }

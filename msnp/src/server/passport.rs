@@ -29,13 +29,11 @@ pub const REDIRECTING_LOGIN_PATH: &str = "/redirect/login2.srf";
 
 /// Serves the endpoints on `listener` until the task is dropped.
 pub async fn serve(listener: TcpListener, state: Arc<State>) {
-    let Ok(address) = listener.local_addr() else { return };
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            // Out of descriptors or a reset before accept: wait a little rather than spin.
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            continue;
-        };
+        let stream = super::next_connection(&listener).await;
+        // The login server is named by the address this client reached (the listener may be bound to every
+        // interface).
+        let Ok(address) = stream.local_addr() else { continue };
         let state = state.clone();
         tokio::spawn(async move {
             let service = service_fn(move |request| {

@@ -50,11 +50,6 @@ enum Next {
     Close,
 }
 
-/// A version number: 8 for MSNP8, 0 for CVR0.
-fn number(version: &VersionDef) -> u32 {
-    version.name.strip_prefix("MSNP").and_then(|n| n.parse().ok()).unwrap_or(0)
-}
-
 /// Serves one connection until it closes.
 pub async fn run(stream: TcpStream, state: Arc<State>, role: Role) {
     let Ok(local) = stream.local_addr() else { return };
@@ -193,19 +188,21 @@ impl Session {
 
     /// VER: the highest version both sides accept, or `VER TrID 0` and a disconnect.
     async fn negotiate(&mut self, conn: &mut Connection<TcpStream>, raw: &RawCommand<'_>) -> Result<Next, ()> {
-        if raw.name() != "VER" {
+        // Before a version is chosen, the line is read as VER reads in every dialect (the session's default one).
+        let Ok(request) = Incoming::parse(self.version(), Dir::Client, raw) else { return Ok(Next::Close) };
+        if !request.is(ver::REQUEST) {
             return Ok(Next::Close);
         }
+        let trid = request.trid().ok_or(())?;
+        let offered: Vec<&str> = request.get_all(ver::args::DIALECTS).map_err(|_| ())?;
         let accepted = &self.state.config.versions;
-        let newest = raw
-            .args()
-            .skip(1)
+        let newest = offered
+            .into_iter()
             .filter_map(|d| crate::SPEC.version(d))
-            .filter(|v| accepted.contains(&number(v)) && number(v) >= 2)
+            .filter(|v| accepted.contains(&v.number()) && v.number() >= 2)
             .max_by_key(|v| v.rank);
-        let trid: u32 = raw.arg(0).and_then(|t| t.parse().ok()).ok_or(())?;
         let Some(version) = newest else {
-            // `VER TrID 0`: none of them; the reply is written in the oldest dialect, as no other was chosen.
+            // `VER TrID 0`: none of them; the reply is written in the default dialect, as no other was chosen.
             self.send(conn, self.reply(ver::REPLY)?.trid(trid).arg(ver::args::DIALECT, "0")).await?;
             return Ok(Next::Close);
         };
@@ -224,8 +221,10 @@ impl Session {
         let trid = message.trid().unwrap_or(0);
         let handle: &str = message.require(usr::args::HANDLE).map_err(|_| ())?;
         if self.role == Role::Dispatch {
-            let target =
-                if self.state.config.fault == Some(Fault::RedirectLoop) { self.local } else { self.state.notification };
+            // The notification server on the address the client reached this one at (the listener may be bound
+            // to every interface).
+            let notification = SocketAddr::new(self.local.ip(), self.state.notification.port());
+            let target = if self.state.config.fault == Some(Fault::RedirectLoop) { self.local } else { notification };
             let referral = self
                 .reply(xfr::NS_REFERRAL)?
                 .trid(trid)
@@ -332,7 +331,7 @@ impl Session {
         ] {
             text.push_str(&format!("{name}: {value}\r\n"));
         }
-        if number(self.version()) >= 10 {
+        if self.version().number() >= 10 {
             text.push_str("ABCHMigrated: 1\r\n");
         }
         text.push_str("\r\n");
@@ -428,7 +427,7 @@ impl Session {
                     .arg(prp::args::VALUE, account.friendly_name.as_str()),
             );
         }
-        for (property, value) in &account.properties {
+        for (property, value) in account.properties.iter().filter(|(p, _)| p.as_str() != "MFN") {
             out.push(
                 self.reply(prp::IN_SYN)?
                     .arg(prp::args::PROPERTY, property.as_str())
@@ -656,7 +655,7 @@ impl Session {
     ) -> Result<Next, ()> {
         let id: &str = message.require(qry::args::CLIENT_KEY_ID).map_err(|_| ())?;
         let answer = String::from_utf8_lossy(message.payload()).into_owned();
-        let version = number(self.version());
+        let version = self.version().number();
         let good = self.challenge.take().is_some_and(|challenge| {
             [ProductKey::MSMSGS, ProductKey::PROD0090, ProductKey::PROD0112, ProductKey::PROD0119]
                 .iter()
