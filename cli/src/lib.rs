@@ -100,6 +100,14 @@ where
             return code;
         }
     };
+    let live = matches!(cli.command, Command::Login(_) | Command::Chg(_) | Command::Serve(_) | Command::Demo(_));
+    if live && cli.spec.is_some() {
+        let _ = writeln!(
+            stderr,
+            "msnp: --spec applies to `validate` and `spec`; the client and the server speak the spec they were built with"
+        );
+        return EXIT_USAGE;
+    }
     // `spec check` reports a directory's problems itself; every other command needs a usable spec.
     if let Command::Spec(spec_cmd::SpecCommand::Check { dir }) = &cli.command {
         return spec_cmd::check(dir.as_ref().or(cli.spec.as_ref()), stdout, stderr);
@@ -117,14 +125,6 @@ where
             }
         },
     };
-    let live = matches!(cli.command, Command::Login(_) | Command::Chg(_) | Command::Serve(_) | Command::Demo(_));
-    if live && cli.spec.is_some() {
-        let _ = writeln!(
-            stderr,
-            "msnp: --spec applies to `validate` and `spec`; the client and the server speak the spec they were built with"
-        );
-        return EXIT_USAGE;
-    }
     match cli.command {
         Command::Validate(args) => validate_cmd::run(spec, &args, stdin, stdout, stderr),
         Command::Spec(command) => spec_cmd::run(spec, &command, stdout, stderr),

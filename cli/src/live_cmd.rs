@@ -55,7 +55,7 @@ pub struct Connect {
     #[arg(long, value_name = "EMAIL")]
     account: String,
     /// The Passport 1.4 nexus (MSNP8 to MSNP14), http:// or https://.
-    #[arg(long, value_name = "URL", default_value = "https://nexus.passport.com/rdr/pprdr.asp")]
+    #[arg(long, value_name = "URL", default_value = msnp::client::DEFAULT_NEXUS)]
     nexus: String,
     /// The Passport login server, to skip the nexus.
     #[arg(long, value_name = "URL")]
@@ -134,14 +134,21 @@ struct Dump<'a> {
     list: &'a ContactList,
 }
 
-/// What `chg` prints in JSON.
+/// What `chg` prints in JSON: {"version", "account", "status", "echo", "presence"}.
 #[derive(Debug, serde::Serialize)]
 struct ChgReport<'a> {
     version: &'static str,
     account: &'a str,
-    status: &'a str,
-    echo: &'a str,
-    presence: &'a [Presence],
+    #[serde(flatten)]
+    changed: &'a Changed,
+}
+
+/// What `chg` saw: the status set, the server's echo, the presence that arrived.
+#[derive(Debug, serde::Serialize)]
+struct Changed {
+    status: String,
+    echo: String,
+    presence: Vec<Presence>,
 }
 
 /// The exit status for a failure.
@@ -178,8 +185,10 @@ fn password(from_stdin: bool, stdin: &mut dyn BufRead) -> Result<String, String>
     Err("no password: set MSNP_PASSWORD, pass --password-stdin, or run on a terminal to be asked".into())
 }
 
-fn config(connect: &Connect, password: String) -> Result<ClientConfig, String> {
-    let mut config = ClientConfig::new(version_def(connect.version), &connect.server, &connect.account, &password);
+/// The client's configuration from the options, checked before the password is asked for; the password is
+/// filled in by [`live`].
+fn config(connect: &Connect) -> Result<ClientConfig, String> {
+    let mut config = ClientConfig::new(version_def(connect.version), &connect.server, &connect.account, "");
     config.nexus = connect.nexus.clone();
     config.login_url = connect.login_url.clone();
     if let Some(path) = &connect.ca_file {
@@ -197,29 +206,38 @@ fn config(connect: &Connect, password: String) -> Result<ClientConfig, String> {
 
 /// Runs `msnp login`.
 pub fn login(connect: &Connect, stdin: &mut dyn BufRead, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let config = match password(connect.password_stdin, stdin).and_then(|p| config(connect, p)) {
-        Ok(config) => config,
-        Err(e) => return usage(stderr, "login", &e),
-    };
-    let Ok(runtime) = runtime() else { return usage(stderr, "login", "cannot start the async runtime") };
-    let result = runtime.block_on(session(&config, None));
-    finish(result, connect.transcript.as_ref(), connect.format, "login", stdout, stderr)
+    live("login", connect, None, stdin, stdout, stderr)
 }
 
 /// Runs `msnp chg`.
 pub fn chg(args: &ChgArgs, stdin: &mut dyn BufRead, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let connect = &args.connect;
     if !(args.watch.is_finite() && (0.0..=86_400.0).contains(&args.watch)) {
         return usage(stderr, "chg", &format!("--watch {}: a number of seconds from 0 to 86400", args.watch));
     }
-    let config = match password(connect.password_stdin, stdin).and_then(|p| config(connect, p)) {
-        Ok(config) => config,
-        Err(e) => return usage(stderr, "chg", &e),
-    };
-    let Ok(runtime) = runtime() else { return usage(stderr, "chg", "cannot start the async runtime") };
     let change = Change { status: &args.status, caps: args.caps, watch: Duration::from_secs_f64(args.watch) };
-    let result = runtime.block_on(session(&config, Some(change)));
-    finish(result, connect.transcript.as_ref(), connect.format, "chg", stdout, stderr)
+    live("chg", &args.connect, Some(change), stdin, stdout, stderr)
+}
+
+/// A session against a server given on the command line: options checked, then the password, then the session.
+fn live(
+    command: &str,
+    connect: &Connect,
+    change: Option<Change<'_>>,
+    stdin: &mut dyn BufRead,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    let mut config = match config(connect) {
+        Ok(config) => config,
+        Err(e) => return usage(stderr, command, &e),
+    };
+    config.password = match password(connect.password_stdin, stdin) {
+        Ok(password) => password,
+        Err(e) => return usage(stderr, command, &e),
+    };
+    let Ok(runtime) = runtime() else { return usage(stderr, command, "cannot start the async runtime") };
+    let result = runtime.block_on(session(&config, change));
+    finish(result, connect.transcript.as_ref(), connect.format, command, stdout, stderr)
 }
 
 /// Runs `msnp demo`: the embedded server with the demo accounts on loopback, then a login and a dump.
@@ -272,7 +290,7 @@ struct Outcome {
     version: &'static str,
     list: ContactList,
     /// The server's echo of CHG and the presence seen, for `chg`.
-    changed: Option<(String, String, Vec<Presence>)>,
+    changed: Option<Changed>,
     warnings: Vec<String>,
     transcript: Option<String>,
 }
@@ -295,7 +313,7 @@ async fn session(config: &ClientConfig, change: Option<Change<'_>>) -> Result<Ou
 async fn signed_in(
     client: &mut Client,
     change: Option<Change<'_>>,
-) -> Result<(ContactList, Option<(String, String, Vec<Presence>)>), LoginError> {
+) -> Result<(ContactList, Option<Changed>), LoginError> {
     let list = client.synchronise().await?;
     let changed = match change {
         None => None,
@@ -303,7 +321,7 @@ async fn signed_in(
             // The capabilities go out only in versions whose CHG carries them (MSNP8 and later).
             let echo = client.set_status(change.status, Some(change.caps)).await?;
             let presence = client.watch(change.watch).await?;
-            Some((change.status.to_string(), echo, presence))
+            Some(Changed { status: change.status.to_string(), echo, presence })
         }
     };
     Ok((list, changed))
@@ -318,6 +336,10 @@ fn finish(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> u8 {
+    let write = |text: &str| match transcript {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("--transcript {}: {e}", path.display())),
+        None => Ok(()),
+    };
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(e) => {
@@ -327,15 +349,12 @@ fn finish(
             let _ = writeln!(stderr, "msnp {command}: failed at {e}");
             // The session up to the failure is what a server operator needs most.
             if let (Some(path), Some(recorded)) = (transcript, &e.transcript) {
-                match std::fs::write(path, recorded.text()) {
+                let _ = match write(recorded.text()) {
                     Ok(()) => {
-                        let _ =
-                            writeln!(stderr, "msnp {command}: the session up to the failure is in {}", path.display());
+                        writeln!(stderr, "msnp {command}: the session up to the failure is in {}", path.display())
                     }
-                    Err(write) => {
-                        let _ = writeln!(stderr, "msnp {command}: --transcript {}: {write}", path.display());
-                    }
-                }
+                    Err(why) => writeln!(stderr, "msnp {command}: {why}"),
+                };
             }
             return exit_status(&e);
         }
@@ -343,20 +362,17 @@ fn finish(
     for warning in &outcome.warnings {
         let _ = writeln!(stderr, "warning: {warning}");
     }
-    if let (Some(path), Some(text)) = (transcript, &outcome.transcript)
-        && let Err(e) = std::fs::write(path, text)
+    if let Some(text) = &outcome.transcript
+        && let Err(why) = write(text)
     {
-        return usage(stderr, command, &format!("--transcript {}: {e}", path.display()));
+        return usage(stderr, command, &why);
     }
+    let account = &outcome.list.account.handle;
     let text = match (&outcome.changed, format) {
         (None, DumpFormat::Json) => json(&Dump { version: outcome.version, list: &outcome.list }),
         (None, DumpFormat::Table) => table(outcome.version, &outcome.list),
-        (Some((status, echo, presence)), DumpFormat::Json) => {
-            json(&ChgReport { version: outcome.version, account: &outcome.list.account.handle, status, echo, presence })
-        }
-        (Some((status, echo, presence)), DumpFormat::Table) => {
-            presence_table(outcome.version, &outcome.list.account.handle, status, echo, presence)
-        }
+        (Some(changed), DumpFormat::Json) => json(&ChgReport { version: outcome.version, account, changed }),
+        (Some(changed), DumpFormat::Table) => presence_table(outcome.version, account, changed),
     };
     let _ = stdout.write_all(text.as_bytes());
     EXIT_OK
@@ -397,10 +413,11 @@ fn table(version: &str, list: &ContactList) -> String {
 }
 
 /// What `chg` prints as text.
-fn presence_table(version: &str, account: &str, status: &str, echo: &str, presence: &[Presence]) -> String {
-    let mut out = format!("{version}  {account}  status {status} confirmed: {echo}\n");
-    out += &format!("\npresence ({})\n", presence.len());
-    let rows: Vec<[String; 4]> = presence
+fn presence_table(version: &str, account: &str, changed: &Changed) -> String {
+    let mut out = format!("{version}  {account}  status {} confirmed: {}\n", changed.status, changed.echo);
+    out += &format!("\npresence ({})\n", changed.presence.len());
+    let rows: Vec<[String; 4]> = changed
+        .presence
         .iter()
         .map(|p| {
             [p.command.to_string(), p.handle.clone(), p.status.clone(), p.friendly_name.clone().unwrap_or_default()]

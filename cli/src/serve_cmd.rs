@@ -70,13 +70,21 @@ pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
             args.accounts.display()
         );
         let _ = stdout.flush();
-        match duration {
-            Some(duration) => tokio::time::sleep(duration).await,
-            None => {
-                let _ = tokio::signal::ctrl_c().await;
+        let status = match duration {
+            Some(duration) => {
+                tokio::time::sleep(duration).await;
+                EXIT_OK
             }
-        }
+            None => match tokio::signal::ctrl_c().await {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    // Without a way to be interrupted, the server would run unattended: stop instead.
+                    let _ = writeln!(stderr, "msnp serve: cannot wait for Ctrl-C ({e}); use --duration SECS");
+                    EXIT_USAGE
+                }
+            },
+        };
         drop(server);
-        EXIT_OK
+        status
     })
 }

@@ -88,6 +88,16 @@ impl<'r, 'a> Incoming<'r, 'a> {
         })
     }
 
+    /// The spec's documentation of the word the line carries as argument `name`, when the argument's type
+    /// enumerates it (OUT's reasons, for example).
+    pub fn value_doc(&self, name: ArgName) -> Option<&'static str> {
+        let word: &str = self.get(name).ok().flatten()?;
+        self.form().shape.args.iter().find_map(|a| match a.kind {
+            ArgKind::Value { name: n, ty } if n == name.0 => ty.value_doc(word),
+            _ => None,
+        })
+    }
+
     /// The value of argument `name`: `None` when the form has no such argument or the line leaves it out; an
     /// error when the token is a transcript placeholder or is not a value of `T`.
     pub fn get<T: FromToken<'a>>(&self, name: ArgName) -> Result<Option<T>, ParseError> {

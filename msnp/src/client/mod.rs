@@ -34,6 +34,9 @@ use crate::typed::ErrorReply;
 
 pub use passport::{PassportError, check_ca};
 
+/// The Passport 1.4 nexus official clients asked first.
+pub const DEFAULT_NEXUS: &str = "https://nexus.passport.com/rdr/pprdr.asp";
+
 /// How often a watching client sends PNG when the server names no interval (official clients: about 50 s).
 pub const PING_INTERVAL: Duration = Duration::from_secs(45);
 
@@ -224,7 +227,7 @@ impl ClientConfig {
             server: server.to_string(),
             account: account.to_string(),
             password: password.to_string(),
-            nexus: "https://nexus.passport.com/rdr/pprdr.asp".into(),
+            nexus: DEFAULT_NEXUS.into(),
             login_url: None,
             extra_ca: None,
             timeout: Duration::from_secs(15),
@@ -274,6 +277,11 @@ impl fmt::Debug for Client {
 
 fn net(stage: Stage) -> impl Fn(NetError) -> LoginError {
     move |e| LoginError::new(stage, Failure::Network(e))
+}
+
+/// The failure for `line`, whose arguments the step cannot read.
+fn malformed(stage: Stage, line: &str) -> impl Fn(crate::typed::ParseError) -> LoginError + Copy + '_ {
+    move |e| LoginError::new(stage, Failure::Protocol(e.to_string())).line(line)
 }
 
 impl Client {
@@ -434,7 +442,7 @@ impl Client {
             return Look::Skip;
         }
         if incoming.is(out::NOTICE) || incoming.is(out::RECONNECT) {
-            let why = match argument_doc(&incoming, out::args::REASON) {
+            let why = match incoming.value_doc(out::args::REASON) {
                 Some(doc) => format!("the server signed the session out: {doc}"),
                 None => "the server signed the session out".to_string(),
             };
@@ -532,21 +540,16 @@ impl Client {
         let incoming = Incoming::parse(self.version, Dir::Server, &raw)
             .map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())))?;
         if form == xfr::NS_REFERRAL {
-            let address: &str = incoming
-                .require(xfr::args::ADDRESS)
-                .map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())).line(&frame.line))?;
+            let address: &str = incoming.require(xfr::args::ADDRESS).map_err(malformed(Stage::UsrI, &frame.line))?;
             return Ok(Referral::To(address.to_string()));
         }
         // USR S: the digest, or the ticket from Passport.
         let (second, secret, placeholder) = if md5 {
-            let salt: &str = incoming
-                .require(usr::args::CHALLENGE)
-                .map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())).line(&frame.line))?;
+            let salt: &str = incoming.require(usr::args::CHALLENGE).map_err(malformed(Stage::UsrI, &frame.line))?;
             (usr::MD5_S, md5_login_digest(salt, &config.password), "md5(salt + password)")
         } else {
-            let params: &str = incoming
-                .require(usr::args::PASSPORT_PARAMS)
-                .map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())).line(&frame.line))?;
+            let params: &str =
+                incoming.require(usr::args::PASSPORT_PARAMS).map_err(malformed(Stage::UsrI, &frame.line))?;
             (usr::TWN_S, self.passport(config, params).await?, "ticket")
         };
         let trid = self.next_trid();
@@ -654,7 +657,7 @@ impl Client {
             let frame = self.next_until(Stage::Syn, None, deadline).await?;
             let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
             let Ok(line) = Incoming::parse(self.version, Dir::Server, &raw) else { continue };
-            let problem = |e: crate::typed::ParseError| LoginError::new(Stage::Syn, Failure::Protocol(e.to_string()));
+            let problem = malformed(Stage::Syn, &frame.line);
             if line.is(qng::REPLY) && flushed {
                 self.note_ping_interval(&line);
                 return Ok(());
@@ -709,7 +712,7 @@ impl Client {
             let frame = self.next_until(Stage::Syn, Some(trid), deadline).await?;
             let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
             let Ok(line) = Incoming::parse(self.version, Dir::Server, &raw) else { continue };
-            let problem = |e: crate::typed::ParseError| LoginError::new(Stage::Syn, Failure::Protocol(e.to_string()));
+            let problem = malformed(Stage::Syn, &frame.line);
             if line.trid().is_some_and(|t| t != trid) && !line.is(bpr::PROPERTY) {
                 self.unrelated(Stage::Syn, &frame);
                 continue;
@@ -914,16 +917,6 @@ fn account_setting(list: &mut ContactList, line: &Incoming<'_, '_>) -> Result<bo
         return Ok(false);
     }
     Ok(true)
-}
-
-/// The spec's documentation of the word `line` carries as argument `name`, when the argument's type enumerates it
-/// (OUT's reasons, for example).
-fn argument_doc(line: &Incoming<'_, '_>, name: crate::message::ArgName) -> Option<&'static str> {
-    let word: &str = line.get(name).ok().flatten()?;
-    line.form().shape.args.iter().find_map(|a| match a.kind {
-        crate::spec::ArgKind::Value { name: n, ty } if n == name.0 => ty.value_doc(word),
-        _ => None,
-    })
 }
 
 fn split_groups(groups: &str) -> Vec<String> {

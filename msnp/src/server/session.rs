@@ -12,7 +12,7 @@ use crate::auth::{ProductKey, challenge_response, md5_login_digest};
 use crate::contacts::{ContactList, List};
 use crate::generated::forms::*;
 use crate::message::{ArgName, FormRef, Incoming, Outgoing};
-use crate::net::{Connection, Frame, NetError};
+use crate::net::{Connection, Frame};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{Dir, VersionDef};
 use crate::typed::ErrorReply;
@@ -77,9 +77,9 @@ pub async fn run(stream: TcpStream, state: Arc<State>, role: Role) {
     loop {
         tokio::select! {
             frame = conn.recv() => {
+                // A read error of any kind (closed, silent past the idle timeout, over the limits) ends the session.
                 let next = match frame {
                     Ok(frame) => session.handle(&mut conn, frame).await,
-                    Err(NetError::Timeout(_) | NetError::Closed | NetError::Io(_)) => Err(()),
                     Err(_) => Err(()),
                 };
                 match next {
