@@ -262,55 +262,51 @@ pub enum Kind<'a> {
 /// The prefix of a continuation line.
 pub const CONTINUATION: &str = ".. ";
 
-/// The ways transcripts mark who sent a line: the wiki's `C: `/`S: `, the NINA wiki's `Client: `/`Server: `, and
-/// logs' `>>> `/`<<< ` and `> `/`< `. After any but the wiki's, a line is a command only when a command name (three
-/// letters or an error code) follows, so that Markdown quotes stay prose.
-const PREFIXES: [(&str, Dir, Needs); 8] = [
-    ("C: ", Dir::Client, Needs::Nothing),
-    ("S: ", Dir::Server, Needs::Nothing),
-    ("Client: ", Dir::Client, Needs::CommandShape),
-    ("Server: ", Dir::Server, Needs::CommandShape),
-    (">>> ", Dir::Client, Needs::CommandShape),
-    ("<<< ", Dir::Server, Needs::CommandShape),
-    // A Markdown quote starts the same way: `> FYI ...` is prose, `> VER 1 MSNP8` is not.
-    ("> ", Dir::Client, Needs::KnownCommand),
-    ("< ", Dir::Server, Needs::KnownCommand),
-];
-
-/// What must follow a prefix for the line to be a command.
+/// What must follow a prefix other than the wiki's for the line to be a command.
 #[derive(Clone, Copy)]
 enum Needs {
-    /// Anything.
-    Nothing,
     /// Three capitals or digits, alone or followed by a space.
     CommandShape,
     /// That, naming an error code or a command some version of the compiled-in spec has.
     KnownCommand,
 }
 
-/// Classifies a line.
+/// Classifies a line. Who sent it is marked the wiki's way, `C: `/`S: `, the NINA wiki's, `Client: `/`Server: `, or
+/// as logs and knowledge-base pages do, `>>> `/`<<< ` and `> `/`< `. After any but the wiki's, a line is a command
+/// only when a command name (three capitals or an error code) follows; after `> `/`< `, which also start Markdown
+/// quotes, only when it names a command the spec knows.
 pub fn classify(bytes: &[u8]) -> Kind<'_> {
-    match bytes {
+    // Each notation is told by its first bytes: most lines of a transcript are `C: `/`S: ` lines or payload, and
+    // they take no more than this one match.
+    let (prefix, dir, needs) = match bytes {
+        [b'C', b':', b' ', rest @ ..] => return Kind::Command(Dir::Client, without_escaped_crlf(rest), "C: "),
+        [b'S', b':', b' ', rest @ ..] => return Kind::Command(Dir::Server, without_escaped_crlf(rest), "S: "),
         [b'C', b':'] => return Kind::Command(Dir::Client, b"", "C:"),
         [b'S', b':'] => return Kind::Command(Dir::Server, b"", "S:"),
         [b'.', b'.', b' ', rest @ ..] => return Kind::Continuation(rest),
-        _ if bytes.starts_with(b"```") || bytes.starts_with(b"~~~") => return Kind::Fence,
-        _ => {}
+        [b'`', b'`', b'`', ..] | [b'~', b'~', b'~', ..] => return Kind::Fence,
+        [b'C', b'l', b'i', b'e', b'n', b't', b':', b' ', ..] => ("Client: ", Dir::Client, Needs::CommandShape),
+        [b'S', b'e', b'r', b'v', b'e', b'r', b':', b' ', ..] => ("Server: ", Dir::Server, Needs::CommandShape),
+        [b'>', b'>', b'>', b' ', ..] => (">>> ", Dir::Client, Needs::CommandShape),
+        [b'<', b'<', b'<', b' ', ..] => ("<<< ", Dir::Server, Needs::CommandShape),
+        [b'>', b' ', ..] => ("> ", Dir::Client, Needs::KnownCommand),
+        [b'<', b' ', ..] => ("< ", Dir::Server, Needs::KnownCommand),
+        _ => return Kind::Other,
+    };
+    let rest = &bytes[prefix.len()..];
+    let command = match needs {
+        Needs::CommandShape => starts_with_command(rest),
+        Needs::KnownCommand => starts_with_command(rest) && known_command(&rest[..3]),
+    };
+    if command { Kind::Command(dir, without_escaped_crlf(rest), prefix) } else { Kind::Other }
+}
+
+/// `rest` without the text `\r\n` some pages print as the line end.
+fn without_escaped_crlf(rest: &[u8]) -> &[u8] {
+    match rest {
+        [head @ .., b'\\', b'r', b'\\', b'n'] => head,
+        _ => rest,
     }
-    for (prefix, dir, needs) in PREFIXES {
-        if let Some(rest) = bytes.strip_prefix(prefix.as_bytes())
-            && match needs {
-                Needs::Nothing => true,
-                Needs::CommandShape => starts_with_command(rest),
-                Needs::KnownCommand => starts_with_command(rest) && known_command(&rest[..3]),
-            }
-        {
-            // Some pages print the line end as the text `\r\n`.
-            let rest = rest.strip_suffix(b"\\r\\n").unwrap_or(rest);
-            return Kind::Command(dir, rest, prefix);
-        }
-    }
-    Kind::Other
 }
 
 /// Whether `text` starts with a command name or an error code, alone or followed by a space.
