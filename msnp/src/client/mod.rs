@@ -113,8 +113,6 @@ pub enum Failure {
         /// Its meaning, from the spec.
         meaning: String,
     },
-    /// The account or password was refused.
-    BadCredentials,
     /// Passport 1.4 failed.
     Passport(PassportError),
     /// More referrals than allowed.
@@ -159,7 +157,7 @@ impl LoginError {
     /// Whether the account or the password was refused (MD5 digest, Passport 401, or 911 after a ticket).
     pub fn is_bad_credentials(&self) -> bool {
         match &self.failure {
-            Failure::BadCredentials | Failure::Passport(PassportError::Refused(_)) => true,
+            Failure::Passport(PassportError::Refused(_)) => true,
             Failure::ServerError { code, .. } => *code == 911,
             _ => false,
         }
@@ -173,7 +171,6 @@ impl fmt::Display for LoginError {
             Failure::Network(e) => write!(f, "{e}")?,
             Failure::VersionRefused => f.write_str("the server accepts none of the versions offered")?,
             Failure::ServerError { code, meaning } => write!(f, "error {code}: {meaning}")?,
-            Failure::BadCredentials => f.write_str("the account or the password was refused")?,
             Failure::Passport(
                 PassportError::Unreachable(why)
                 | PassportError::Nexus(why)
@@ -556,13 +553,8 @@ impl Client {
         let argument = if md5 { usr::args::DIGEST } else { usr::args::TICKET };
         let usr = self.message(second, Stage::UsrS)?.trid(trid).arg(argument, secret.as_str());
         self.send(usr, Stage::UsrS, Redact::Token(&secret, placeholder)).await?;
-        let (frame, _) = self.expect(Stage::UsrS, trid, &[usr::OK]).await.map_err(|e| {
-            if matches!(e.failure, Failure::ServerError { code: 911, .. }) {
-                LoginError { failure: Failure::BadCredentials, ..e }
-            } else {
-                e
-            }
-        })?;
+        // A refusal is `911` with its meaning from the spec; is_bad_credentials tells it apart.
+        let (frame, _) = self.expect(Stage::UsrS, trid, &[usr::OK]).await?;
         let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
         if let Ok(ok) = Incoming::parse(self.version, Dir::Server, &raw) {
             self.friendly_name = ok.get::<&str>(usr::args::FRIENDLY_NAME).ok().flatten().map(str::to_string);
