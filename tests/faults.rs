@@ -180,3 +180,15 @@ async fn a_server_signing_the_client_out_names_the_reason_from_the_spec() {
         assert!(error.to_string().contains("The account signed in somewhere else"), "MSNP{n}: {error}");
     }
 }
+
+#[tokio::test]
+async fn dropping_the_server_ends_its_sessions() {
+    let server = start(None).await;
+    let mut client = login_and_sync(&config(&server, 8, "alice-password")).await.unwrap();
+    drop(server);
+    // The connection closes: the next read fails at once rather than at a timeout.
+    let started = Instant::now();
+    let error = client.set_status("NLN", Some(0)).await.unwrap_err();
+    assert!(matches!(error.failure, Failure::Network(NetError::Closed | NetError::Io(_))), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}

@@ -201,10 +201,13 @@ impl Drop for Server {
 }
 
 async fn accept(listener: TcpListener, state: Arc<State>, role: session::Role) {
+    // The sessions belong to this task: when the server is dropped and the task aborted, they end with it.
+    let mut sessions = tokio::task::JoinSet::new();
     loop {
         let stream = next_connection(&listener).await;
+        while sessions.try_join_next().is_some() {}
         let _ = stream.set_nodelay(true);
-        tokio::spawn(session::run(stream, state.clone(), role));
+        sessions.spawn(session::run(stream, state.clone(), role));
     }
 }
 

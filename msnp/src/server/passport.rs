@@ -29,13 +29,16 @@ pub const REDIRECTING_LOGIN_PATH: &str = "/redirect/login2.srf";
 
 /// Serves the endpoints on `listener` until the task is dropped.
 pub async fn serve(listener: TcpListener, state: Arc<State>) {
+    // The connections belong to this task, and end with it.
+    let mut connections = tokio::task::JoinSet::new();
     loop {
         let stream = super::next_connection(&listener).await;
+        while connections.try_join_next().is_some() {}
         // The login server is named by the address this client reached (the listener may be bound to every
         // interface).
         let Ok(address) = stream.local_addr() else { continue };
         let state = state.clone();
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let service = service_fn(move |request| {
                 let state = state.clone();
                 async move { Ok::<_, Infallible>(answer(&request, address, &state)) }
