@@ -91,6 +91,12 @@ fn bad_input_gets_clear_diagnostics_in_bounded_memory() {
             "announces 200 bytes of payload, but the transcript ends first",
         ),
         ("an empty file", Box::new(&b""[..]), "no `C:` or `S:` lines"),
+        (
+            // A multi-byte character where a URL check once cut the token at a byte index.
+            "a URL argument with a multi-byte character",
+            Box::new(std::io::Cursor::new([&ver[..], "S: CVR 2 1.0 1.0 1.0 aaaaaa\u{e9} /x\r\n".as_bytes()].concat())),
+            "is not a valid `download-url`",
+        ),
     ];
     for (what, input, expected) in cases {
         let (status, output, peak) = validate(input);

@@ -134,7 +134,8 @@ impl Check {
             Check::Url => {
                 let absolute = ["http://", "https://"]
                     .iter()
-                    .any(|s| token.len() > s.len() && token[..s.len()].eq_ignore_ascii_case(s));
+                    // Compared as bytes: a byte index into the token may fall inside a multi-byte character.
+                    .any(|s| token.len() > s.len() && token.as_bytes()[..s.len()].eq_ignore_ascii_case(s.as_bytes()));
                 ensure(printable(token) && (absolute || token.starts_with('/')), "is not an http(s) URL or a path")
             }
             Check::UintList => ensure(
@@ -361,6 +362,10 @@ mod tests {
             (Check::Url, "http://messenger.microsoft.com", true),
             (Check::Url, "/cgi-bin/HoTMaiL", true),
             (Check::Url, "messenger", false),
+            // A multi-byte character across the length of `https://` once made the check panic.
+            (Check::Url, "aaaaaa\u{e9} /x", false),
+            (Check::Url, "aaaaaa\u{e9}", false),
+            (Check::Url, "http://\u{e9}", true),
             (Check::UintList, "0,2", true),
             (Check::UintList, "0,", false),
             (Check::Timestamp, "2024-09-28T17:18:18.6400000-07:00", true),
