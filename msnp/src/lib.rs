@@ -10,6 +10,7 @@
 //! - [`message`]: messages by form and argument name, for code that speaks many versions;
 //! - [`matcher`] and [`typed`]: matching a raw command to a form of the spec, and the typed layer's runtime;
 //! - [`spec`] and [`value`]: the spec's tables and value checks at run time;
+//! - [`text`]: friendly names and group names, percent-encoded on the wire and plain text for people;
 //! - [`transcript`] and [`validate`]: reading transcripts in the wiki's notation and validating them;
 //! - [`xml`]: checks of XML payloads;
 //! - `net` (feature `net`): the tokio codec, connections with timeouts, transcripts of sessions;
@@ -35,6 +36,7 @@ pub mod runtime;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod spec;
+pub mod text;
 pub mod transcript;
 pub mod typed;
 pub mod validate;

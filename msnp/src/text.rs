@@ -1,0 +1,78 @@
+//! Friendly names and group names: percent-encoded on the wire (`Bob%20Builder`), plain text for people.
+//!
+//! The client decodes what it receives before it shows or stores it, and the server encodes what it sends, so
+//! that the contact-list model ([`crate::contacts`]) always holds text as a person reads it.
+
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+
+/// The bytes written as `%XX` on the wire: controls, the space, `%` itself, and every byte outside ASCII (each
+/// UTF-8 byte of a character is escaped, as official servers did).
+const ESCAPED: &AsciiSet = &CONTROLS.add(b' ').add(b'%');
+
+/// Text decoded from its wire form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text; bytes that were not UTF-8 became U+FFFD.
+    pub text: String,
+    /// Whether some escaped bytes were not UTF-8 (and were replaced).
+    pub lossy: bool,
+}
+
+/// Decodes a percent-encoded token. An escape that is not `%` and two hexadecimal digits is kept as written.
+pub fn decode(token: &str) -> Decoded {
+    let bytes: Cow<'_, [u8]> = percent_decode_str(token).into();
+    match String::from_utf8_lossy(&bytes) {
+        Cow::Borrowed(text) => Decoded { text: text.to_string(), lossy: false },
+        Cow::Owned(text) => Decoded { text, lossy: true },
+    }
+}
+
+/// Encodes text for the wire: a token without spaces or control characters, which [`decode`] reads back.
+pub fn encode(text: &str) -> String {
+    utf8_percent_encode(text, ESCAPED).to_string()
+}
+
+/// Reads a name given in a file as either form: text that is already a valid wire token (no space, no control
+/// character, every `%` followed by two hexadecimal digits) is decoded; anything else is taken as plain text.
+pub fn from_either(name: &str) -> String {
+    if crate::value::Check::UrlEncoded.check(name).is_ok() { decode(name).text } else { name.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, encode, from_either};
+
+    #[test]
+    fn decodes_and_encodes() {
+        let cases = [
+            // (wire, text, lossy)
+            ("Bob%20Builder", "Bob Builder", false),
+            ("Work%20Buddies", "Work Buddies", false),
+            ("plain", "plain", false),
+            ("caf%C3%A9", "caf\u{e9}", false),
+            ("100%25", "100%", false),
+            ("bad%FFbyte", "bad\u{fffd}byte", true),
+            ("half%2", "half%2", false),
+        ];
+        for (wire, text, lossy) in cases {
+            let decoded = decode(wire);
+            assert_eq!((decoded.text.as_str(), decoded.lossy), (text, lossy), "{wire}");
+        }
+        for text in ["Bob Builder", "100% sure", "caf\u{e9} \u{1f600}", "tab\there", "a+b=c"] {
+            let wire = encode(text);
+            assert!(crate::value::Check::UrlEncoded.check(&wire).is_ok(), "{wire}");
+            assert_eq!(decode(&wire).text, text);
+        }
+        assert_eq!(encode("Bob Builder"), "Bob%20Builder");
+    }
+
+    #[test]
+    fn files_may_give_either_form() {
+        assert_eq!(from_either("Bob%20Builder"), "Bob Builder");
+        assert_eq!(from_either("Bob Builder"), "Bob Builder");
+        assert_eq!(from_either("100%"), "100%");
+        assert_eq!(from_either("Alice"), "Alice");
+    }
+}
