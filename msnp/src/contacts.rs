@@ -64,7 +64,7 @@ impl List {
 pub struct AccountInfo {
     /// The account's handle.
     pub handle: String,
-    /// The display name, URL-encoded as on the wire.
+    /// The display name, as plain text (decoded from the wire's percent-encoding).
     pub friendly_name: String,
     /// GTC: `A` to be asked when someone adds you, `N` not to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,7 +72,7 @@ pub struct AccountInfo {
     /// BLP: `AL` to allow, `BL` to block people on neither list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blp: Option<String>,
-    /// PRP properties (phone numbers and the like), URL-encoded values.
+    /// PRP properties (phone numbers and the like), values as on the wire (URL-encoded).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, String>,
 }
@@ -82,7 +82,7 @@ pub struct AccountInfo {
 pub struct Group {
     /// The group's ID.
     pub id: String,
-    /// The name, URL-encoded as on the wire.
+    /// The name, as plain text (decoded from the wire's percent-encoding).
     pub name: String,
 }
 
@@ -91,14 +91,14 @@ pub struct Group {
 pub struct Contact {
     /// The contact's handle.
     pub handle: String,
-    /// The name stored for the contact, URL-encoded as on the wire.
+    /// The name stored for the contact, as plain text (decoded from the wire's percent-encoding).
     pub friendly_name: String,
     /// The lists it is on.
     pub lists: Vec<List>,
     /// The IDs of the groups it is in (forward list only).
     #[serde(default)]
     pub groups: Vec<String>,
-    /// BPR properties, URL-encoded values.
+    /// BPR properties, values as on the wire (URL-encoded).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, String>,
 }

@@ -40,6 +40,23 @@ pub fn from_either(name: &str) -> String {
     if crate::value::Check::UrlEncoded.check(name).is_ok() { decode(name).text } else { name.to_string() }
 }
 
+/// Text to send as a wire token, percent-encoded as it is written.
+#[derive(Clone, Copy, Debug)]
+pub struct Plain<'t>(pub &'t str);
+
+impl crate::value::ToToken for Plain<'_> {
+    fn write_token(&self, out: &mut Vec<u8>) {
+        out.extend(utf8_percent_encode(self.0, ESCAPED).flat_map(str::bytes));
+    }
+}
+
+/// A received name, decoded as it is read (`line.require::<Decoded>(lst::args::FRIENDLY_NAME)`).
+impl crate::value::FromToken<'_> for Decoded {
+    fn from_token(token: &str) -> Option<Self> {
+        Some(decode(token))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{decode, encode, from_either};
@@ -66,6 +83,9 @@ mod tests {
             assert_eq!(decode(&wire).text, text);
         }
         assert_eq!(encode("Bob Builder"), "Bob%20Builder");
+        let mut out = Vec::new();
+        crate::value::ToToken::write_token(&super::Plain("Bob Builder"), &mut out);
+        assert_eq!(out, b"Bob%20Builder");
     }
 
     #[test]

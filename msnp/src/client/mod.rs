@@ -30,6 +30,7 @@ use crate::message::{FormRef, Incoming, Outgoing};
 use crate::net::{Connection, Frame, NetError, Redact, Transcript};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{Dir, VersionDef};
+use crate::text::Decoded;
 use crate::typed::ErrorReply;
 
 pub use passport::{PassportError, check_ca};
@@ -446,7 +447,9 @@ impl Client {
             return Look::Fail(LoginError::new(stage, Failure::Protocol(why)).line(&frame.line));
         }
         if incoming.is(prp::PUSH) {
-            self.friendly_name = incoming.get::<&str>(prp::args::FRIENDLY_NAME).ok().flatten().map(str::to_string);
+            if let Ok(Some(name)) = incoming.get::<Decoded>(prp::args::FRIENDLY_NAME) {
+                self.friendly_name = Some(self.text(name, &frame.line));
+            }
             return Look::Skip;
         }
         if let Some(presence) = presence(&incoming) {
@@ -557,7 +560,9 @@ impl Client {
         let (frame, _) = self.expect(Stage::UsrS, trid, &[usr::OK]).await?;
         let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
         if let Ok(ok) = Incoming::parse(self.version, Dir::Server, &raw) {
-            self.friendly_name = ok.get::<&str>(usr::args::FRIENDLY_NAME).ok().flatten().map(str::to_string);
+            if let Ok(Some(name)) = ok.get::<Decoded>(usr::args::FRIENDLY_NAME) {
+                self.friendly_name = Some(self.text(name, &frame.line));
+            }
         }
         Ok(Referral::Done)
     }
@@ -659,8 +664,9 @@ impl Client {
                     .get::<&str>(lsg::args::GROUP_ID)
                     .map_err(problem)?
                     .or(line.get::<&str>(lsg::args::GROUP).map_err(problem)?);
-                let name = line.require::<&str>(lsg::args::GROUP_NAME).map_err(problem)?;
-                list.groups.push(Group { id: id.unwrap_or("").to_string(), name: name.to_string() });
+                let name = line.require::<Decoded>(lsg::args::GROUP_NAME).map_err(problem)?;
+                let name = self.text(name, &frame.line);
+                list.groups.push(Group { id: id.unwrap_or("").to_string(), name });
                 seen_groups += 1;
             } else if line.is(lst::IN_SYN) {
                 let bits: u32 = line.require(lst::args::LISTS).map_err(problem)?;
@@ -668,7 +674,7 @@ impl Client {
                     line.get::<&str>(lst::args::GROUPS).map_err(problem)?.map(split_groups).unwrap_or_default();
                 list.contacts.push(Contact {
                     handle: line.require::<&str>(lst::args::HANDLE).map_err(problem)?.to_string(),
-                    friendly_name: line.require::<&str>(lst::args::FRIENDLY_NAME).map_err(problem)?.to_string(),
+                    friendly_name: self.text(line.require(lst::args::FRIENDLY_NAME).map_err(problem)?, &frame.line),
                     lists: List::from_bits(bits),
                     groups,
                     properties: Default::default(),
@@ -713,7 +719,7 @@ impl Client {
             } else if line.is(lsg::GROUP) {
                 list.groups.push(Group {
                     id: line.require::<&str>(lsg::args::GROUP_ID).map_err(problem)?.to_string(),
-                    name: line.require::<&str>(lsg::args::GROUP_NAME).map_err(problem)?.to_string(),
+                    name: self.text(line.require(lsg::args::GROUP_NAME).map_err(problem)?, &frame.line),
                 });
             } else if line.is(lst::EMPTY) {
                 if let Some(which) = line.get::<&str>(lst::args::LIST).map_err(problem)?.and_then(List::from_name)
@@ -727,7 +733,7 @@ impl Client {
                     LoginError::new(Stage::Syn, Failure::Protocol(format!("unknown list {which}"))).line(&frame.line)
                 })?;
                 let handle = line.require::<&str>(lst::args::HANDLE).map_err(problem)?;
-                let name = line.require::<&str>(lst::args::FRIENDLY_NAME).map_err(problem)?;
+                let name = self.text(line.require(lst::args::FRIENDLY_NAME).map_err(problem)?, &frame.line);
                 let groups =
                     line.get::<&str>(lst::args::GROUPS).map_err(problem)?.map(split_groups).unwrap_or_default();
                 match index.get(handle).and_then(|&i| list.contacts.get_mut(i)) {
@@ -743,7 +749,7 @@ impl Client {
                         index.insert(handle.to_string(), list.contacts.len());
                         list.contacts.push(Contact {
                             handle: handle.to_string(),
-                            friendly_name: name.to_string(),
+                            friendly_name: name,
                             lists: vec![which],
                             groups: if which == List::FL { groups } else { Vec::new() },
                             properties: Default::default(),
@@ -777,6 +783,14 @@ impl Client {
     /// Notes a line the current step has no use for.
     fn unrelated(&mut self, stage: Stage, frame: &Frame) {
         self.warn(format!("`{}`: not expected at {}", frame.line, stage.name()));
+    }
+
+    /// The text of a decoded name; bytes that were not UTF-8 (now U+FFFD) are a warning.
+    fn text(&mut self, name: Decoded, line: &str) -> String {
+        if name.lossy {
+            self.warn(format!("`{line}`: a name holds bytes that are not UTF-8; they are shown as U+FFFD"));
+        }
+        name.text
     }
 
     /// Keeps a warning (bounded: a flood of them keeps the first [`MAX_WARNINGS`]).
@@ -901,7 +915,7 @@ fn account_setting(list: &mut ContactList, line: &Incoming<'_, '_>) -> Result<bo
         let value = line.get::<&str>(prp::args::VALUE)?.unwrap_or("").to_string();
         if name == "MFN" {
             // MSNP10 on: the account's friendly name, which USR OK no longer carries.
-            list.account.friendly_name = value;
+            list.account.friendly_name = crate::text::decode(&value).text;
         } else {
             list.account.properties.insert(name.to_string(), value);
         }
@@ -931,6 +945,6 @@ fn presence(line: &Incoming<'_, '_>) -> Option<Presence> {
         Some(arg) => line.get::<&str>(arg).ok().flatten()?.to_string(),
         None => "FLN".to_string(),
     };
-    let friendly_name = name_arg.and_then(|a| line.get::<&str>(a).ok().flatten()).map(str::to_string);
+    let friendly_name = name_arg.and_then(|a| line.get::<Decoded>(a).ok().flatten()).map(|d| d.text);
     Some(Presence { command, handle: handle.to_string(), status, friendly_name })
 }

@@ -5,7 +5,7 @@
 //! [[account]]
 //! handle = "alice@example.com"
 //! password = "alice-password"
-//! friendly_name = "Alice"                   # URL-encoded as on the wire
+//! friendly_name = "Alice"                   # plain text, or URL-encoded as on the wire
 //! gtc = "A"                                  # optional, default A
 //! blp = "AL"                                 # optional, default AL
 //! properties = { PHH = "555%200101" }        # optional
@@ -128,18 +128,29 @@ impl Accounts {
                     }
                 }
             }
+            // Names may be given as plain text or in their wire form; the model holds plain text.
+            let mut groups = entry.groups;
+            for group in &mut groups {
+                group.name = crate::text::from_either(&group.name);
+            }
+            let mut contacts = entry.contacts;
+            for contact in &mut contacts {
+                contact.friendly_name = crate::text::from_either(&contact.friendly_name);
+            }
             accounts.push(Account {
                 password: entry.password,
                 list: ContactList {
                     account: AccountInfo {
-                        friendly_name: entry.friendly_name.unwrap_or_else(|| entry.handle.clone()),
+                        friendly_name: crate::text::from_either(
+                            entry.friendly_name.as_deref().unwrap_or(&entry.handle),
+                        ),
                         handle: entry.handle,
                         gtc: Some(entry.gtc.unwrap_or_else(|| "A".into())),
                         blp: Some(entry.blp.unwrap_or_else(|| "AL".into())),
                         properties: entry.properties,
                     },
-                    groups: entry.groups,
-                    contacts: entry.contacts,
+                    groups,
+                    contacts,
                 },
             });
         }
@@ -161,7 +172,7 @@ friendly_name = "Alice"
 gtc = "A"
 blp = "AL"
 properties = { PHH = "555%200101", MOB = "Y" }
-groups = [{ id = "0", name = "Friends" }, { id = "1", name = "Work%20Mates" }]
+groups = [{ id = "0", name = "Friends" }, { id = "1", name = "Work Mates" }]
 contacts = [
   { handle = "bob@example.com", friendly_name = "Bob", lists = ["FL", "AL", "RL"], groups = ["0"], properties = { PHH = "555%200102" } },
   { handle = "carol@example.com", friendly_name = "Carol%20C.", lists = ["FL", "AL", "RL"], groups = ["0", "1"] },
@@ -182,7 +193,7 @@ contacts = [
 [[account]]
 handle = "carol@example.com"
 password = "carol-password"
-friendly_name = "Carol%20C."
+friendly_name = "Carol C."
 contacts = [
   { handle = "alice@example.com", friendly_name = "Alice", lists = ["FL", "AL", "RL"] },
 ]
@@ -202,7 +213,10 @@ mod tests {
         assert_eq!(demo.accounts.len(), 3);
         let alice = demo.get("alice@example.com").unwrap();
         assert_eq!(alice.list.contacts.len(), 3);
-        assert_eq!(alice.list.groups[1].name, "Work%20Mates");
+        // Names are held as plain text, whichever form the file gives.
+        assert_eq!(alice.list.groups[1].name, "Work Mates");
+        assert_eq!(alice.list.contacts[1].friendly_name, "Carol C.");
+        assert_eq!(demo.get("carol@example.com").unwrap().list.account.friendly_name, "Carol C.");
     }
 
     #[test]

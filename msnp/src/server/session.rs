@@ -15,6 +15,7 @@ use crate::message::{ArgName, FormRef, Incoming, Outgoing};
 use crate::net::{Connection, Frame};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{Dir, VersionDef};
+use crate::text::Plain;
 use crate::typed::ErrorReply;
 
 /// Which server a connection reached.
@@ -274,7 +275,7 @@ impl Session {
             .reply(usr::OK)?
             .trid(trid)
             .arg(usr::args::HANDLE, list.account.handle.as_str())
-            .maybe_arg(usr::args::FRIENDLY_NAME, list.account.friendly_name.as_str())
+            .maybe_arg(usr::args::FRIENDLY_NAME, Plain(&list.account.friendly_name))
             .maybe_arg(usr::args::VERIFIED, true)
             .maybe_arg(usr::args::RESTRICTED, false);
         self.send(conn, ok).await?;
@@ -285,7 +286,7 @@ impl Session {
         }
         self.send(conn, self.profile(&handle)?).await?;
         if let Ok(push) = self.reply(prp::PUSH) {
-            self.send(conn, push.arg(prp::args::FRIENDLY_NAME, list.account.friendly_name.as_str())).await?;
+            self.send(conn, push.arg(prp::args::FRIENDLY_NAME, Plain(&list.account.friendly_name))).await?;
         }
         match self.state.config.fault {
             Some(Fault::HugePayload) => {
@@ -424,7 +425,7 @@ impl Session {
             out.push(
                 self.reply(prp::IN_SYN)?
                     .arg(prp::args::PROPERTY, "MFN")
-                    .arg(prp::args::VALUE, account.friendly_name.as_str()),
+                    .arg(prp::args::VALUE, Plain(&account.friendly_name)),
             );
         }
         for (property, value) in account.properties.iter().filter(|(p, _)| p.as_str() != "MFN") {
@@ -439,7 +440,7 @@ impl Session {
                 self.reply(lsg::IN_SYN)?
                     .maybe_arg(lsg::args::GROUP_ID, group.id.as_str())
                     .maybe_arg(lsg::args::GROUP, group.id.as_str())
-                    .arg(lsg::args::GROUP_NAME, group.name.as_str()),
+                    .arg(lsg::args::GROUP_NAME, Plain(&group.name)),
             );
         }
         for contact in &list.contacts {
@@ -447,7 +448,7 @@ impl Session {
             let mut entry = self
                 .reply(lst::IN_SYN)?
                 .arg(lst::args::HANDLE, contact.handle.as_str())
-                .arg(lst::args::FRIENDLY_NAME, contact.friendly_name.as_str())
+                .arg(lst::args::FRIENDLY_NAME, Plain(&contact.friendly_name))
                 .maybe_arg(lst::args::CONTACT_ID, contact.handle.as_str())
                 .arg(lst::args::LISTS, bits)
                 .maybe_arg(lst::args::NETWORK, 1u32);
@@ -497,7 +498,7 @@ impl Session {
                         .arg(lsg::args::INDEX, i as u32 + 1)
                         .arg(lsg::args::TOTAL, total)
                         .arg(lsg::args::GROUP_ID, group.id.as_str())
-                        .arg(lsg::args::GROUP_NAME, group.name.as_str()),
+                        .arg(lsg::args::GROUP_NAME, Plain(&group.name)),
                 );
             }
         }
@@ -514,7 +515,7 @@ impl Session {
                     .arg(lst::args::INDEX, i as u32 + 1)
                     .arg(lst::args::TOTAL, total)
                     .arg(lst::args::HANDLE, contact.handle.as_str())
-                    .arg(lst::args::FRIENDLY_NAME, contact.friendly_name.as_str());
+                    .arg(lst::args::FRIENDLY_NAME, Plain(&contact.friendly_name));
                 if which == List::FL && !contact.groups.is_empty() && entry.has(lst::args::GROUPS) {
                     entry = entry.arg(lst::args::GROUPS, contact.groups.join(",").as_str());
                 }
@@ -570,7 +571,7 @@ impl Session {
                     .arg(iln::args::STATUS, status.as_str())
                     .arg(iln::args::HANDLE, contact.as_str())
                     .maybe_arg(iln::args::NETWORK, 1u32)
-                    .maybe_arg(iln::args::FRIENDLY_NAME, name.as_str())
+                    .maybe_arg(iln::args::FRIENDLY_NAME, Plain(&name))
                     .maybe_arg(iln::args::CAPS, caps.as_deref().unwrap_or("0"));
                 iln.write(&mut lines).map_err(|_| ())?;
             }
@@ -633,7 +634,7 @@ impl Session {
                     m.arg(nln::args::STATUS, status)
                         .arg(nln::args::HANDLE, handle)
                         .maybe_arg(nln::args::NETWORK, 1u32)
-                        .maybe_arg(nln::args::FRIENDLY_NAME, name.as_str())
+                        .maybe_arg(nln::args::FRIENDLY_NAME, Plain(&name))
                         .maybe_arg(nln::args::CAPS, caps.unwrap_or("0"))
                 }),
                 None => Outgoing::new(session.version, Dir::Server, fln::PRESENCE)
