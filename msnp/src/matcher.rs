@@ -18,9 +18,34 @@ pub const MAX_ARGS: usize = 16;
 #[derive(Clone, Debug)]
 pub struct Match<'r, 'a> {
     raw: &'r RawCommand<'a>,
+    at: Located,
+}
+
+/// Where a match found things, apart from the line it was found in: a tolerant reader keeps it beside a line it
+/// repaired and binds the two again when asked ([`Located::bind`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Located {
     trid: Option<u32>,
     /// Per shape argument: index of its first token and how many tokens it took (0 when absent).
     positions: [(u16, u16); MAX_ARGS],
+}
+
+impl Located {
+    /// The match in `raw`, which must be the line this was found in.
+    pub fn bind<'r, 'a>(self, raw: &'r RawCommand<'a>) -> Match<'r, 'a> {
+        Match { raw, at: self }
+    }
+}
+
+/// How far a match may depart from its shape: the repairs a tolerant reader allows (see
+/// [`crate::message::Received`]). The default is an exact match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Leniency {
+    /// Trailing arguments may be missing and read as absent. Literals that select a sub-form must still be there:
+    /// only literals after the last value argument may be missing (the `0` that ends an LSG line).
+    pub missing_tail: bool,
+    /// Arguments after the last one of the shape are ignored.
+    pub extra_tail: bool,
 }
 
 /// What is wrong with a line, measured against one shape.
@@ -85,20 +110,30 @@ impl Record for Discard {
 
 /// Matches `raw` against `shape`.
 pub fn match_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Match<'r, 'a>, Mismatch> {
+    locate(shape, raw, Leniency::default()).map(|at| at.bind(raw))
+}
+
+/// Matches `raw` against `shape` with the repairs `leniency` allows, and says where each argument is.
+pub fn locate(shape: &Shape, raw: &RawCommand<'_>, leniency: Leniency) -> Result<Located, Mismatch> {
     let mut positions = [(0u16, 0u16); MAX_ARGS];
-    let trid = match_with(shape, raw, &mut positions)?;
-    Ok(Match { raw, trid, positions })
+    let trid = match_with(shape, raw, &mut positions, leniency)?;
+    Ok(Located { trid, positions })
 }
 
 /// Checks `raw` against `shape` without recording where arguments are: the TrID (when the shape has one and it
 /// is not a placeholder), or what is wrong.
 pub fn check_shape(shape: &Shape, raw: &RawCommand<'_>) -> Result<Option<u32>, Mismatch> {
-    match_with(shape, raw, &mut Discard)
+    match_with(shape, raw, &mut Discard, Leniency::default())
 }
 
 /// The matcher proper: checks the TrID and every argument, telling `record` which tokens each argument took.
 #[inline]
-fn match_with(shape: &Shape, raw: &RawCommand<'_>, record: &mut impl Record) -> Result<Option<u32>, Mismatch> {
+fn match_with(
+    shape: &Shape,
+    raw: &RawCommand<'_>,
+    record: &mut impl Record,
+    leniency: Leniency,
+) -> Result<Option<u32>, Mismatch> {
     let tokens = raw.arg_slice();
     let count = tokens.len();
     let placeholders = raw.has_placeholders();
@@ -135,7 +170,7 @@ fn match_with(shape: &Shape, raw: &RawCommand<'_>, record: &mut impl Record) -> 
     // The generator allows at most MAX_ARGS arguments per form; `positions` holds that many.
     for (index, arg) in shape.args.iter().enumerate() {
         if at >= count {
-            if arg.optional {
+            if arg.optional || (leniency.missing_tail && tail_may_be_missing(shape, index)) {
                 record.set(index, at, 0);
                 continue;
             }
@@ -187,9 +222,31 @@ fn match_with(shape: &Shape, raw: &RawCommand<'_>, record: &mut impl Record) -> 
     }
     if at < count {
         let kind = if tokens[at].is_empty() { MismatchKind::EmptyArg } else { MismatchKind::ExtraArg };
-        return Err(fail(kind, Some(at), None, at));
+        if !(leniency.extra_tail && kind == MismatchKind::ExtraArg) {
+            return Err(fail(kind, Some(at), None, at));
+        }
     }
     Ok(trid)
+}
+
+/// Whether the arguments of `shape` from `index` on may all be missing from a repaired line: no literal among
+/// them comes before a value (a literal there selects the sub-form, so its absence says the line is another form).
+fn tail_may_be_missing(shape: &Shape, index: usize) -> bool {
+    let tail = shape.args.get(index..).unwrap_or_default();
+    let last_value = tail.iter().rposition(|a| matches!(a.kind, ArgKind::Value { .. }));
+    last_value.is_none_or(|last| tail[..last].iter().all(|a| matches!(a.kind, ArgKind::Value { .. }) || a.optional))
+}
+
+impl MismatchKind {
+    /// The validator's diagnostic code for this kind of mismatch.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MismatchKind::TridMissing | MismatchKind::TridInvalid(_) | MismatchKind::TridNotZero => "trid",
+            MismatchKind::ArgMissing | MismatchKind::ExtraArg => "arg-count",
+            MismatchKind::LiteralExpected(_) => "literal",
+            MismatchKind::BadValue(_) | MismatchKind::PrefixMissing(_) | MismatchKind::EmptyArg => "arg-type",
+        }
+    }
 }
 
 /// The generated per-shape checks (`Shape::quick`) walk the tokens with this cursor. Each step follows the rules
@@ -371,12 +428,17 @@ impl<'r, 'a> Match<'r, 'a> {
 
     /// The TrID, when the shape has one and it is not a placeholder.
     pub fn trid(&self) -> Option<u32> {
-        self.trid
+        self.at.trid
+    }
+
+    /// Where the match found things, apart from the line.
+    pub fn located(&self) -> Located {
+        self.at
     }
 
     /// The tokens argument `index` took (an empty iterator when it is absent).
     pub fn tokens(&self, index: usize) -> impl Iterator<Item = &'a str> + '_ {
-        let (first, count) = self.positions.get(index).copied().unwrap_or_default();
+        let (first, count) = self.at.positions.get(index).copied().unwrap_or_default();
         (first as usize..first as usize + count as usize).filter_map(|i| self.raw.arg(i))
     }
 
@@ -388,7 +450,7 @@ impl<'r, 'a> Match<'r, 'a> {
 
     /// Where argument `index`'s first token sits, as an index into the raw command's arguments.
     pub fn token_index(&self, index: usize) -> Option<usize> {
-        self.positions.get(index).filter(|(_, count)| *count > 0).map(|(first, _)| *first as usize)
+        self.at.positions.get(index).filter(|(_, count)| *count > 0).map(|(first, _)| *first as usize)
     }
 }
 

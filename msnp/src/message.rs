@@ -17,10 +17,10 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
-use crate::matcher::{Match, check_shape};
+use crate::matcher::{Closest, Leniency, Located, Match, check_shape, locate, select};
 use crate::raw::{RawCommand, Tokens};
-use crate::spec::{ArgKind, Dir, FormDef, Trid, VersionDef};
-use crate::typed::{LineWriter, ParseError, describe_mismatch, select_form};
+use crate::spec::{ArgKind, CommandDef, Dir, FormDef, Services, Trid, VersionDef};
+use crate::typed::{LineWriter, ParseError, describe_mismatch, select_form, select_form_on};
 use crate::value::{FromToken, ToToken};
 
 /// A form of a command, by name: the same name across the versions that have it (`USR` `ok`).
@@ -128,6 +128,225 @@ impl<'r, 'a> Incoming<'r, 'a> {
     fn not_a_value(&self, name: ArgName) -> ParseError {
         ParseError::Placeholder { command: self.form.command.to_string(), argument: name.0 }
     }
+}
+
+/// A received line, matched to a form with the repairs a peer in the wild needs: the tolerant receive path the
+/// client and the server share.
+///
+/// Real servers leave out trailing arguments, add some, end lines with a space, and speak a neighbouring
+/// version's form of a command. When a line matches no form of its command exactly, these are tried in order,
+/// each on the result of the one before where it applies, and the first that gives a match is used:
+///
+/// 1. empty arguments (doubled or trailing spaces) are dropped;
+/// 2. a form whose trailing arguments are missing: they read as absent ([`Incoming::get`] gives `None`,
+///    [`Incoming::require`] an error naming the line), and literals that select a sub-form must be there;
+/// 3. a form with extra trailing arguments, which are ignored;
+/// 4. the forms of the neighbouring versions (at most three versions away, nearest first, older first on a tie).
+///
+/// Nothing here is per command: the forms and their arguments come from the spec. A repaired line carries a
+/// [`Repair`] saying what was wrong, in the validator's terms, and what was done.
+#[derive(Debug)]
+pub struct Received<'a> {
+    raw: RawCommand<'a>,
+    form: &'static FormDef,
+    at: Located,
+    repair: Option<Repair>,
+}
+
+/// What was wrong with a received line and how it was read anyway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repair {
+    /// What was done.
+    pub kind: RepairKind,
+    /// The validator's diagnostic code for what is wrong (`arg-count`, `arg-type`, `unknown-command`, ...).
+    pub code: &'static str,
+    /// The 1-based column (in characters) where it is wrong.
+    pub column: usize,
+    /// What is wrong, as the validator says it.
+    pub message: String,
+    /// The form the line came closest to, in the wiki's notation (`None` for a command the version lacks).
+    pub expected: Option<String>,
+}
+
+/// The repairs, in the order they are tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RepairKind {
+    /// Empty arguments from doubled or trailing spaces were dropped (how many).
+    EmptyArgs(usize),
+    /// Trailing arguments were missing and read as absent.
+    MissingTail,
+    /// Extra trailing arguments were ignored.
+    ExtraTail,
+    /// The line follows this neighbouring version's form.
+    OtherVersion(&'static str),
+}
+
+impl fmt::Display for Repair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at column {}: {}", self.code, self.column, self.message)?;
+        if let Some(expected) = &self.expected {
+            write!(f, " (expected `{expected}`)")?;
+        }
+        match self.kind {
+            RepairKind::EmptyArgs(1) => f.write_str("; read without the empty argument"),
+            RepairKind::EmptyArgs(n) => write!(f, "; read without the {n} empty arguments"),
+            RepairKind::MissingTail => f.write_str("; read with the missing arguments absent"),
+            RepairKind::ExtraTail => f.write_str("; read without the extra arguments"),
+            RepairKind::OtherVersion(version) => write!(f, "; read as the {version} form"),
+        }
+    }
+}
+
+/// How many versions away a tolerant reader looks for a form that fits.
+const NEIGHBOURS: usize = 3;
+
+impl<'a> Received<'a> {
+    /// Matches `line` (without its line end) and its payload, sent by `dir` on a connection to one of
+    /// `services`, to a form of `version`, repairing it if it must. The error is the one an exact match gives,
+    /// when no repair saves the line.
+    ///
+    /// The services matter: `USR 4 OK alice@example.com Alice` is exactly the switchboard's USR OK in MSNP7, and
+    /// the notification server's with its last flag missing.
+    pub fn read(
+        version: &'static VersionDef,
+        dir: Dir,
+        services: Services,
+        line: &'a str,
+        payload: &'a [u8],
+    ) -> Result<Received<'a>, ParseError> {
+        let raw = RawCommand::parse(line, payload, Tokens::Wire);
+        let command = version.command(raw.name());
+        let closest = match command.map(|c| select(c, dir, services, &raw)) {
+            Some(Ok((form, m))) => {
+                let at = m.located();
+                return Ok(Received { raw, form, at, repair: None });
+            }
+            Some(Err(closest)) => closest,
+            None => None,
+        };
+        let what = describe(version, &raw, closest.as_ref());
+        let dropped = raw.arg_count();
+        let (raw, dropped) = match raw.without_empty_args() {
+            Some(cleaned) => {
+                let dropped = dropped - cleaned.arg_count();
+                (cleaned, dropped)
+            }
+            None => (raw, 0),
+        };
+        let attempts = [
+            (Leniency::default(), RepairKind::EmptyArgs(dropped)),
+            (Leniency { missing_tail: true, extra_tail: false }, RepairKind::MissingTail),
+            (Leniency { missing_tail: false, extra_tail: true }, RepairKind::ExtraTail),
+        ];
+        for (leniency, kind) in attempts {
+            if kind == RepairKind::EmptyArgs(0) {
+                continue;
+            }
+            if let Some((form, at)) = command.and_then(|c| first_fit(c, dir, services, &raw, leniency)) {
+                return Ok(Received { raw, form, at, repair: Some(what.repaired(kind)) });
+            }
+        }
+        for other in neighbours(version) {
+            if let Some((form, at)) =
+                other.command(raw.name()).and_then(|c| first_fit(c, dir, services, &raw, Leniency::default()))
+            {
+                return Ok(Received {
+                    raw,
+                    form,
+                    at,
+                    repair: Some(what.repaired(RepairKind::OtherVersion(other.name))),
+                });
+            }
+        }
+        let raw = RawCommand::parse(line, payload, Tokens::Wire);
+        Err(exact_error(version, dir, services, &raw))
+    }
+
+    /// The line as matched (its arguments by name).
+    pub fn incoming(&self) -> Incoming<'_, 'a> {
+        Incoming { form: self.form, m: self.at.bind(&self.raw) }
+    }
+
+    /// What was repaired, when the line needed it.
+    pub fn repair(&self) -> Option<&Repair> {
+        self.repair.as_ref()
+    }
+
+    /// The raw command (without the empty arguments, when they were dropped).
+    pub fn raw(&self) -> &RawCommand<'a> {
+        &self.raw
+    }
+}
+
+/// What is wrong with a line against its closest form, in the validator's terms, before a repair is chosen.
+struct Described {
+    code: &'static str,
+    column: usize,
+    message: String,
+    expected: Option<String>,
+}
+
+impl Described {
+    fn repaired(self, kind: RepairKind) -> Repair {
+        Repair { kind, code: self.code, column: self.column, message: self.message, expected: self.expected }
+    }
+}
+
+fn describe(version: &VersionDef, raw: &RawCommand<'_>, closest: Option<&Closest>) -> Described {
+    let Some(closest) = closest else {
+        return Described {
+            code: "unknown-command",
+            column: 1,
+            message: format!("`{}` is not a command of {} in this direction", raw.name(), version.name),
+            expected: None,
+        };
+    };
+    let line = raw.line();
+    let start = match closest.mismatch.token {
+        Some(i) => raw.arg_span(i).map_or(line.len(), |s| s.start),
+        None => line.len(),
+    };
+    Described {
+        code: closest.mismatch.kind.code(),
+        column: line.get(..start).map_or(start, |s| s.chars().count()) + 1,
+        message: format!("{}: {}", raw.name(), describe_mismatch(closest.form.shape, raw, &closest.mismatch)),
+        expected: Some(closest.form.shape.synopsis()),
+    }
+}
+
+/// The first form of `command` from `dir`, used on one of `services`, that `raw` matches with `leniency`.
+fn first_fit(
+    command: &'static CommandDef,
+    dir: Dir,
+    services: Services,
+    raw: &RawCommand<'_>,
+    leniency: Leniency,
+) -> Option<(&'static FormDef, Located)> {
+    command
+        .forms_from(dir)
+        .filter(|f| !f.services.intersect(services).is_empty())
+        .find_map(|form| locate(form.shape, raw, leniency).ok().map(|at| (form, at)))
+}
+
+/// The versions near `version` in the compiled-in spec, nearest first and older first on a tie (real servers
+/// lag behind the client more often than they run ahead). A version from a spec read at run time has none.
+fn neighbours(version: &'static VersionDef) -> impl Iterator<Item = &'static VersionDef> {
+    let versions = crate::SPEC.versions;
+    let ours = versions.get(version.rank).is_some_and(|v| std::ptr::eq(v, version));
+    let rank = version.rank;
+    (1..=NEIGHBOURS)
+        .filter(move |_| ours)
+        .flat_map(move |d| [rank.checked_sub(d), Some(rank + d)])
+        .flatten()
+        .filter_map(move |r| versions.get(r))
+        .filter(|v| v.number() >= 2)
+}
+
+/// The error an exact match of `raw` gives (`raw` matches no form: every repair was tried).
+fn exact_error(version: &'static VersionDef, dir: Dir, services: Services, raw: &RawCommand<'_>) -> ParseError {
+    select_form_on(version, dir, services, raw)
+        .err()
+        .unwrap_or_else(|| ParseError::UnknownCommand { command: raw.name().to_string(), version: version.name })
 }
 
 /// Why a message could not be written.
@@ -341,6 +560,8 @@ mod tests {
     use crate::raw::{RawCommand, Tokens};
     use crate::spec::Dir;
 
+    const NS: crate::spec::Services = crate::spec::Services::DS.union(crate::spec::Services::NS);
+
     fn version(name: &str) -> &'static crate::spec::VersionDef {
         crate::SPEC.version(name).expect("a version of the spec")
     }
@@ -373,6 +594,82 @@ mod tests {
         assert!(matches!(missing.to_bytes(), Err(ComposeError::Missing { argument: "status", .. })));
         let none = Outgoing::new(version("MSNP2"), Dir::Client, FormRef { command: "USR", form: "twn-i" });
         assert!(matches!(none, Err(ComposeError::NoSuchForm { .. })));
+    }
+
+    /// The repair order on lines shaped like what real servers sent: (version, line, the form read, the repair
+    /// and the validator's code; `None` for an exact match).
+    #[test]
+    fn repairs_lines_in_order() {
+        use super::{Received, RepairKind};
+        let cases: &[(&str, &str, &str, Option<(RepairKind, &str)>)] = &[
+            ("MSNP7", "USR 4 OK alice@example.com Alice 1", "USR ok", None),
+            // USR OK without the verified flag (MSNP6 and MSNP7 servers).
+            ("MSNP7", "USR 4 OK alice@example.com Alice", "USR ok", Some((RepairKind::MissingTail, "arg-count"))),
+            // A contact in no group, with a trailing space (MSNP10 to MSNP12 servers).
+            (
+                "MSNP10",
+                "LST N=carol@example.com F=Carol C=carol@example.com 13 ",
+                "LST in-syn",
+                Some((RepairKind::EmptyArgs(1), "arg-type")),
+            ),
+            (
+                "MSNP12",
+                "LST N=carol@example.com F=Carol C=carol@example.com 13 1 ",
+                "LST in-syn",
+                Some((RepairKind::EmptyArgs(1), "arg-type")),
+            ),
+            // A doubled space and a missing flag at once: the empty argument goes first, then the tail.
+            ("MSNP7", "USR 4  OK alice@example.com Alice", "USR ok", Some((RepairKind::MissingTail, "arg-type"))),
+            // One argument too many on the SYN reply.
+            ("MSNP8", "SYN 5 1 2 3 9", "SYN reply", Some((RepairKind::ExtraTail, "arg-count"))),
+            // A command the version removed, in the form of the version before.
+            ("MSNP8", "INF 2 MD5", "INF reply", Some((RepairKind::OtherVersion("MSNP7"), "unknown-command"))),
+        ];
+        for &(v, line, form, repair) in cases {
+            let received =
+                Received::read(version(v), Dir::Server, NS, line, b"").unwrap_or_else(|e| panic!("{v} `{line}`: {e}"));
+            let incoming = received.incoming();
+            assert_eq!(format!("{} {}", incoming.form().command, incoming.form().name), form, "{v} `{line}`");
+            let got = received.repair().map(|r| (r.kind, r.code));
+            assert_eq!(got, repair, "{v} `{line}`");
+        }
+        // The repaired USR OK reads its handle and name; the missing flag reads as absent.
+        let received =
+            Received::read(version("MSNP7"), Dir::Server, NS, "USR 4 OK alice@example.com Alice", b"").unwrap();
+        let ok = received.incoming();
+        assert_eq!(ok.trid(), Some(4));
+        assert_eq!(ok.require::<&str>(usr::args::HANDLE).unwrap(), "alice@example.com");
+        assert_eq!(ok.get::<bool>(usr::args::VERIFIED).unwrap(), None);
+        assert!(ok.require::<bool>(usr::args::VERIFIED).is_err());
+        let repair = received.repair().unwrap();
+        assert_eq!(repair.column, 33, "the end of the line, where the flag is missing");
+        assert_eq!(repair.expected.as_deref(), Some("USR TrID OK handle friendly-name verified"));
+        assert!(repair.to_string().contains("read with the missing arguments absent"), "{repair}");
+        // The trailing space is pointed at where the validator points.
+        let line = "LST N=carol@example.com F=Carol C=carol@example.com 13 ";
+        let received = Received::read(version("MSNP10"), Dir::Server, NS, line, b"").unwrap();
+        assert_eq!(received.repair().unwrap().column, line.len() + 1);
+        assert_eq!(received.incoming().get::<u32>(crate::generated::forms::lst::args::LISTS).unwrap(), Some(13));
+    }
+
+    /// Lines no repair saves: the error is the exact match's.
+    #[test]
+    fn lines_no_repair_saves() {
+        use super::Received;
+        let cases = [
+            // The literal that selects the sub-form is missing: no form may be guessed.
+            ("MSNP7", "USR 4"),
+            ("MSNP7", "USR 4 XX alice@example.com"),
+            // No TrID.
+            ("MSNP7", "USR OK alice@example.com Alice 1"),
+            // Not a value of the argument's type, in any version nearby.
+            ("MSNP8", "LST N=carol@example.com F=Carol notanumber"),
+            ("MSNP8", "ZZZ 0 hello"),
+        ];
+        for (v, line) in cases {
+            let result = Received::read(version(v), Dir::Server, NS, line, b"");
+            assert!(result.is_err(), "{v} `{line}` was read as {:?}", result.map(|r| r.incoming().form().name));
+        }
     }
 
     #[test]

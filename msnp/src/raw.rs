@@ -109,6 +109,17 @@ impl<'a> RawCommand<'a> {
         &self.args
     }
 
+    /// The command with its empty arguments (from doubled or trailing spaces) left out, for a tolerant reader;
+    /// `None` when it has none. The line stays as it was, so spans still point into it.
+    pub fn without_empty_args(&self) -> Option<RawCommand<'a>> {
+        if !self.args.iter().any(|a| a.is_empty()) {
+            return None;
+        }
+        let mut cleaned = self.clone();
+        cleaned.args.retain(|a| !a.is_empty());
+        Some(cleaned)
+    }
+
     /// Whether placeholder tokens (`$...`, `<...>`) match anything (transcript form).
     #[inline]
     pub fn has_placeholders(&self) -> bool {

@@ -106,10 +106,20 @@ pub fn select_form<'r, 'a>(
     dir: Dir,
     raw: &'r RawCommand<'a>,
 ) -> Result<(&'static FormDef, Match<'r, 'a>), ParseError> {
+    select_form_on(version, dir, Services::ALL, raw)
+}
+
+/// Like [`select_form`], among the forms used on one of `services`.
+pub fn select_form_on<'r, 'a>(
+    version: &'static VersionDef,
+    dir: Dir,
+    services: Services,
+    raw: &'r RawCommand<'a>,
+) -> Result<(&'static FormDef, Match<'r, 'a>), ParseError> {
     let command = version
         .command(raw.name())
         .ok_or_else(|| ParseError::UnknownCommand { command: raw.name().to_string(), version: version.name })?;
-    match select(command, dir, Services::ALL, raw) {
+    match select(command, dir, services, raw) {
         Ok(found) => Ok(found),
         Err(None) => Err(ParseError::WrongDirection { command: command.name.to_string(), dir }),
         Err(Some(closest)) => Err(ParseError::Mismatch {
