@@ -601,7 +601,8 @@ mod tests {
     #[test]
     fn repairs_lines_in_order() {
         use super::{Received, RepairKind};
-        let cases: &[(&str, &str, &str, Option<(RepairKind, &str)>)] = &[
+        type Case = (&'static str, &'static str, &'static str, Option<(RepairKind, &'static str)>);
+        let cases: &[Case] = &[
             ("MSNP7", "USR 4 OK alice@example.com Alice 1", "USR ok", None),
             // USR OK without the verified flag (MSNP6 and MSNP7 servers).
             ("MSNP7", "USR 4 OK alice@example.com Alice", "USR ok", Some((RepairKind::MissingTail, "arg-count"))),
