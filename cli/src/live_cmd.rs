@@ -155,7 +155,7 @@ struct Changed {
 pub fn exit_status(error: &LoginError) -> u8 {
     match &error.failure {
         _ if error.is_bad_credentials() => EXIT_AUTH,
-        Failure::Network(_) => EXIT_NETWORK,
+        Failure::Network(_) | Failure::Incomplete(_) => EXIT_NETWORK,
         Failure::Passport(msnp::client::PassportError::Unreachable(_)) => EXIT_NETWORK,
         _ => EXIT_PROTOCOL,
     }
@@ -292,6 +292,8 @@ struct Outcome {
     /// The server's echo of CHG and the presence seen, for `chg`.
     changed: Option<Changed>,
     warnings: Vec<String>,
+    /// Lines of the SYN answer no repair could read: the dump lacks what they held.
+    lost: Vec<String>,
     transcript: Option<String>,
 }
 
@@ -302,8 +304,9 @@ async fn session(config: &ClientConfig, change: Option<Change<'_>>) -> Result<Ou
         Ok((list, changed)) => {
             let version = client.version().name;
             let warnings = client.warnings().to_vec();
+            let lost = client.lost_lines().to_vec();
             let transcript = client.sign_out().await?.map(|t| t.text().to_string());
-            Ok(Outcome { version, list, changed, warnings, transcript })
+            Ok(Outcome { version, list, changed, warnings, lost, transcript })
         }
         Err(e) => Err(e.with_session(client.transcript().cloned(), client.warnings().to_vec())),
     }
@@ -375,6 +378,16 @@ fn finish(
         (Some(changed), DumpFormat::Table) => presence_table(outcome.version, account, changed),
     };
     let _ = stdout.write_all(text.as_bytes());
+    if !outcome.lost.is_empty() {
+        // Exit status 0 means the dump is complete; this one lacks what the unreadable lines held.
+        let _ = writeln!(
+            stderr,
+            "msnp {command}: the dump is incomplete: {} line(s) of the SYN answer could not be read, first: `{}`",
+            outcome.lost.len(),
+            outcome.lost[0]
+        );
+        return EXIT_PROTOCOL;
+    }
     EXIT_OK
 }
 

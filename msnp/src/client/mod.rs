@@ -26,9 +26,11 @@ use crate::auth::{ProductKey, challenge_response, md5_login_digest};
 use crate::contacts::{AccountInfo, Contact, ContactList, Group, List};
 use crate::frame::Limits;
 use crate::generated::forms::*;
+use crate::message::Received;
 use crate::message::{FormRef, Incoming, Outgoing};
 use crate::net::{Connection, Frame, NetError, Redact, Transcript};
 use crate::raw::{RawCommand, Tokens};
+use crate::spec::Services;
 use crate::spec::{Dir, VersionDef};
 use crate::text::Decoded;
 use crate::typed::ErrorReply;
@@ -120,6 +122,23 @@ pub enum Failure {
     TooManyReferrals(usize),
     /// The server sent something the step cannot go on with.
     Protocol(String),
+    /// The step's time ran out while lines were arriving, but not the ones it waited for.
+    Incomplete(Box<Due>),
+}
+
+/// What a step still waited for when its time ran out, and what arrived instead.
+#[derive(Debug)]
+pub struct Due {
+    /// What the step waited for, such as `1 of 2 RL entries` or `the reply to TrID 4`.
+    pub awaited: String,
+    /// The step's time.
+    pub waited: Duration,
+    /// How many lines arrived meanwhile.
+    pub arrived: usize,
+    /// How many of them could not be used.
+    pub skipped: usize,
+    /// The first line skipped, with why.
+    pub example: Option<String>,
 }
 
 /// A failure, the stage it happened at, and the server's line when one caused it.
@@ -180,6 +199,16 @@ impl fmt::Display for LoginError {
             ) => f.write_str(why)?,
             Failure::TooManyReferrals(n) => write!(f, "more than {n} referrals (XFR NS)")?,
             Failure::Protocol(why) => f.write_str(why)?,
+            Failure::Incomplete(due) => {
+                let Due { awaited, waited, arrived, skipped, example } = due.as_ref();
+                write!(f, "{awaited} missing after {waited:?}; {arrived} lines arrived")?;
+                if *skipped > 0 {
+                    write!(f, ", {skipped} skipped")?;
+                }
+                if let Some(example) = example {
+                    write!(f, ": {example}")?;
+                }
+            }
         }
         if let Some(line) = &self.server_line {
             write!(f, " (server: `{line}`)")?;
@@ -265,6 +294,19 @@ pub struct Client {
     events: VecDeque<Presence>,
     /// How often to send PNG while watching.
     ping_interval: Duration,
+    /// What the current step has seen: lines arrived, lines skipped and the first skipped one (for the message
+    /// when its time runs out).
+    step: StepLog,
+    /// Lines of the SYN answer that no repair could read: the dump lacks what they held.
+    lost: Vec<String>,
+}
+
+/// What arrived during one step.
+#[derive(Debug, Default)]
+struct StepLog {
+    arrived: usize,
+    skipped: usize,
+    example: Option<String>,
 }
 
 impl fmt::Debug for Client {
@@ -338,6 +380,8 @@ impl Client {
             warnings: Vec::new(),
             events: VecDeque::new(),
             ping_interval: PING_INTERVAL,
+            step: StepLog::default(),
+            lost: Vec::new(),
         })
     }
 
@@ -349,6 +393,17 @@ impl Client {
     /// Lines the server sent that the spec does not allow, tolerated, with the validator's reason.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// Lines of the SYN answer that could not be read, even repaired: when there are any, the contact list lacks
+    /// what they held (they were counted, so the synchronisation still ended).
+    pub fn lost_lines(&self) -> &[String] {
+        &self.lost
+    }
+
+    /// Reads a line from the server with the tolerant receive path, on the dispatch or notification service.
+    fn read<'f>(&self, frame: &'f Frame) -> Result<Received<'f>, crate::typed::ParseError> {
+        Received::read(self.version, Dir::Server, Services::DS.union(Services::NS), &frame.line, &frame.payload)
     }
 
     /// Presence events received so far, oldest first; taking them empties the queue.
@@ -379,8 +434,18 @@ impl Client {
 
     /// When a step that starts now must be over: each step (one request and its answer, or a whole SYN) has
     /// [`ClientConfig::timeout`], however many lines the server sends meanwhile.
-    fn step_deadline(&self) -> Instant {
+    fn step_deadline(&mut self) -> Instant {
+        self.step = StepLog::default();
         Instant::now() + self.timeout
+    }
+
+    /// Notes a line the current step skipped.
+    fn skip(&mut self, line: String) {
+        self.step.skipped += 1;
+        if self.step.example.is_none() {
+            self.step.example = Some(line.clone());
+        }
+        self.warn(line);
     }
 
     async fn next_within(&mut self, stage: Stage, trid: Option<u32>, wait: Duration) -> Result<Frame, LoginError> {
@@ -392,7 +457,20 @@ impl Client {
     async fn next_until(&mut self, stage: Stage, trid: Option<u32>, deadline: Instant) -> Result<Frame, LoginError> {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let frame = self.conn.recv_within(left).await.map_err(net(stage))?;
+            let frame = match self.conn.recv_within(left).await {
+                Ok(frame) => frame,
+                // A step whose time ran out while lines were arriving says so, rather than "nothing arrived".
+                Err(NetError::Timeout(_)) if self.step.arrived > 0 => {
+                    let awaited = match trid {
+                        Some(trid) => format!("the reply to TrID {trid}"),
+                        None => "the rest of the answer".to_string(),
+                    };
+                    return Err(self.incomplete(stage, awaited));
+                }
+                Err(NetError::Timeout(_)) => return Err(net(stage)(NetError::Timeout(self.timeout))),
+                Err(e) => return Err(net(stage)(e)),
+            };
+            self.step.arrived += 1;
             if let Some(t) = &mut self.transcript {
                 let redact = Redact::Headers(&["MSPAuth", "MSPProf", "sid", "ClientIP", "ClientPort"]);
                 t.frame(Dir::Server, &frame.line, &frame.payload, redact);
@@ -424,13 +502,21 @@ impl Client {
             self.warn(format!("`{}`: an error reply to no pending request", frame.line));
             return Look::Skip;
         }
-        let incoming = match Incoming::parse(self.version, Dir::Server, &raw) {
-            Ok(incoming) => incoming,
+        let received = match self.read(frame) {
+            Ok(received) => received,
+            // A line no repair saves still counts: the reply the step waits for fails the step with why (it is
+            // never waited for again), and the SYN readers count list lines they cannot read.
+            Err(_) if trid.is_some() && raw.arg(0).and_then(|t| t.parse::<u32>().ok()) == trid => return Look::Take,
+            Err(_) if stage == Stage::Syn => return Look::Take,
             Err(e) => {
-                self.warn(format!("`{}`: {e}", frame.line));
+                self.skip(format!("`{}`: {e}", frame.line));
                 return Look::Skip;
             }
         };
+        if let Some(repair) = received.repair() {
+            self.warn(format!("`{}`: {repair}", frame.line));
+        }
+        let incoming = received.incoming();
         if incoming.is(chl::PUSH) {
             let challenge = incoming.get::<&str>(chl::args::CHALLENGE).ok().flatten().unwrap_or_default();
             return Look::Challenge(challenge.to_string());
@@ -477,15 +563,23 @@ impl Client {
         let deadline = self.step_deadline();
         loop {
             let frame = self.next_until(stage, Some(trid), deadline).await?;
-            let found = {
-                let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
-                let parsed = Incoming::parse(self.version, Dir::Server, &raw);
-                parsed.ok().and_then(|i| forms.iter().copied().find(|f| i.is(*f) && i.trid() == Some(trid)))
+            let found = match self.read(&frame) {
+                Ok(received) => {
+                    let i = received.incoming();
+                    forms.iter().copied().find(|f| i.is(*f) && i.trid() == Some(trid))
+                }
+                // The reply to this request, which no repair can read: waiting longer would wait for a line that
+                // already came.
+                Err(e) if RawCommand::parse(&frame.line, b"", Tokens::Wire).arg(0) == Some(&*trid.to_string()) => {
+                    let why = format!("the reply to TrID {trid} cannot be read: {e}");
+                    return Err(LoginError::new(stage, Failure::Protocol(why)).line(&frame.line));
+                }
+                Err(_) => None,
             };
             if let Some(form) = found {
                 return Ok((frame, form));
             }
-            self.warn(format!("`{}`: not an answer to TrID {trid} at {}", frame.line, stage.name()));
+            self.skip(format!("`{}`: not an answer to TrID {trid} at {}", frame.line, stage.name()));
         }
     }
 
@@ -496,9 +590,10 @@ impl Client {
             self.message(ver::REQUEST, Stage::Ver)?.trid(trid).args(ver::args::DIALECTS, [self.version.name, "CVR0"]);
         self.send(ver, Stage::Ver, Redact::None).await?;
         let (frame, _) = self.expect(Stage::Ver, trid, &[ver::REPLY]).await?;
-        let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
-        let chosen = Incoming::parse(self.version, Dir::Server, &raw)
-            .and_then(|reply| {
+        let chosen = self
+            .read(&frame)
+            .and_then(|received| {
+                let reply = received.incoming();
                 let mut dialects: Vec<&str> = vec![reply.require(ver::args::DIALECT)?];
                 dialects.extend(reply.get_all::<&str>(ver::args::ALSO)?);
                 Ok(dialects.iter().any(|d| d.eq_ignore_ascii_case(self.version.name)))
@@ -536,9 +631,8 @@ impl Client {
         self.send(usr, Stage::UsrI, Redact::None).await?;
         let challenges = [usr::MD5_CHALLENGE, usr::MD5_CHALLENGE_MDS, usr::TWN_CHALLENGE, xfr::NS_REFERRAL];
         let (frame, form) = self.expect(Stage::UsrI, trid, &challenges).await?;
-        let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
-        let incoming = Incoming::parse(self.version, Dir::Server, &raw)
-            .map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())))?;
+        let received = self.read(&frame).map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())))?;
+        let incoming = received.incoming();
         if form == xfr::NS_REFERRAL {
             let address: &str = incoming.require(xfr::args::ADDRESS).map_err(malformed(Stage::UsrI, &frame.line))?;
             return Ok(Referral::To(address.to_string()));
@@ -558,8 +652,8 @@ impl Client {
         self.send(usr, Stage::UsrS, Redact::Token(&secret, placeholder)).await?;
         // A refusal is `911` with its meaning from the spec; is_bad_credentials tells it apart.
         let (frame, _) = self.expect(Stage::UsrS, trid, &[usr::OK]).await?;
-        let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
-        if let Ok(ok) = Incoming::parse(self.version, Dir::Server, &raw) {
+        if let Ok(received) = self.read(&frame) {
+            let ok = received.incoming();
             if let Ok(Some(name)) = ok.get::<Decoded>(usr::args::FRIENDLY_NAME) {
                 self.friendly_name = Some(self.text(name, &frame.line));
             }
@@ -600,10 +694,9 @@ impl Client {
             self.send(png, Stage::Syn, Redact::None).await?;
             loop {
                 let frame = self.next_until(Stage::Syn, None, deadline).await?;
-                let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
-                match Incoming::parse(self.version, Dir::Server, &raw) {
-                    Ok(qng) if qng.is(qng::REPLY) => {
-                        self.note_ping_interval(&qng);
+                match self.read(&frame) {
+                    Ok(qng) if qng.incoming().is(qng::REPLY) => {
+                        self.note_ping_interval(&qng.incoming());
                         break;
                     }
                     _ => self.unrelated(Stage::Syn, &frame),
@@ -620,9 +713,8 @@ impl Client {
             .maybe_arg(syn::args::SETTINGS_VERSION, 0u32);
         self.send(syn, Stage::Syn, Redact::None).await?;
         let (frame, _) = self.expect(Stage::Syn, trid, &[syn::REPLY, syn::REPLY_CURRENT]).await?;
-        let raw = RawCommand::parse(&frame.line, b"", Tokens::Wire);
-        let reply = Incoming::parse(self.version, Dir::Server, &raw)
-            .map_err(|e| LoginError::new(Stage::Syn, Failure::Protocol(e.to_string())))?;
+        let received = self.read(&frame).map_err(|e| LoginError::new(Stage::Syn, Failure::Protocol(e.to_string())))?;
+        let reply = received.incoming();
         let streamed = Outgoing::exists(self.version, Dir::Server, lst::IN_SYN);
         if streamed {
             let contacts: u32 = reply.get(syn::args::CONTACTS).ok().flatten().unwrap_or(0);
@@ -631,11 +723,13 @@ impl Client {
         } else {
             self.read_replies(&mut list, trid, deadline).await?;
         }
+        self.check_groups(&list);
         Ok(list)
     }
 
-    /// MSNP8 to MSNP12: lines without TrID until the counted contacts and groups have come; a PNG round trip then
-    /// collects the properties of the last contact.
+    /// MSNP8 to MSNP12: lines without TrID until the counted contacts and groups have come, in whatever order;
+    /// a PNG round trip then collects what is still in flight (the properties of the last contact, settings sent
+    /// after the lists). A list line no repair can read still counts, so the count is never waited for twice.
     async fn read_streamed(
         &mut self,
         list: &mut ContactList,
@@ -643,7 +737,7 @@ impl Client {
         groups: u32,
         deadline: Instant,
     ) -> Result<(), LoginError> {
-        let (mut seen_contacts, mut seen_groups) = (0, 0);
+        let (mut seen_contacts, mut seen_groups) = (0u32, 0u32);
         let mut flushed = false;
         for _ in 0..MAX_SYN_LINES {
             if !flushed && seen_contacts >= contacts && seen_groups >= groups {
@@ -651,35 +745,62 @@ impl Client {
                 self.send(png, Stage::Syn, Redact::None).await?;
                 flushed = true;
             }
-            let frame = self.next_until(Stage::Syn, None, deadline).await?;
-            let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
-            let Ok(line) = Incoming::parse(self.version, Dir::Server, &raw) else { continue };
+            let frame = match self.next_until(Stage::Syn, None, deadline).await {
+                Ok(frame) => frame,
+                Err(e) => {
+                    let awaited = format!(
+                        "{} of {contacts} LST and {} of {groups} LSG lines",
+                        contacts.saturating_sub(seen_contacts),
+                        groups.saturating_sub(seen_groups)
+                    );
+                    return Err(self.still_due(e, awaited));
+                }
+            };
+            let received = match self.read(&frame) {
+                Ok(received) => received,
+                Err(e) => {
+                    let name = frame.line.split(' ').next().unwrap_or_default();
+                    match name {
+                        "LST" => seen_contacts += 1,
+                        "LSG" => seen_groups += 1,
+                        _ => {}
+                    }
+                    self.cannot_read(&frame, &e, matches!(name, "LST" | "LSG"));
+                    continue;
+                }
+            };
+            let line = received.incoming();
             let problem = malformed(Stage::Syn, &frame.line);
             if line.is(qng::REPLY) && flushed {
                 self.note_ping_interval(&line);
                 return Ok(());
-            } else if account_setting(list, &line).map_err(problem)? {
+            } else if self.account_setting(list, &line, &frame.line).map_err(problem)? {
             } else if line.is(lsg::IN_SYN) {
+                seen_groups += 1;
                 let id = line
                     .get::<&str>(lsg::args::GROUP_ID)
                     .map_err(problem)?
                     .or(line.get::<&str>(lsg::args::GROUP).map_err(problem)?);
-                let name = line.require::<Decoded>(lsg::args::GROUP_NAME).map_err(problem)?;
-                let name = self.text(name, &frame.line);
+                let name = self.text(line.require(lsg::args::GROUP_NAME).map_err(problem)?, &frame.line);
                 list.groups.push(Group { id: id.unwrap_or("").to_string(), name });
-                seen_groups += 1;
             } else if line.is(lst::IN_SYN) {
+                seen_contacts += 1;
                 let bits: u32 = line.require(lst::args::LISTS).map_err(problem)?;
                 let groups =
                     line.get::<&str>(lst::args::GROUPS).map_err(problem)?.map(split_groups).unwrap_or_default();
+                let handle = line.require::<&str>(lst::args::HANDLE).map_err(problem)?.to_string();
+                let friendly_name = match line.get(lst::args::FRIENDLY_NAME).map_err(problem)? {
+                    Some(name) => self.text(name, &frame.line),
+                    // Real servers leave F= out for a contact without a stored name: its handle serves.
+                    None => handle.clone(),
+                };
                 list.contacts.push(Contact {
-                    handle: line.require::<&str>(lst::args::HANDLE).map_err(problem)?.to_string(),
-                    friendly_name: self.text(line.require(lst::args::FRIENDLY_NAME).map_err(problem)?, &frame.line),
+                    handle,
+                    friendly_name,
                     lists: List::from_bits(bits),
                     groups,
                     properties: Default::default(),
                 });
-                seen_contacts += 1;
             } else if line.is(bpr::IN_SYN) {
                 let (name, value) = (
                     line.require::<&str>(bpr::args::PROPERTY).map_err(problem)?,
@@ -695,45 +816,79 @@ impl Client {
         Err(too_many_lines())
     }
 
-    /// MSNP2 to MSNP7: replies with the SYN's TrID; each list is complete when its last index has come, and the
-    /// reverse list comes last.
+    /// MSNP2 to MSNP7: replies with the SYN's TrID. Each list (and the groups, where LSG counts them) is complete
+    /// when as many of its lines have come as it announces, whichever of index and total is the larger: servers
+    /// in the wild swap the two or change the total midway, which is a warning and never a reason to stop early.
+    /// A PNG round trip then collects what is still in flight, in any order.
     async fn read_replies(&mut self, list: &mut ContactList, trid: u32, deadline: Instant) -> Result<(), LoginError> {
-        let mut complete: Vec<List> = Vec::new();
+        let mut tally = ListTally::default();
         // Where each handle is in `list.contacts`: a contact comes once per list it is on.
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut lines = 0;
-        while !([List::FL, List::AL, List::BL, List::RL].iter().all(|l| complete.contains(l))) {
-            lines += 1;
-            if lines > MAX_SYN_LINES {
-                return Err(too_many_lines());
+        let mut flushed = false;
+        for _ in 0..MAX_SYN_LINES {
+            if !flushed && tally.complete() {
+                let png = self.message(png::REQUEST, Stage::Syn)?;
+                self.send(png, Stage::Syn, Redact::None).await?;
+                flushed = true;
             }
-            let frame = self.next_until(Stage::Syn, Some(trid), deadline).await?;
-            let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
-            let Ok(line) = Incoming::parse(self.version, Dir::Server, &raw) else { continue };
+            let frame = match self.next_until(Stage::Syn, Some(trid), deadline).await {
+                Ok(frame) => frame,
+                Err(e) => {
+                    let awaited = tally.due();
+                    return Err(self.still_due(e, awaited));
+                }
+            };
+            let received = match self.read(&frame) {
+                Ok(received) => received,
+                Err(e) => {
+                    let counted = tally.count_unreadable(&frame.line);
+                    self.cannot_read(&frame, &e, counted);
+                    continue;
+                }
+            };
+            let line = received.incoming();
             let problem = malformed(Stage::Syn, &frame.line);
+            if line.is(qng::REPLY) {
+                if flushed && tally.complete() {
+                    break;
+                }
+                // A QNG before the lists were complete answers nobody's PNG; ask again once they are.
+                flushed = false;
+                continue;
+            }
             if line.trid().is_some_and(|t| t != trid) && !line.is(bpr::PROPERTY) {
                 self.unrelated(Stage::Syn, &frame);
                 continue;
             }
-            if account_setting(list, &line).map_err(problem)? {
+            if self.account_setting(list, &line, &frame.line).map_err(problem)? {
             } else if line.is(lsg::GROUP) {
-                list.groups.push(Group {
-                    id: line.require::<&str>(lsg::args::GROUP_ID).map_err(problem)?.to_string(),
-                    name: self.text(line.require(lsg::args::GROUP_NAME).map_err(problem)?, &frame.line),
-                });
+                let counters =
+                    (line.get(lsg::args::INDEX).map_err(problem)?, line.get(lsg::args::TOTAL).map_err(problem)?);
+                if let Some(warning) = tally.groups.count(counters, "LSG groups") {
+                    self.warn(format!("`{}`: {warning}", frame.line));
+                }
+                let id = line.require::<&str>(lsg::args::GROUP_ID).map_err(problem)?.to_string();
+                let name = self.text(line.require(lsg::args::GROUP_NAME).map_err(problem)?, &frame.line);
+                list.groups.push(Group { id, name });
             } else if line.is(lst::EMPTY) {
-                if let Some(which) = line.get::<&str>(lst::args::LIST).map_err(problem)?.and_then(List::from_name)
-                    && !complete.contains(&which)
-                {
-                    complete.push(which);
+                if let Some(which) = line.get::<&str>(lst::args::LIST).map_err(problem)?.and_then(List::from_name) {
+                    tally.list(which).empty = true;
                 }
             } else if line.is(lst::ENTRY) {
                 let which = line.require::<&str>(lst::args::LIST).map_err(problem)?;
                 let which = List::from_name(which).ok_or_else(|| {
                     LoginError::new(Stage::Syn, Failure::Protocol(format!("unknown list {which}"))).line(&frame.line)
                 })?;
+                let counters =
+                    (line.get(lst::args::INDEX).map_err(problem)?, line.get(lst::args::TOTAL).map_err(problem)?);
+                if let Some(warning) = tally.list(which).count(counters, which.name()) {
+                    self.warn(format!("`{}`: {warning}", frame.line));
+                }
                 let handle = line.require::<&str>(lst::args::HANDLE).map_err(problem)?;
-                let name = self.text(line.require(lst::args::FRIENDLY_NAME).map_err(problem)?, &frame.line);
+                let name = match line.get(lst::args::FRIENDLY_NAME).map_err(problem)? {
+                    Some(name) => self.text(name, &frame.line),
+                    None => handle.to_string(),
+                };
                 let groups =
                     line.get::<&str>(lst::args::GROUPS).map_err(problem)?.map(split_groups).unwrap_or_default();
                 match index.get(handle).and_then(|&i| list.contacts.get_mut(i)) {
@@ -756,13 +911,6 @@ impl Client {
                         });
                     }
                 }
-                let (index, total): (u32, u32) = (
-                    line.require(lst::args::INDEX).map_err(problem)?,
-                    line.require(lst::args::TOTAL).map_err(problem)?,
-                );
-                if index >= total && !complete.contains(&which) {
-                    complete.push(which);
-                }
             } else if line.is(bpr::PROPERTY) {
                 let handle = line.require::<&str>(bpr::args::HANDLE).map_err(problem)?;
                 let (name, value) = (
@@ -772,7 +920,12 @@ impl Client {
                 if let Some(contact) = index.get(handle).and_then(|&i| list.contacts.get_mut(i)) {
                     contact.properties.insert(name.to_string(), value.unwrap_or("").to_string());
                 }
+            } else {
+                self.unrelated(Stage::Syn, &frame);
             }
+        }
+        if !flushed || !tally.complete() {
+            return Err(too_many_lines());
         }
         for contact in &mut list.contacts {
             contact.lists.sort();
@@ -780,9 +933,85 @@ impl Client {
         Ok(())
     }
 
+    /// The failure of a SYN step whose time ran out: what was still due, and what arrived instead.
+    fn still_due(&self, error: LoginError, awaited: String) -> LoginError {
+        match error.failure {
+            Failure::Incomplete(_) | Failure::Network(NetError::Timeout(_)) => self.incomplete(Stage::Syn, awaited),
+            _ => error,
+        }
+    }
+
+    /// The step's time ran out while `awaited` was still due.
+    fn incomplete(&self, stage: Stage, awaited: String) -> LoginError {
+        let failure = Failure::Incomplete(Box::new(Due {
+            awaited,
+            waited: self.timeout,
+            arrived: self.step.arrived,
+            skipped: self.step.skipped,
+            example: self.step.example.clone(),
+        }));
+        LoginError::new(stage, failure)
+    }
+
+    /// A line of the SYN answer that no repair can read: a list line's content is lost (and said so), anything
+    /// else is skipped.
+    fn cannot_read(&mut self, frame: &Frame, error: &crate::typed::ParseError, list_line: bool) {
+        let note = format!("`{}`: {error}", frame.line);
+        if list_line && self.lost.len() < MAX_WARNINGS {
+            self.lost.push(frame.line.clone());
+        }
+        self.skip(note);
+    }
+
+    /// Checks that every group a contact is in was defined by the synchronisation; a group no LSG line defined
+    /// is kept (the contact is in it), with a warning.
+    fn check_groups(&mut self, list: &ContactList) {
+        let mut warned = Vec::new();
+        for contact in &list.contacts {
+            for group in &contact.groups {
+                if !list.groups.iter().any(|g| &g.id == group) && !warned.contains(group) {
+                    warned.push(group.clone());
+                    self.warn(format!(
+                        "`{}` is in group `{group}`, which no LSG line of the synchronisation defined",
+                        contact.handle
+                    ));
+                }
+            }
+        }
+    }
+
     /// Notes a line the current step has no use for.
     fn unrelated(&mut self, stage: Stage, frame: &Frame) {
-        self.warn(format!("`{}`: not expected at {}", frame.line, stage.name()));
+        self.skip(format!("`{}`: not expected at {}", frame.line, stage.name()));
+    }
+
+    /// Reads an account setting (GTC, BLP) or property (PRP) into `list`, in whichever form the version sends it
+    /// during SYN; returns whether the line was one.
+    fn account_setting(
+        &mut self,
+        list: &mut ContactList,
+        line: &Incoming<'_, '_>,
+        text: &str,
+    ) -> Result<bool, crate::typed::ParseError> {
+        if line.is(gtc::REPLY) || line.is(gtc::IN_SYN) {
+            list.account.gtc = line.get::<&str>(gtc::args::SETTING)?.map(str::to_string);
+        } else if line.is(blp::REPLY) || line.is(blp::IN_SYN) {
+            list.account.blp = line.get::<&str>(blp::args::SETTING)?.map(str::to_string);
+        } else if line.is(prp::REPLY) || line.is(prp::IN_SYN) {
+            let name: &str = line.require(prp::args::PROPERTY)?;
+            if name == "MFN" {
+                // MSNP10 on: the account's friendly name, which USR OK no longer carries.
+                if let Some(value) = line.get::<Decoded>(prp::args::VALUE)? {
+                    list.account.friendly_name = self.text(value, text);
+                }
+            } else {
+                let value = line.get::<&str>(prp::args::VALUE)?.unwrap_or("").to_string();
+                list.account.properties.insert(name.to_string(), value);
+            }
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
     }
 
     /// The text of a decoded name; bytes that were not UTF-8 (now U+FFFD) are a warning.
@@ -846,17 +1075,17 @@ impl Client {
             }
             let wait = deadline.min(next_ping).saturating_duration_since(now);
             match self.next_within(Stage::Watch, None, wait).await {
-                Ok(frame) => {
-                    let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
-                    match Incoming::parse(self.version, Dir::Server, &raw) {
-                        Ok(qng) if qng.is(qng::REPLY) => {
-                            self.note_ping_interval(&qng);
-                            next_ping = Instant::now() + self.ping_interval;
-                        }
-                        _ => self.unrelated(Stage::Watch, &frame),
+                Ok(frame) => match self.read(&frame) {
+                    Ok(qng) if qng.incoming().is(qng::REPLY) => {
+                        self.note_ping_interval(&qng.incoming());
+                        next_ping = Instant::now() + self.ping_interval;
                     }
-                }
-                Err(LoginError { failure: Failure::Network(NetError::Timeout(_)), .. }) => {}
+                    _ => self.unrelated(Stage::Watch, &frame),
+                },
+                // Waiting is what watching does: a quiet spell is not a failure.
+                Err(LoginError {
+                    failure: Failure::Network(NetError::Timeout(_)) | Failure::Incomplete(_), ..
+                }) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -881,6 +1110,98 @@ impl Client {
     }
 }
 
+/// How many lines of each list (and of the groups) an MSNP2-7 synchronisation announced and brought.
+#[derive(Debug, Default)]
+struct ListTally {
+    lists: [Counted; 4],
+    groups: Counted,
+}
+
+/// The lines of one counted list.
+#[derive(Debug, Default)]
+struct Counted {
+    /// Lines that came.
+    seen: u32,
+    /// The most lines any of them announced (the larger of index and total).
+    announced: u32,
+    /// The total the first line gave.
+    total: Option<u32>,
+    /// The server said the list is empty.
+    empty: bool,
+}
+
+impl Counted {
+    /// Counts a line with its index and total (either may be missing from a repaired line); returns a warning
+    /// when they are inconsistent.
+    fn count(&mut self, (index, total): (Option<u32>, Option<u32>), what: &str) -> Option<String> {
+        self.seen += 1;
+        let (index, total) = (index.unwrap_or(0), total.unwrap_or(0));
+        self.announced = self.announced.max(index).max(total);
+        let first_total = *self.total.get_or_insert(total);
+        if index > total {
+            Some(format!("{what}: index {index} is above the total {total}; waiting for {} lines", self.announced))
+        } else if total != first_total {
+            Some(format!("{what}: the total changed from {first_total} to {total} within one SYN"))
+        } else {
+            None
+        }
+    }
+
+    /// Whether every line the list announced has come (an uncounted list of groups is complete).
+    fn complete(&self, required: bool) -> bool {
+        self.empty || (self.seen > 0 && self.seen >= self.announced) || (!required && self.seen == 0)
+    }
+}
+
+impl ListTally {
+    fn list(&mut self, which: List) -> &mut Counted {
+        let at = [List::FL, List::AL, List::BL, List::RL].iter().position(|l| *l == which).unwrap_or(3);
+        &mut self.lists[at]
+    }
+
+    /// Whether the four lists and the groups are complete.
+    fn complete(&self) -> bool {
+        self.lists.iter().all(|l| l.complete(true)) && self.groups.complete(false)
+    }
+
+    /// Counts a line no repair can read by what it shows: `LST TrID list ...` or `LSG ...`. Returns whether it was
+    /// a list line.
+    fn count_unreadable(&mut self, line: &str) -> bool {
+        let mut words = line.split(' ').filter(|w| !w.is_empty());
+        let (name, list) = (words.next(), words.nth(1));
+        match (name, list.and_then(List::from_name)) {
+            (Some("LST"), Some(which)) => {
+                let counted = self.list(which);
+                counted.seen += 1;
+                true
+            }
+            (Some("LSG"), _) => {
+                self.groups.seen += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// What is still due, as a person reads it: `1 of 2 RL entries`.
+    fn due(&self) -> String {
+        let mut due: Vec<String> = [List::FL, List::AL, List::BL, List::RL]
+            .iter()
+            .zip(&self.lists)
+            .filter(|(_, c)| !c.complete(true))
+            .map(|(l, c)| match c.seen {
+                0 => format!("the {} list", l.name()),
+                seen => format!("{} of {} {} entries", c.announced - seen.min(c.announced), c.announced, l.name()),
+            })
+            .collect();
+        if !self.groups.complete(false) {
+            let c = &self.groups;
+            due.push(format!("{} of {} groups", c.announced - c.seen.min(c.announced), c.announced));
+        }
+        if due.is_empty() { "the answer to PNG".to_string() } else { due.join(", ") }
+    }
+}
+
 fn too_many_lines() -> LoginError {
     LoginError::new(Stage::Syn, Failure::Protocol(format!("the SYN answer runs past {MAX_SYN_LINES} lines")))
 }
@@ -901,28 +1222,6 @@ enum Look {
     Challenge(String),
     /// The step fails.
     Fail(LoginError),
-}
-
-/// Reads an account setting (GTC, BLP) or property (PRP) into `list`, in whichever form the version sends it
-/// during SYN; returns whether the line was one.
-fn account_setting(list: &mut ContactList, line: &Incoming<'_, '_>) -> Result<bool, crate::typed::ParseError> {
-    if line.is(gtc::REPLY) || line.is(gtc::IN_SYN) {
-        list.account.gtc = line.get::<&str>(gtc::args::SETTING)?.map(str::to_string);
-    } else if line.is(blp::REPLY) || line.is(blp::IN_SYN) {
-        list.account.blp = line.get::<&str>(blp::args::SETTING)?.map(str::to_string);
-    } else if line.is(prp::REPLY) || line.is(prp::IN_SYN) {
-        let name: &str = line.require(prp::args::PROPERTY)?;
-        let value = line.get::<&str>(prp::args::VALUE)?.unwrap_or("").to_string();
-        if name == "MFN" {
-            // MSNP10 on: the account's friendly name, which USR OK no longer carries.
-            list.account.friendly_name = crate::text::decode(&value).text;
-        } else {
-            list.account.properties.insert(name.to_string(), value);
-        }
-    } else {
-        return Ok(false);
-    }
-    Ok(true)
 }
 
 fn split_groups(groups: &str) -> Vec<String> {
