@@ -1,0 +1,276 @@
+//! The client against a scripted notification server that sends exactly the lines a test gives: list counters
+//! swapped or changing within one SYN, lines no repair can read, a list that never completes. These are shapes
+//! real servers sent; the embedded server's quirks cover the rest (`tests/quirks.rs`).
+//!
+//! The script answers VER, INF, USR MD5 (any digest), PNG, CHG and OUT as an MSNP2-7 server does, and SYN with the
+//! test's lines; it writes the lines as given, malformed ones included, which is the point of it.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use msnp::client::{Client, ClientConfig, Failure, LoginError};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+/// What the scripted server sends: the USR OK line and the SYN answer, with `{t}` standing for the request's TrID.
+#[derive(Clone)]
+struct Script {
+    version: &'static str,
+    usr_ok: &'static str,
+    syn: Vec<&'static str>,
+}
+
+/// Starts the script on a loopback port; it serves one connection at a time until the test ends.
+async fn serve(script: Script) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let address = listener.local_addr().expect("an address");
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let script = script.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let words: Vec<&str> = line.split(' ').collect();
+                    let t = words.get(1).copied().unwrap_or("0");
+                    let answer: Vec<String> = match (words[0], words.get(2).copied()) {
+                        ("VER", _) => vec![format!("VER {t} {}", script.version)],
+                        ("INF", _) => vec![format!("INF {t} MD5")],
+                        ("USR", Some("MD5")) if words.get(3) == Some(&"I") => {
+                            vec![format!("USR {t} MD5 S 1013928519.693957190")]
+                        }
+                        ("USR", _) => vec![script.usr_ok.replace("{t}", t)],
+                        ("SYN", _) => script.syn.iter().map(|l| l.replace("{t}", t)).collect(),
+                        ("PNG", _) => vec!["QNG".to_string()],
+                        ("CHG", _) => vec![line.clone()],
+                        ("OUT", _) => break,
+                        _ => vec![format!("502 {t}")],
+                    };
+                    let mut bytes = Vec::new();
+                    for line in answer {
+                        bytes.extend_from_slice(line.as_bytes());
+                        bytes.extend_from_slice(b"\r\n");
+                    }
+                    if write.write_all(&bytes).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    address
+}
+
+fn config(address: SocketAddr, version: &str) -> ClientConfig {
+    let version = msnp::SPEC.version(version).expect("a version of the spec");
+    let mut config = ClientConfig::new(version, &address.to_string(), "alice@example.com", "any-password");
+    config.timeout = Duration::from_secs(2);
+    config.record = true;
+    config
+}
+
+async fn login_and_sync(config: &ClientConfig) -> Result<(Client, msnp::contacts::ContactList), LoginError> {
+    let mut client = Client::login(config).await?;
+    let list = client.synchronise().await.map_err(|e| e.with_session(client.transcript().cloned(), vec![]))?;
+    Ok((client, list))
+}
+
+/// The handles on each list, as `FL:a,b AL:... ` for comparison.
+fn lists(list: &msnp::contacts::ContactList) -> String {
+    use msnp::contacts::List;
+    [List::FL, List::AL, List::BL, List::RL]
+        .iter()
+        .map(|l| {
+            let on: Vec<&str> = list.on(*l).map(|c| c.handle.as_str()).collect();
+            format!("{}:{}", l.name(), on.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const MSNP7_OK: &str = "USR {t} OK alice@example.com Alice 1";
+
+/// Each case: the version, the SYN answer, the lists the dump must hold, and a text each warning list must hold.
+#[tokio::test]
+async fn lists_complete_whatever_their_counters_say() {
+    let cases: Vec<(&str, Vec<&str>, &str, &[&str])> = vec![
+        (
+            "consistent counters",
+            vec![
+                "SYN {t} 9",
+                "GTC {t} 9 A",
+                "BLP {t} 9 AL",
+                "LSG {t} 9 1 1 0 Other%20Contacts 0",
+                "LST {t} FL 9 1 2 bob@example.com Bob 0",
+                "LST {t} FL 9 2 2 carol@example.com Carol 0",
+                "LST {t} AL 9 1 1 bob@example.com Bob",
+                "LST {t} BL 9 0 0",
+                "LST {t} RL 9 1 2 bob@example.com Bob",
+                "LST {t} RL 9 2 2 carol@example.com Carol",
+            ],
+            "FL:bob@example.com,carol@example.com AL:bob@example.com BL: RL:bob@example.com,carol@example.com",
+            &[],
+        ),
+        (
+            // Index and total swapped: `1 2` written as `2 1`. Read as written, the first line says the list is
+            // complete; counted by the larger of the two, it is not.
+            "index and total swapped",
+            vec![
+                "SYN {t} 9",
+                "LST {t} FL 9 1 1 bob@example.com Bob 0",
+                "LST {t} AL 9 0 0",
+                "LST {t} BL 9 0 0",
+                "LST {t} RL 9 2 1 bob@example.com Bob",
+                "LST {t} RL 9 2 2 carol@example.com Carol",
+            ],
+            "FL:bob@example.com AL: BL: RL:bob@example.com,carol@example.com",
+            &["RL: index 2 is above the total 1"],
+        ),
+        (
+            // The total changes within one SYN: the list holds as many lines as the largest count announced.
+            "a total that changes",
+            vec![
+                "SYN {t} 9",
+                "LST {t} FL 9 1 2 bob@example.com Bob 0",
+                "LST {t} FL 9 2 3 carol@example.com Carol 0",
+                "LST {t} FL 9 3 3 dave@example.com Dave 0",
+                "LST {t} AL 9 0 0",
+                "LST {t} BL 9 0 0",
+                "LST {t} RL 9 0 0",
+            ],
+            "FL:bob@example.com,carol@example.com,dave@example.com AL: BL: RL:",
+            &["FL: the total changed from 2 to 3"],
+        ),
+        (
+            // Lists in another order, groups last: the PNG round trip collects what comes after the counts.
+            "lists in another order",
+            vec![
+                "SYN {t} 9",
+                "LST {t} RL 9 1 1 bob@example.com Bob",
+                "LST {t} BL 9 0 0",
+                "LST {t} AL 9 0 0",
+                "LST {t} FL 9 1 1 bob@example.com Bob 1",
+                "LSG {t} 9 1 1 1 Work%20Mates 0",
+            ],
+            "FL:bob@example.com AL: BL: RL:bob@example.com",
+            &[],
+        ),
+    ];
+    for (what, syn, want, warnings) in cases {
+        let address = serve(Script { version: "MSNP7", usr_ok: MSNP7_OK, syn }).await;
+        let (client, list) = login_and_sync(&config(address, "MSNP7")).await.unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(lists(&list), want, "{what}");
+        for warning in warnings {
+            assert!(client.warnings().iter().any(|w| w.contains(warning)), "{what}: {:?}", client.warnings());
+        }
+        if what == "consistent counters" {
+            assert!(client.warnings().is_empty(), "{what}: {:?}", client.warnings());
+        }
+        assert!(client.lost_lines().is_empty(), "{what}");
+        if what == "lists in another order" {
+            assert_eq!(list.groups.len(), 1, "{what}");
+            assert_eq!(list.groups[0].name, "Work Mates", "{what}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_list_that_never_completes_says_what_is_missing() {
+    let syn = vec![
+        "SYN {t} 9",
+        "LST {t} FL 9 0 0",
+        "LST {t} AL 9 0 0",
+        "LST {t} BL 9 0 0",
+        "LST {t} RL 9 1 2 bob@example.com Bob",
+        "ZZZ {t} this line is no command",
+    ];
+    let address = serve(Script { version: "MSNP7", usr_ok: MSNP7_OK, syn }).await;
+    let error = login_and_sync(&config(address, "MSNP7")).await.unwrap_err();
+    let text = error.to_string();
+    assert!(matches!(error.failure, Failure::Incomplete(_)), "{text}");
+    assert!(text.starts_with("SYN: 1 of 2 RL entries missing after 2s; 6 lines arrived, 1 skipped"), "{text}");
+    assert!(text.contains("ZZZ"), "{text}");
+}
+
+#[tokio::test]
+async fn a_reply_no_repair_can_read_fails_at_once_and_keeps_the_transcript() {
+    // USR's literal is wrong: no form of USR can be guessed, and the line answers the request being waited for.
+    let address = serve(Script { version: "MSNP7", usr_ok: "USR {t} XX alice@example.com Alice 1", syn: vec![] }).await;
+    let started = std::time::Instant::now();
+    let error = login_and_sync(&config(address, "MSNP7")).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1), "the reply was waited for again: {error}");
+    let text = error.to_string();
+    assert!(text.starts_with("USR S: the reply to TrID 4 cannot be read: USR:"), "{text}");
+    assert!(text.contains("(server: `USR 4 XX alice@example.com Alice 1`)"), "{text}");
+    let transcript = error.transcript.expect("the session up to the failure");
+    assert!(transcript.text().contains("S: USR 4 XX alice@example.com Alice 1"), "{}", transcript.text());
+    // The CLI: exit 5, the stage and the line.
+    let (status, _, err) = cli_login(address, "7").await;
+    assert_eq!(status, 5, "{err}");
+    assert!(err.contains("failed at USR S: the reply to TrID 4 cannot be read"), "{err}");
+}
+
+#[tokio::test]
+async fn a_list_line_no_repair_can_read_is_counted_and_the_dump_is_incomplete() {
+    let syn = vec![
+        "SYN {t} 9",
+        "LST {t} FL 9 1 2 bob@example.com Bob 0",
+        "LST {t} FL 9 2 2 not-a-handle Carol 0",
+        "LST {t} AL 9 0 0",
+        "LST {t} BL 9 0 0",
+        "LST {t} RL 9 0 0",
+    ];
+    let address = serve(Script { version: "MSNP7", usr_ok: MSNP7_OK, syn }).await;
+    let (client, list) = login_and_sync(&config(address, "MSNP7")).await.expect("the SYN ends");
+    assert_eq!(lists(&list), "FL:bob@example.com AL: BL: RL:");
+    assert_eq!(client.lost_lines(), ["LST 5 FL 9 2 2 not-a-handle Carol 0"]);
+    let (status, out, err) = cli_login(address, "7").await;
+    assert_eq!(status, 5, "{err}");
+    assert!(out.contains("bob@example.com"), "the dump is still printed: {out}");
+    assert!(err.contains("the dump is incomplete: 1 line(s) of the SYN answer could not be read"), "{err}");
+}
+
+#[tokio::test]
+async fn repaired_replies_are_used_and_reported() {
+    // USR OK without the verified flag (MSNP6 and MSNP7 servers), and a trailing space on a list line.
+    let syn = vec![
+        "SYN {t} 9",
+        "LST {t} FL 9 1 1 bob@example.com Bob 0 ",
+        "LST {t} AL 9 0 0",
+        "LST {t} BL 9 0 0",
+        "LST {t} RL 9 0 0",
+    ];
+    let address = serve(Script { version: "MSNP7", usr_ok: "USR {t} OK alice@example.com Alice", syn }).await;
+    let (client, list) = login_and_sync(&config(address, "MSNP7")).await.expect("signed in");
+    assert_eq!(list.account.friendly_name, "Alice");
+    assert_eq!(lists(&list), "FL:bob@example.com AL: BL: RL:");
+    let warnings = client.warnings().join("\n");
+    assert!(warnings.contains("`USR 4 OK alice@example.com Alice`: arg-count at column 33"), "{warnings}");
+    assert!(warnings.contains("expected `USR TrID OK handle friendly-name verified`"), "{warnings}");
+    assert!(warnings.contains("arg-type at column 38: LST: empty argument"), "{warnings}");
+}
+
+/// Runs `msnp login` against the script (the CLI starts its own runtime).
+async fn cli_login(address: SocketAddr, version: &'static str) -> (u8, String, String) {
+    let server = address.to_string();
+    // A blocking thread, so that this runtime keeps serving the script meanwhile.
+    tokio::task::spawn_blocking(move || {
+        msnp_tests::msnp(
+            &[
+                "login",
+                "--server",
+                &server,
+                "--version",
+                version,
+                "--account",
+                "alice@example.com",
+                "--timeout",
+                "2",
+                "--password-stdin",
+            ],
+            b"any-password\n",
+        )
+    })
+    .await
+    .expect("the CLI thread")
+}
