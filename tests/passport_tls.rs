@@ -73,8 +73,20 @@ async fn passport_over_https_verifies_the_certificate_and_trusts_an_extra_ca() {
     assert_eq!(error.stage, Stage::Login, "{error}");
     assert!(!error.is_bad_credentials(), "{error}");
 
-    // Trusted with the extra CA: the nexus, then the login server, both over HTTPS.
-    for (nexus, login) in [(true, false), (false, true)] {
+    // Trusted with the extra CA, but the HTTPS nexus names an HTTP login server (the embedded server's own): the
+    // password would leave in cleartext, so the nexus stage refuses it.
+    let mut cleartext = config(&server);
+    cleartext.extra_ca = Some(pem.clone().into_bytes());
+    cleartext.nexus = format!("https://localhost:{port}{NEXUS_PATH}");
+    cleartext.record = true;
+    let error = Client::login(&cleartext).await.unwrap_err();
+    assert_eq!(error.stage, Stage::Nexus, "{error}");
+    assert!(matches!(error.failure, Failure::Passport(PassportError::Nexus(_))), "{error}");
+    assert!(error.to_string().contains("which is not HTTPS; the password is not sent there"), "{error}");
+    assert!(!error.transcript.map(|t| t.text().to_string()).unwrap_or_default().contains("alice-password"));
+
+    // Trusted with the extra CA: the nexus and the login server both over HTTPS, then the login server alone.
+    for (nexus, login) in [(true, true), (false, true)] {
         let mut trusted = config(&server);
         trusted.extra_ca = Some(pem.clone().into_bytes());
         if nexus {

@@ -76,7 +76,7 @@ async fn get_following(
             return Ok((url, response));
         }
         let next = redirect_target(&url, response.headers()).map_err(protocol)?;
-        if url.starts_with("https:") && !next.starts_with("https:") {
+        if is_https(&url) && !is_https(&next) {
             return Err(protocol(format!("{url} redirected from HTTPS to `{next}`; the password is not sent there")));
         }
         url = next;
@@ -102,9 +102,22 @@ pub async fn login_url(http: &reqwest::Client, nexus: &str, max_redirects: usize
     if !response.status().is_success() {
         return Err(PassportError::Nexus(format!("{url} answered {}", response.status())));
     }
-    header(response.headers(), "passporturls")
+    let login = header(response.headers(), "passporturls")
         .and_then(|urls| passport_login_url(&urls))
-        .ok_or_else(|| PassportError::Nexus(format!("{url} gave no DALogin in a PassportURLs header")))
+        .ok_or_else(|| PassportError::Nexus(format!("{url} gave no DALogin in a PassportURLs header")))?;
+    // The password goes to the login server: a nexus reached over HTTPS may not send it over cleartext. Over
+    // HTTP the user chose cleartext by naming that nexus (a local test server, for example).
+    if is_https(nexus) && !is_https(&login) {
+        return Err(PassportError::Nexus(format!(
+            "{url} names the login server `{login}`, which is not HTTPS; the password is not sent there"
+        )));
+    }
+    Ok(login)
+}
+
+/// Whether `url` uses HTTPS (the scheme compared without regard to case).
+fn is_https(url: &str) -> bool {
+    url.get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
 }
 
 /// Where a redirect from `url` points: its `Location`, resolved against `url` when relative.
