@@ -274,3 +274,27 @@ async fn cli_login(address: SocketAddr, version: &'static str) -> (u8, String, S
     .await
     .expect("the CLI thread")
 }
+
+#[tokio::test]
+async fn control_characters_from_the_server_are_shown_not_sent_to_the_terminal() {
+    // An escaped ESC in a name, and raw ESC and BEL bytes in a line the client warns about.
+    let syn = vec![
+        "SYN {t} 9",
+        "ZZZ {t} \u{1b}]0;retitled\u{7}",
+        "LSG {t} 9 1 1 0 Other%1B[2JContacts 0",
+        "LST {t} FL 9 1 1 bob@example.com Bob%1B[31m 0",
+        "LST {t} AL 9 0 0",
+        "LST {t} BL 9 0 0",
+        "LST {t} RL 9 0 0",
+    ];
+    let address = serve(Script { version: "MSNP7", usr_ok: "USR {t} OK alice@example.com Ali%07ce 1", syn }).await;
+    let (status, out, err) = cli_login(address, "7").await;
+    assert_eq!(status, 0, "{err}");
+    for text in [&out, &err] {
+        assert!(!text.contains(['\u{1b}', '\u{7}']), "a control character reached the terminal: {text:?}");
+    }
+    assert!(out.contains("Ali\\x07ce"), "{out}");
+    assert!(out.contains("Bob\\x1b[31m"), "{out}");
+    assert!(out.contains("Other\\x1b[2JContacts"), "{out}");
+    assert!(err.contains("ZZZ 5 \\x1b]0;retitled\\x07"), "{err}");
+}

@@ -19,6 +19,8 @@ use msnp::client::{Client, ClientConfig, Failure, LoginError, Presence};
 use msnp::contacts::ContactList;
 use msnp::spec::VersionDef;
 
+use msnp::text::visible;
+
 use crate::{EXIT_OK, EXIT_USAGE};
 
 /// Exit status when a server cannot be reached, closes the connection or stops answering.
@@ -347,9 +349,9 @@ fn finish(
         Ok(outcome) => outcome,
         Err(e) => {
             for warning in &e.warnings {
-                let _ = writeln!(stderr, "warning: {warning}");
+                let _ = writeln!(stderr, "warning: {}", visible(warning));
             }
-            let _ = writeln!(stderr, "msnp {command}: failed at {e}");
+            let _ = writeln!(stderr, "msnp {command}: failed at {}", visible(&e.to_string()));
             // The session up to the failure is what a server operator needs most.
             if let (Some(path), Some(recorded)) = (transcript, &e.transcript) {
                 let _ = match write(recorded.text()) {
@@ -363,7 +365,7 @@ fn finish(
         }
     };
     for warning in &outcome.warnings {
-        let _ = writeln!(stderr, "warning: {warning}");
+        let _ = writeln!(stderr, "warning: {}", visible(warning));
     }
     if let Some(text) = &outcome.transcript
         && let Err(why) = write(text)
@@ -384,7 +386,7 @@ fn finish(
             stderr,
             "msnp {command}: the dump is incomplete: {} line(s) of the SYN answer could not be read, first: `{}`",
             outcome.lost.len(),
-            outcome.lost[0]
+            visible(&outcome.lost[0])
         );
         return EXIT_PROTOCOL;
     }
@@ -399,14 +401,14 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 /// The dump as aligned text.
 fn table(version: &str, list: &ContactList) -> String {
     let account = &list.account;
-    let mut out = format!("{version}  {}  {}\n", account.handle, account.friendly_name);
+    let mut out = format!("{version}  {}  {}\n", visible(&account.handle), visible(&account.friendly_name));
     let settings: Vec<String> = [("GTC", &account.gtc), ("BLP", &account.blp)]
         .iter()
         .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
         .chain(account.properties.iter().map(|(k, v)| format!("{k} {v}")))
         .collect();
     if !settings.is_empty() {
-        out += &format!("settings: {}\n", settings.join(", "));
+        out += &format!("settings: {}\n", visible(&settings.join(", ")));
     }
     out += &format!("\ngroups ({})\n", list.groups.len());
     let rows: Vec<[String; 2]> = list.groups.iter().map(|g| [g.id.clone(), g.name.clone()]).collect();
@@ -427,7 +429,8 @@ fn table(version: &str, list: &ContactList) -> String {
 
 /// What `chg` prints as text.
 fn presence_table(version: &str, account: &str, changed: &Changed) -> String {
-    let mut out = format!("{version}  {account}  status {} confirmed: {}\n", changed.status, changed.echo);
+    let mut out =
+        format!("{version}  {}  status {} confirmed: {}\n", visible(account), changed.status, visible(&changed.echo));
     out += &format!("\npresence ({})\n", changed.presence.len());
     let rows: Vec<[String; 4]> = changed
         .presence
@@ -440,8 +443,10 @@ fn presence_table(version: &str, account: &str, changed: &Changed) -> String {
     out
 }
 
-/// Rows under a header, each column as wide as its widest cell.
+/// Rows under a header, each column as wide as its widest cell; control characters in cells are shown, not sent.
 fn columns<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+    let rows: Vec<[String; N]> = rows.iter().map(|row| row.clone().map(|cell| visible(&cell).into_owned())).collect();
+    let rows = &rows[..];
     let mut widths = header.map(str::len);
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {

@@ -57,6 +57,24 @@ impl crate::value::FromToken<'_> for Decoded {
     }
 }
 
+/// `text` with every control character written visibly (`\x1b` for ESC, `\x0a` for a line feed, `\u{85}` for
+/// C1 controls), for printing what a peer or a file sent to a terminal: a hostile server cannot then move the
+/// cursor, change colours or retitle the window.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if c.is_control() && (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{decode, encode, from_either};
@@ -86,6 +104,16 @@ mod tests {
         let mut out = Vec::new();
         crate::value::ToToken::write_token(&super::Plain("Bob Builder"), &mut out);
         assert_eq!(out, b"Bob%20Builder");
+    }
+
+    #[test]
+    fn controls_are_shown_not_obeyed() {
+        use super::visible;
+        assert_eq!(visible("plain caf\u{e9}"), "plain caf\u{e9}");
+        assert_eq!(visible("a\x1b[2Jb"), "a\\x1b[2Jb");
+        assert_eq!(visible("bell\x07 nul\0 del\x7f"), "bell\\x07 nul\\x00 del\\x7f");
+        assert_eq!(visible("line\nbreak\r"), "line\\x0abreak\\x0d");
+        assert_eq!(visible("c1\u{9b}31m"), "c1\\u{9b}31m");
     }
 
     #[test]
