@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use msnp::client::{Client, ClientConfig, Failure, LoginError};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 /// What the scripted server sends: the USR OK line and the SYN answer, with `{t}` standing for the request's TrID.
@@ -26,39 +26,41 @@ async fn serve(script: Script) -> SocketAddr {
     let address = listener.local_addr().expect("an address");
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            let script = script.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = stream.into_split();
-                let mut lines = BufReader::new(read).lines();
-                while let Ok(Some(line)) = lines.next_line().await {
-                    let words: Vec<&str> = line.split(' ').collect();
-                    let t = words.get(1).copied().unwrap_or("0");
-                    let answer: Vec<String> = match (words[0], words.get(2).copied()) {
-                        ("VER", _) => vec![format!("VER {t} {}", script.version)],
-                        ("INF", _) => vec![format!("INF {t} MD5")],
-                        ("USR", Some("MD5")) if words.get(3) == Some(&"I") => {
-                            vec![format!("USR {t} MD5 S 1013928519.693957190")]
-                        }
-                        ("USR", _) => vec![script.usr_ok.replace("{t}", t)],
-                        ("SYN", _) => script.syn.iter().map(|l| l.replace("{t}", t)).collect(),
-                        ("PNG", _) => vec!["QNG".to_string()],
-                        ("CHG", _) => vec![line.clone()],
-                        ("OUT", _) => break,
-                        _ => vec![format!("502 {t}")],
-                    };
-                    let mut bytes = Vec::new();
-                    for line in answer {
-                        bytes.extend_from_slice(line.as_bytes());
-                        bytes.extend_from_slice(b"\r\n");
-                    }
-                    if write.write_all(&bytes).await.is_err() {
-                        break;
-                    }
-                }
-            });
+            tokio::spawn(play(stream, script.clone()));
         }
     });
     address
+}
+
+/// Plays the script on one connection until the client signs out or closes it.
+async fn play(stream: impl AsyncRead + AsyncWrite, script: Script) {
+    let (read, mut write) = tokio::io::split(stream);
+    let mut lines = BufReader::new(read).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        let words: Vec<&str> = line.split(' ').collect();
+        let t = words.get(1).copied().unwrap_or("0");
+        let answer: Vec<String> = match (words[0], words.get(2).copied()) {
+            ("VER", _) => vec![format!("VER {t} {}", script.version)],
+            ("INF", _) => vec![format!("INF {t} MD5")],
+            ("USR", Some("MD5")) if words.get(3) == Some(&"I") => {
+                vec![format!("USR {t} MD5 S 1013928519.693957190")]
+            }
+            ("USR", _) => vec![script.usr_ok.replace("{t}", t)],
+            ("SYN", _) => script.syn.iter().map(|l| l.replace("{t}", t)).collect(),
+            ("PNG", _) => vec!["QNG".to_string()],
+            ("CHG", _) => vec![line.clone()],
+            ("OUT", _) => break,
+            _ => vec![format!("502 {t}")],
+        };
+        let mut bytes = Vec::new();
+        for line in answer {
+            bytes.extend_from_slice(line.as_bytes());
+            bytes.extend_from_slice(b"\r\n");
+        }
+        if write.write_all(&bytes).await.is_err() {
+            break;
+        }
+    }
 }
 
 fn config(address: SocketAddr, version: &str) -> ClientConfig {
@@ -297,4 +299,22 @@ async fn control_characters_from_the_server_are_shown_not_sent_to_the_terminal()
     assert!(out.contains("Bob\\x1b[31m"), "{out}");
     assert!(out.contains("Other\\x1b[2JContacts"), "{out}");
     assert!(err.contains("ZZZ 5 \\x1b]0;retitled\\x07"), "{err}");
+}
+
+#[tokio::test]
+async fn the_client_runs_over_any_byte_stream() {
+    // An in-memory pipe instead of TCP: what a fuzzer playing the server needs.
+    let syn = vec!["SYN {t} 9", "LST {t} FL 9 0 0", "LST {t} AL 9 0 0", "LST {t} BL 9 0 0", "LST {t} RL 9 0 0"];
+    let script = Script { version: "MSNP7", usr_ok: MSNP7_OK, syn };
+    let version = msnp::SPEC.version("MSNP7").expect("MSNP7");
+    let config = ClientConfig::new(version, "in-memory:1863", "alice@example.com", "any-password");
+    let mut client = Client::login_via(&config, |_| {
+        let (ours, theirs) = tokio::io::duplex(4096);
+        tokio::spawn(play(theirs, script.clone()));
+        std::future::ready(Ok(Box::new(ours) as msnp::client::Stream))
+    })
+    .await
+    .expect("signed in over the pipe");
+    let list = client.synchronise().await.expect("synchronised");
+    assert_eq!(list.account.friendly_name, "Alice");
 }

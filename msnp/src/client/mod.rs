@@ -20,6 +20,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 use crate::auth::{ProductKey, challenge_response, md5_login_digest};
@@ -281,7 +282,7 @@ pub struct Presence {
 
 /// A signed-in session.
 pub struct Client {
-    conn: Connection<TcpStream>,
+    conn: Connection<Stream>,
     version: &'static VersionDef,
     number: u32,
     trid: u32,
@@ -324,16 +325,42 @@ fn malformed(stage: Stage, line: &str) -> impl Fn(crate::typed::ParseError) -> L
     move |e| LoginError::new(stage, Failure::Protocol(e.to_string())).line(line)
 }
 
+/// A byte stream a client can run over: a TCP connection, or anything else that reads and writes (an in-memory
+/// pipe in tests, a fuzzer playing the server).
+pub trait Transport: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Transport for T {}
+
+/// The stream of a client's connection.
+pub type Stream = Box<dyn Transport>;
+
+/// Connects over TCP, with Nagle's delay off (a login is many small round trips).
+async fn tcp(server: String) -> std::io::Result<Stream> {
+    let stream = TcpStream::connect(server).await?;
+    let _ = stream.set_nodelay(true);
+    Ok(Box::new(stream))
+}
+
 impl Client {
     /// Logs in: connects, negotiates, authenticates, follows referrals to the notification server.
     pub async fn login(config: &ClientConfig) -> Result<Client, LoginError> {
+        Client::login_via(config, tcp).await
+    }
+
+    /// Like [`Client::login`], opening each connection (the first server, then every referral's address) with
+    /// `connect` instead of TCP.
+    pub async fn login_via<F, C>(config: &ClientConfig, mut connect: C) -> Result<Client, LoginError>
+    where
+        C: FnMut(String) -> F,
+        F: Future<Output = std::io::Result<Stream>>,
+    {
         let mut server = config.server.clone();
         // What the connections of one login share: the recording, the tolerated lines, the TrIDs.
         let mut transcript = config.record.then(Transcript::new);
         let mut warnings = Vec::new();
         let mut trid = 1u32;
         for _ in 0..=config.max_referrals {
-            let mut client = match Client::connect(config, &server, trid).await {
+            let mut client = match Client::connect(config, connect(server.clone()), trid).await {
                 Ok(client) => client,
                 Err(e) => return Err(e.with_session(transcript, warnings)),
             };
@@ -360,14 +387,16 @@ impl Client {
         Err(LoginError::new(Stage::UsrI, failure).with_session(transcript, warnings))
     }
 
-    async fn connect(config: &ClientConfig, server: &str, trid: u32) -> Result<Client, LoginError> {
-        let connect = tokio::time::timeout(config.timeout, TcpStream::connect(server)).await;
-        let stream = match connect {
+    async fn connect(
+        config: &ClientConfig,
+        connecting: impl Future<Output = std::io::Result<Stream>>,
+        trid: u32,
+    ) -> Result<Client, LoginError> {
+        let stream = match tokio::time::timeout(config.timeout, connecting).await {
             Err(_) => return Err(net(Stage::Connect)(NetError::Timeout(config.timeout))),
             Ok(Err(e)) => return Err(net(Stage::Connect)(NetError::Io(e))),
             Ok(Ok(stream)) => stream,
         };
-        let _ = stream.set_nodelay(true);
         Ok(Client {
             conn: Connection::new(stream, config.version, Dir::Server, config.limits, config.timeout),
             version: config.version,
