@@ -158,10 +158,12 @@ fn another_versions_form_is_named_in_the_hint() {
         "S: LST 8 FL 15 1 1 anotheruser@hotmail.com another%20user 0",
     );
     let (summary, seen) = run("msnp7-lst", text.as_bytes());
-    assert_eq!(summary.errors, 1, "{}", errors(&seen.diagnostics));
+    // The line is no MSNP8 contact line, so the SYN reply's count of one is also short by one.
+    assert_eq!(summary.errors, 2, "{}", errors(&seen.diagnostics));
     let d = &seen.diagnostics[0];
     assert_eq!((d.line, d.code), (78, "unanswered-reply"));
     assert_eq!(d.hint.as_deref(), Some("this is the MSNP7 form of LST (valid in MSNP7)"));
+    assert_eq!((seen.diagnostics[1].line, seen.diagnostics[1].code), (73, "list-count-mismatch"));
     // The MSNP8 form of USR OK in the MSNP7 seed: the syntax itself does not fit.
     let seed = String::from_utf8(fixture("seeds/001_0596c011baa3e712.txt")).expect("UTF-8");
     let text = seed.replace(
@@ -249,4 +251,102 @@ fn a_literal_crlf_written_at_the_end_of_a_line_is_not_part_of_it() {
     let (summary, seen) = run("escaped", text.as_bytes());
     assert_eq!(summary.errors + summary.warnings, 0, "{}", errors(&seen.diagnostics));
     assert_eq!(seen.commands[1].text, "VER 1 MSNP8");
+}
+
+/// A diagnostic as the counter cases expect it: line, column and code.
+type At = (usize, usize, &'static str);
+
+/// Sessions whose list counters disagree (and consistent ones), each with every diagnostic it must give.
+const COUNTER_CASES: &[(&str, &str, &[At])] = &[
+    (
+        "consistent MSNP7 lists, groups and an empty list",
+        "C: VER 1 MSNP7 CVR0\nS: VER 1 MSNP7\nC: SYN 5 0\nS: SYN 5 1\n\
+         S: LSG 5 1 1 2 0 Other%20Contacts 0\nS: LSG 5 1 2 2 1 Friends 0\n\
+         S: LST 5 FL 1 1 2 bob@example.com Bob 0,1\nS: LST 5 FL 1 2 2 carol@example.com Carol 1\n\
+         S: LST 5 AL 1 1 1 bob@example.com Bob\nS: LST 5 BL 1 0 0\nS: LST 5 RL 1 1 1 bob@example.com Bob\n\
+         C: CHG 6 NLN\nS: CHG 6 NLN\n",
+        &[],
+    ),
+    (
+        "consistent MSNP2 lists without groups",
+        "C: VER 1 MSNP2\nS: VER 1 MSNP2\nC: SYN 5 0\nS: SYN 5 1\n\
+         S: LST 5 FL 1 1 2 bob@example.com Bob\nS: LST 5 FL 1 2 2 carol@example.com Carol\nS: LST 5 RL 1 0 0\n",
+        &[],
+    ),
+    (
+        "consistent MSNP8 counts",
+        "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\nC: SYN 5 0\nS: SYN 5 1 2 1\nS: GTC A\nS: BLP AL\n\
+         S: LSG 0 Other%20Contacts 0\nS: LST bob@example.com Bob 11 0\nS: LST carol@example.com Carol 4\n\
+         C: CHG 6 NLN 0\nS: CHG 6 NLN 0\n",
+        &[],
+    ),
+    (
+        "consistent MSNP12 counts with GUIDs",
+        "C: VER 1 MSNP12 CVR0\nS: VER 1 MSNP12\nC: SYN 5 0 0\nS: SYN 5 1 1 1 1\n\
+         S: LSG Friends d6deeacd-7849-4de4-93c5-d130915d0042\n\
+         S: LST N=bob@example.com F=Bob C=bob@example.com 11 1 d6deeacd-7849-4de4-93c5-d130915d0042\n",
+        &[],
+    ),
+    (
+        "an index above its total",
+        "C: VER 1 MSNP7 CVR0\nS: VER 1 MSNP7\nC: SYN 5 0\nS: SYN 5 1\nS: LST 5 RL 1 2 1 bob@example.com Bob\n",
+        &[(5, 15, "list-index-above-total")],
+    ),
+    (
+        "a total that changes inside one SYN, per list",
+        "C: VER 1 MSNP7 CVR0\nS: VER 1 MSNP7\nC: SYN 5 0\nS: SYN 5 1\n\
+         S: LST 5 RL 1 1 2 bob@example.com Bob\nS: LST 5 AL 1 1 1 bob@example.com Bob\n\
+         S: LST 5 RL 1 2 3 carol@example.com Carol\n",
+        &[(7, 17, "list-total-changed")],
+    ),
+    (
+        "a list short of its total, reported at the next SYN",
+        "C: VER 1 MSNP5\nS: VER 1 MSNP5\nC: SYN 5 0\nS: SYN 5 1\nS: LST 5 FL 1 1 2 bob@example.com Bob\n\
+         C: SYN 6 1\nS: SYN 6 1\n",
+        &[(5, 17, "list-count-mismatch")],
+    ),
+    (
+        "a list with a line beyond its total",
+        "C: VER 1 MSNP5\nS: VER 1 MSNP5\nC: SYN 5 0\nS: SYN 5 1\nS: LST 5 FL 1 1 1 bob@example.com Bob\n\
+         S: LST 5 FL 1 1 1 carol@example.com Carol\n",
+        &[(6, 15, "list-count-mismatch")],
+    ),
+    (
+        "MSNP8: fewer LST lines than announced, reported at the end of the connection",
+        "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\nC: SYN 5 0\nS: SYN 5 1 2 0\nS: LST bob@example.com Bob 11\n\
+         C: OUT\nS: OUT\nClient disconnects from server.\n",
+        &[(4, 12, "list-count-mismatch")],
+    ),
+    (
+        "MSNP10: an LSG line beyond the announced groups",
+        "C: VER 1 MSNP10 CVR0\nS: VER 1 MSNP10\nC: SYN 5 0 0\nS: SYN 5 1 1 0 1\nS: LSG Friends 1\n\
+         S: LSG Work 2\n",
+        &[(6, 4, "list-count-mismatch")],
+    ),
+    (
+        "an LST naming a group no LSG of the answer defined",
+        "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\nC: SYN 5 0\nS: SYN 5 1 1 1\nS: LSG 0 Other%20Contacts 0\n\
+         S: LST bob@example.com Bob 11 0,4\n",
+        &[(6, 33, "undefined-id")],
+    ),
+    (
+        "MSNP8: groups announced as none, and a contact in a group",
+        "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\nC: SYN 5 0\nS: SYN 5 1 1 0\nS: LST bob@example.com Bob 11 2\n",
+        &[(5, 31, "undefined-id")],
+    ),
+    (
+        "groups unknown to an answer without LSG lines or counts are not checked",
+        "C: VER 1 MSNP7 CVR0\nS: VER 1 MSNP7\nC: LST 5 FL\nS: LST 5 FL 1 1 1 bob@example.com Bob 3\n",
+        &[],
+    ),
+];
+
+#[test]
+fn list_counters_are_held_to_what_they_announce() {
+    for (name, text, expected) in COUNTER_CASES {
+        let (_, seen) = run(name, text.as_bytes());
+        let got: Vec<(usize, usize, &str)> = seen.diagnostics.iter().map(|d| (d.line, d.column, d.code)).collect();
+        assert_eq!(&got, expected, "{name}:\n{}", errors(&seen.diagnostics));
+        assert!(seen.diagnostics.iter().all(|d| d.severity == Severity::Error), "{name}");
+    }
 }

@@ -4,11 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use indexmap::IndexMap;
+
 use toml::Spanned;
 
 use crate::diag::{Diagnostics, Loc};
 use crate::load::{self, Documents, loc};
-use crate::model::{ArgKind, Check, Dir, EnumValue, ErrorCode, PayloadKind, Service, Trid, Type, TypeKind};
+use crate::model::{ArgKind, Check, Dir, EnumValue, ErrorCode, LinkRole, PayloadKind, Service, Trid, Type, TypeKind};
 
 /// Everything the check stage produces.
 #[derive(Debug, Default)]
@@ -84,6 +86,32 @@ pub struct FormDraft {
     /// `None` when a replacing form keeps the arguments of the form it replaces.
     pub args: Option<Vec<ArgDraft>>,
     pub payload: Option<PayloadDraft>,
+    pub counter: Option<CounterDraft>,
+    /// `counts`: argument names, each with the command whose lines it counts.
+    pub counts: Option<Vec<CountDraft>>,
+}
+
+/// A `counter` declaration: argument names, resolved against the form's arguments by the resolve stage.
+#[derive(Debug, Clone)]
+pub struct CounterDraft {
+    pub index: (String, Loc),
+    pub total: (String, Loc),
+    pub per: Option<(String, Loc)>,
+}
+
+/// One entry of `counts`.
+#[derive(Debug, Clone)]
+pub struct CountDraft {
+    pub arg: (String, Loc),
+    pub command: (String, Loc),
+}
+
+/// What an argument's value does for the lines of the same answer: `defines` or `refers` with an id kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkDraft {
+    pub role: LinkRole,
+    pub kind: String,
+    pub loc: Loc,
 }
 
 /// One argument.
@@ -94,6 +122,7 @@ pub struct ArgDraft {
     pub optional: bool,
     pub repeat: bool,
     pub prefix: Option<String>,
+    pub link: Option<LinkDraft>,
     pub loc: Loc,
 }
 
@@ -628,6 +657,19 @@ impl FileCtx<'_> {
         if let (Some(true), Some(Dir::Client)) = (form.once, from) {
             self.diags.at(self.loc(name), "`once` applies to server forms only");
         }
+        let counter = form.counter.as_ref().map(|counter| {
+            let c = counter.get_ref();
+            let named = |value: &Spanned<String>| (value.get_ref().clone(), self.loc(value));
+            CounterDraft { index: named(&c.index), total: named(&c.total), per: c.per.as_ref().map(named) }
+        });
+        let counts = form.counts.as_ref().map(|counts| self.counts(counts));
+        for (key, given) in
+            [("counter", form.counter.as_ref().map(|c| c.span())), ("counts", form.counts.as_ref().map(|c| c.span()))]
+        {
+            if let (Some(span), Some(Dir::Client)) = (given, from) {
+                self.diags.at(Loc { file: self.file, span }, format!("`{key}` applies to server forms only"));
+            }
+        }
         Some(FormDraft {
             name: name.get_ref().clone(),
             loc: self.loc(name),
@@ -641,7 +683,50 @@ impl FileCtx<'_> {
             once: form.once,
             args,
             payload,
+            counter,
+            counts,
         })
+    }
+
+    /// `counts`: each key names an argument, each value the command whose lines it counts.
+    fn counts(&mut self, counts: &Spanned<IndexMap<Spanned<String>, Spanned<String>>>) -> Vec<CountDraft> {
+        if counts.get_ref().is_empty() {
+            self.diags.at(self.loc(counts), "`counts` needs at least one argument");
+        }
+        let mut out = Vec::new();
+        for (arg, command) in counts.get_ref() {
+            if !is_command_name(command.get_ref()) {
+                self.diags.at(self.loc(command), format!("`{}` is not a command name", command.get_ref()));
+                continue;
+            }
+            out.push(CountDraft {
+                arg: (arg.get_ref().clone(), self.loc(arg)),
+                command: (command.get_ref().clone(), self.loc(command)),
+            });
+        }
+        out
+    }
+
+    /// `defines` or `refers` on an argument: a kind of id, on a named value only, never both.
+    fn link(&mut self, arg: &load::ArgDoc, literal: bool) -> Option<LinkDraft> {
+        let (role, kind) = match (&arg.defines, &arg.refers) {
+            (None, None) => return None,
+            (Some(kind), None) => (LinkRole::Defines, kind),
+            (None, Some(kind)) => (LinkRole::Refers, kind),
+            (Some(_), Some(kind)) => {
+                self.diags.at(self.loc(kind), "an argument either `defines` or `refers`, not both");
+                return None;
+            }
+        };
+        if literal {
+            self.diags.at(self.loc(kind), "`defines` and `refers` apply to named values, not literals");
+            return None;
+        }
+        if !is_kebab(kind.get_ref()) {
+            self.diags
+                .at(self.loc(kind), format!("id kind `{}` must be lowercase words joined by '-'", kind.get_ref()));
+        }
+        Some(LinkDraft { role, kind: kind.get_ref().clone(), loc: self.loc(kind) })
     }
 
     fn args(&mut self, args: &Spanned<Vec<Spanned<load::ArgDoc>>>) -> Vec<ArgDraft> {
@@ -744,8 +829,10 @@ impl FileCtx<'_> {
                 self.diags
                     .at(at.clone(), "a required argument cannot follow an optional one without a prefix or literal");
             }
+            let link = self.link(a, matches!(kind, ArgKind::Literal { .. }));
             out.push(ArgDraft {
                 kind,
+                link,
                 doc: self.doc(&a.doc),
                 optional: a.optional,
                 repeat: a.repeat,

@@ -6,7 +6,10 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::check::{camel, snake};
-use crate::model::{Arg, ArgKind, Check, Dir, PayloadKind, Service, Shape, Spec, Trid, Type, TypeKind, Version};
+use crate::model::{
+    Arg, ArgKind, Check, Count, Counter, Dir, Link, LinkRole, PayloadKind, Service, Shape, Spec, Trid, Type, TypeKind,
+    Version,
+};
 
 /// The first lines of the generated file.
 pub const HEADER: &str =
@@ -42,8 +45,8 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
     let quick_shapes = spec.shapes.iter().map(|s| emit_quick_shape(spec, s));
     quote! {
         use crate::spec::{
-            ArgDef, ArgKind, Check, CommandDef, Dir, EnumValue, ErrorDef, FormDef, PayloadDef, PayloadKind,
-            RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
+            ArgDef, ArgKind, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, FormDef, LinkDef,
+            LinkRole, PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
         };
 
         #version_enum
@@ -630,12 +633,32 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
             let unverified = option_str(form.unverified.as_deref());
             let once = form.once;
             let arg_docs = &form.arg_docs;
+            let counter = match form.counter {
+                Some(Counter { index, total, per }) => {
+                    let per = match per {
+                        Some(per) => quote!(Some(#per)),
+                        None => quote!(None),
+                    };
+                    quote!(Some(CounterDef { index: #index, total: #total, per: #per }))
+                }
+                None => quote!(None),
+            };
+            let counts =
+                form.counts.iter().map(|Count { arg, command }| quote!(CountDef { arg: #arg, command: #command }));
+            let links = form.links.iter().map(|Link { arg, role, kind }| {
+                let role = match role {
+                    LinkRole::Defines => quote!(LinkRole::Defines),
+                    LinkRole::Refers => quote!(LinkRole::Refers),
+                };
+                quote!(LinkDef { arg: #arg, role: #role, kind: #kind })
+            });
             quote! {
                 FormDef {
                     name: #form_name, command: #name, from: #from, shape: &#shape, services: #services,
                     answers: &[#(#answers),*], warn: #warn, unverified: #unverified, once: #once, doc: #doc,
                     since: #since,
-                    arg_docs: &[#(#arg_docs),*], index: #index,
+                    arg_docs: &[#(#arg_docs),*], counter: #counter, counts: &[#(#counts),*], links: &[#(#links),*],
+                    index: #index,
                 }
             }
         });

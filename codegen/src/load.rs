@@ -145,6 +145,17 @@ pub struct FormDoc {
     pub once: Option<bool>,
     pub args: Option<Spanned<Vec<Spanned<ArgDoc>>>>,
     pub payload: Option<Spanned<PayloadDoc>>,
+    pub counter: Option<Spanned<CounterDoc>>,
+    pub counts: Option<Spanned<IndexMap<Spanned<String>, Spanned<String>>>>,
+}
+
+/// The `counter` table of a form: which arguments number its lines.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterDoc {
+    pub index: Spanned<String>,
+    pub total: Spanned<String>,
+    pub per: Option<Spanned<String>>,
 }
 
 /// One argument of a form.
@@ -161,6 +172,8 @@ pub struct ArgDoc {
     #[serde(default)]
     pub repeat: bool,
     pub prefix: Option<Spanned<String>>,
+    pub defines: Option<Spanned<String>>,
+    pub refers: Option<Spanned<String>>,
 }
 
 /// The `payload` table of a form.

@@ -273,6 +273,53 @@ pub struct Form {
     pub since: String,
     /// Per-argument documentation (resolved, including inherited docs), one per shape argument.
     pub arg_docs: Vec<String>,
+    /// Which arguments number the form's lines, when they are numbered.
+    pub counter: Option<Counter>,
+    /// Arguments that say how many lines of another command follow in the same answer.
+    pub counts: Vec<Count>,
+    /// Arguments whose values define ids, or refer to ids defined, within the same answer.
+    pub links: Vec<Link>,
+}
+
+/// `counter`: lines of a form numbered `index` of `total` within one answer, counted separately per value of
+/// the `per` argument. The numbers are positions among the shape's arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counter {
+    /// The argument holding the line's position, from 1.
+    pub index: usize,
+    /// The argument holding how many lines there are.
+    pub total: usize,
+    /// The argument whose value keeps separate counts (such as the list), when there is one.
+    pub per: Option<usize>,
+}
+
+/// One entry of `counts`: argument `arg` holds how many lines of `command` follow in the same answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Count {
+    /// The argument's position among the shape's arguments.
+    pub arg: usize,
+    /// The command whose lines it counts.
+    pub command: String,
+}
+
+/// Whether an argument defines ids or refers to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkRole {
+    /// The value is an id that later lines of the answer may name.
+    Defines,
+    /// The value names ids (several, separated by commas) that earlier lines of the answer defined.
+    Refers,
+}
+
+/// `defines` or `refers` on an argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The argument's position among the shape's arguments.
+    pub arg: usize,
+    /// Defines or refers.
+    pub role: LinkRole,
+    /// The kind of id, such as `group`.
+    pub kind: String,
 }
 
 /// A removed command.

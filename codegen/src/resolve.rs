@@ -4,9 +4,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::check::{ArgDraft, Checked, CommandDraft, FormDraft, VersionDraft, camel};
+use crate::check::{ArgDraft, Checked, CommandDraft, CountDraft, CounterDraft, FormDraft, VersionDraft, camel};
 use crate::diag::{Diagnostics, Loc};
-use crate::model::{Arg, ArgKind, Command, Dir, Form, Payload, Removed, Service, Shape, Spec, Trid, Type, Version};
+use crate::model::{
+    Arg, ArgKind, Check, Command, Count, Counter, Dir, Form, Link, LinkRole, Payload, Removed, Service, Shape, Spec,
+    Trid, Type, TypeKind, Version,
+};
 
 /// A command while versions are applied: forms keep their drafts (with locations) until shapes are made.
 #[derive(Clone, Debug)]
@@ -37,6 +40,11 @@ struct FormState {
     arg_docs: Vec<String>,
     payload: Option<Payload>,
     since: String,
+    /// `counter` and `counts` as stated (kept for forms that replace this one) and resolved against `args`.
+    counter_draft: Option<CounterDraft>,
+    counter: Option<Counter>,
+    counts_draft: Option<Vec<CountDraft>>,
+    counts: Vec<Count>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -336,7 +344,27 @@ fn add_or_replace_form(
             (args.clone(), arg_docs, payload)
         }
     };
+    // `counter` and `counts` are inherited like the other keys, and found again by name in the arguments as they
+    // now stand; a name the form's own text did not state is reported at the form.
+    let counter_draft = form.counter.clone().or(base.as_ref().and_then(|b| b.counter_draft.clone()));
+    let inherited_at = |stated: bool| (!stated).then_some(&form.loc);
+    let counter =
+        counter_draft.as_ref().and_then(|c| counter_args(&args, c, inherited_at(form.counter.is_some()), types, diags));
+    let counts_draft = form.counts.clone().or(base.as_ref().and_then(|b| b.counts_draft.clone()));
+    let counts = counts_draft
+        .iter()
+        .flatten()
+        .filter_map(|c| {
+            let at = inherited_at(form.counts.is_some());
+            let arg = number_arg(&args, &c.arg, "`counts`", at, types, diags)?;
+            Some(Count { arg, command: c.command.0.clone() })
+        })
+        .collect();
     let state = FormState {
+        counter_draft,
+        counter,
+        counts_draft,
+        counts,
         name: form.name.clone(),
         from,
         trid,
@@ -423,6 +451,64 @@ fn length_arg(args: &[ArgDraft], length: &str, at: &Loc, types: &[Type], diags: 
     Some(position)
 }
 
+/// The positions of a counter's arguments among `args`. `inherited` is where to report a name the form did not
+/// state itself.
+fn counter_args(
+    args: &[ArgDraft],
+    counter: &CounterDraft,
+    inherited: Option<&Loc>,
+    types: &[Type],
+    diags: &mut Diagnostics,
+) -> Option<Counter> {
+    let index = number_arg(args, &counter.index, "counter's `index`", inherited, types, diags);
+    let total = number_arg(args, &counter.total, "counter's `total`", inherited, types, diags);
+    let per = match &counter.per {
+        Some(per) => Some(value_arg(args, per, "counter's `per`", inherited, diags)?),
+        None => None,
+    };
+    Some(Counter { index: index?, total: total?, per })
+}
+
+/// The position of the named value argument `name` among `args`.
+fn value_arg(
+    args: &[ArgDraft],
+    (name, at): &(String, Loc),
+    what: &str,
+    inherited: Option<&Loc>,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    let position = args.iter().position(|a| matches!(&a.kind, ArgKind::Value { name: n, .. } if n == name));
+    if position.is_none() {
+        diags.at(
+            inherited.unwrap_or(at).clone(),
+            format!("the {what} argument `{name}` is not an argument of this form"),
+        );
+    }
+    position
+}
+
+/// Like [`value_arg`], for an argument that holds a number of lines: its type must be checked as `uint`.
+fn number_arg(
+    args: &[ArgDraft],
+    named: &(String, Loc),
+    what: &str,
+    inherited: Option<&Loc>,
+    types: &[Type],
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    let position = value_arg(args, named, what, inherited, diags)?;
+    if let ArgKind::Value { ty, .. } = args[position].kind
+        && !matches!(types[ty].kind, TypeKind::Check(Check::Uint { .. }))
+    {
+        diags.at(
+            inherited.unwrap_or(&named.1).clone(),
+            format!("the {what} argument `{}` must be a number (a type with check = \"uint\")", named.0),
+        );
+        return None;
+    }
+    Some(position)
+}
+
 /// After a version is applied, every form's `answers` must name a command the version still has, and every
 /// form's services must be among its command's. Inherited forms are reported where this version made them wrong.
 fn check_answers(draft: &VersionDraft, state: &VersionState, diags: &mut Diagnostics) {
@@ -430,6 +516,9 @@ fn check_answers(draft: &VersionDraft, state: &VersionState, diags: &mut Diagnos
         let changed = draft.commands.iter().find(|c| c.name == command.name);
         for form in &command.forms {
             let restated = changed.and_then(|c| c.forms.iter().find(|f| f.name == form.name));
+            if restated.is_some() {
+                check_links(draft, state, form, diags);
+            }
             for (answer, at) in form.answers.iter().flatten() {
                 if state.commands.iter().any(|c| &c.name == answer) {
                     continue;
@@ -460,6 +549,33 @@ fn check_answers(draft: &VersionDraft, state: &VersionState, diags: &mut Diagnos
                     ),
                 );
             }
+        }
+    }
+}
+
+/// A restated form's `counts` must name commands the version has, and each id kind its arguments refer to must be
+/// defined by some argument of the version.
+fn check_links(draft: &VersionDraft, state: &VersionState, form: &FormState, diags: &mut Diagnostics) {
+    for count in form.counts_draft.iter().flatten() {
+        let (command, at) = &count.command;
+        if !state.commands.iter().any(|c| &c.name == command) {
+            diags.at(at.clone(), format!("`counts` names `{command}`, which is not a command of `{}`", draft.name));
+        }
+    }
+    let defined = |kind: &str| {
+        state
+            .commands
+            .iter()
+            .flat_map(|c| &c.forms)
+            .flat_map(|f| &f.args)
+            .any(|a| a.link.as_ref().is_some_and(|l| l.role == LinkRole::Defines && l.kind == kind))
+    };
+    for link in form.args.iter().filter_map(|a| a.link.as_ref()) {
+        if link.role == LinkRole::Refers && !defined(&link.kind) {
+            diags.at(
+                link.loc.clone(),
+                format!("`refers = \"{}\"`: no argument of `{}` defines `{}`", link.kind, draft.name, link.kind),
+            );
         }
     }
 }
@@ -572,6 +688,16 @@ fn finish(draft: &VersionDraft, state: &VersionState, file: &str, shapes: &mut S
                     doc: form.doc.clone(),
                     since: form.since.clone(),
                     arg_docs: form.arg_docs.clone(),
+                    counter: form.counter,
+                    counts: form.counts.clone(),
+                    links: form
+                        .args
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(arg, a)| {
+                            a.link.as_ref().map(|l| Link { arg, role: l.role, kind: l.kind.clone() })
+                        })
+                        .collect(),
                 })
                 .collect(),
         })

@@ -140,7 +140,7 @@ args = [
 "#,
         )],
         expected: &[
-            "spec/bad.toml:12:39: unknown field `optinal`, expected one of `name`, `type`, `literal`, `doc`, `optional`, `repeat`, `prefix`",
+            "spec/bad.toml:12:39: unknown field `optinal`, expected one of `name`, `type`, `literal`, `doc`, `optional`, `repeat`, `prefix`, `defines`, `refers`",
         ],
     },
     Case {
@@ -1170,6 +1170,206 @@ args = [{ name = "size", type = "length", doc = "Bytes that follow." }]
             ),
         ],
         expected: &["spec/bad.toml:6:19: the payload length argument `length` is not an argument of this form"],
+    },
+    // --- counters ---------------------------------------------------------------------------------
+    Case {
+        name: "counter names arguments the form lacks",
+        files: &[(
+            "bad.toml",
+            r#"
+[version]
+name = "BAD"
+doc = "A broken version."
+
+[command.LST]
+doc = "Lists contacts."
+services = ["NS"]
+
+[command.LST.form.entry]
+from = "server"
+counter = { index = "idx", total = "total", per = "list" }
+args = [
+  { name = "total", type = "count", doc = "How many lines." },
+  { name = "handle", type = "handle" },
+]
+"#,
+        )],
+        expected: &[
+            "spec/bad.toml:11:21: the counter's `index` argument `idx` is not an argument of this form",
+            "spec/bad.toml:11:51: the counter's `per` argument `list` is not an argument of this form",
+        ],
+    },
+    Case {
+        name: "counter total not a number",
+        files: &[(
+            "bad.toml",
+            r#"
+[version]
+name = "BAD"
+doc = "A broken version."
+
+[command.LST]
+doc = "Lists contacts."
+services = ["NS"]
+
+[command.LST.form.entry]
+from = "server"
+counter = { index = "index", total = "handle" }
+args = [
+  { name = "index", type = "count", doc = "The line's position." },
+  { name = "handle", type = "handle" },
+]
+"#,
+        )],
+        expected: &[
+            "spec/bad.toml:11:38: the counter's `total` argument `handle` must be a number (a type with check = \"uint\")",
+        ],
+    },
+    Case {
+        name: "unknown key in a counter",
+        files: &[(
+            "bad.toml",
+            r#"
+[version]
+name = "BAD"
+doc = "A broken version."
+
+[command.LST]
+doc = "Lists contacts."
+services = ["NS"]
+
+[command.LST.form.entry]
+from = "server"
+counter = { index = "index", total = "total", step = "index" }
+args = [
+  { name = "index", type = "count", doc = "The line's position." },
+  { name = "total", type = "count", doc = "How many lines." },
+]
+"#,
+        )],
+        expected: &["spec/bad.toml:11:47: unknown field `step`, expected one of `index`, `total`, `per`"],
+    },
+    Case {
+        name: "counter and counts on a client form",
+        files: &[(
+            "bad.toml",
+            r#"
+[version]
+name = "BAD"
+doc = "A broken version."
+
+[command.LST]
+doc = "Lists contacts."
+services = ["NS"]
+
+[command.LST.form.request]
+from = "client"
+counter = { index = "total", total = "total" }
+counts = { total = "LST" }
+args = [{ name = "total", type = "count", doc = "How many lines." }]
+"#,
+        )],
+        expected: &[
+            "spec/bad.toml:11:11: `counter` applies to server forms only",
+            "spec/bad.toml:12:10: `counts` applies to server forms only",
+        ],
+    },
+    Case {
+        name: "counts names a non-command, an unknown command and an unknown argument",
+        files: &[(
+            "bad.toml",
+            r#"
+[version]
+name = "BAD"
+doc = "A broken version."
+
+[command.LST]
+doc = "Lists contacts."
+services = ["NS"]
+
+[command.LST.form.reply]
+from = "server"
+counts = { total = "lst", count = "LSX", groups = "LST" }
+args = [
+  { name = "total", type = "count", doc = "How many lines." },
+  { name = "count", type = "count" },
+]
+"#,
+        )],
+        expected: &[
+            "spec/bad.toml:11:20: `lst` is not a command name",
+            "spec/bad.toml:11:35: `counts` names `LSX`, which is not a command of `BAD`",
+            "spec/bad.toml:11:42: the `counts` argument `groups` is not an argument of this form",
+        ],
+    },
+    Case {
+        name: "defines and refers misused",
+        files: &[(
+            "bad.toml",
+            r#"
+[version]
+name = "BAD"
+doc = "A broken version."
+
+[command.LST]
+doc = "Lists contacts."
+services = ["NS"]
+
+[command.LST.form.entry]
+from = "server"
+args = [
+  { literal = "FL", defines = "group" },
+  { name = "handle", type = "handle", defines = "group", refers = "group" },
+  { name = "count", type = "count", refers = "Group" },
+  { name = "total", type = "count", refers = "team", doc = "How many lines." },
+]
+"#,
+        )],
+        expected: &[
+            "spec/bad.toml:12:31: `defines` and `refers` apply to named values, not literals",
+            "spec/bad.toml:13:67: an argument either `defines` or `refers`, not both",
+            "spec/bad.toml:14:46: id kind `Group` must be lowercase words joined by '-'",
+            "spec/bad.toml:14:46: `refers = \"Group\"`: no argument of `BAD` defines `Group`",
+            "spec/bad.toml:15:46: `refers = \"team\"`: no argument of `BAD` defines `team`",
+        ],
+    },
+    Case {
+        name: "inherited counter loses its index argument",
+        files: &[
+            (
+                "parent.toml",
+                r#"
+[version]
+name = "PARENT"
+doc = "A version with a counter."
+
+[command.LST]
+doc = "Lists contacts."
+services = ["NS"]
+
+[command.LST.form.entry]
+from = "server"
+counter = { index = "index", total = "total" }
+args = [
+  { name = "index", type = "count", doc = "The line's position." },
+  { name = "total", type = "count", doc = "How many lines." },
+]
+"#,
+            ),
+            (
+                "bad.toml",
+                r#"
+[version]
+name = "BAD"
+extends = "PARENT"
+doc = "A broken version."
+
+[command.LST.form.entry]
+args = [{ name = "total", type = "count", doc = "How many lines." }]
+"#,
+            ),
+        ],
+        expected: &["spec/bad.toml:6:19: the counter's `index` argument `index` is not an argument of this form"],
     },
     // --- extends ----------------------------------------------------------------------------------
     Case {

@@ -15,6 +15,7 @@
 //! - [`xml`]: checks of XML payloads;
 //! - `net` (feature `net`): the tokio codec, connections with timeouts, transcripts of sessions;
 //! - [`contacts`]: the contact-list model a synchronisation delivers;
+//! - [`list_counter`]: when a numbered series of list lines is complete, whatever its counters say;
 //! - `client` (feature `client`): logging in, synchronising, presence;
 //! - `server` (feature `server`): the embedded reference server;
 //! - `runtime` (feature `runtime-spec`): the same tables built from a spec directory at run time.
@@ -26,6 +27,7 @@ pub mod client;
 pub mod compare;
 pub mod contacts;
 pub mod frame;
+pub mod list_counter;
 pub mod matcher;
 pub mod message;
 #[cfg(feature = "net")]

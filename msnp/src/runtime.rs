@@ -11,8 +11,9 @@ use std::path::Path;
 use msnp_codegen::model;
 
 use crate::spec::{
-    ArgDef, ArgKind, Check, CommandDef, CommandIndex, Dir, EnumValue, ErrorDef, FormDef, PayloadDef, PayloadKind,
-    RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef, pack_word,
+    ArgDef, ArgKind, Check, CommandDef, CommandIndex, CountDef, CounterDef, Dir, EnumValue, ErrorDef, FormDef, LinkDef,
+    LinkRole, PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
+    pack_word,
 };
 
 /// Reads, checks and resolves the spec in `dir` and builds its tables. On failure, returns every problem as
@@ -142,6 +143,17 @@ fn dir(d: model::Dir) -> Dir {
     }
 }
 
+fn link(link: &model::Link) -> LinkDef {
+    LinkDef {
+        arg: link.arg,
+        role: match link.role {
+            model::LinkRole::Defines => LinkRole::Defines,
+            model::LinkRole::Refers => LinkRole::Refers,
+        },
+        kind: text(&link.kind),
+    }
+}
+
 fn version(model: &model::Spec, rank: usize, version: &model::Version, shapes: &[&'static Shape]) -> VersionDef {
     let sorted = version.sorted_commands();
     let commands: Vec<CommandDef> = sorted
@@ -163,6 +175,11 @@ fn version(model: &model::Spec, rank: usize, version: &model::Version, shapes: &
                     doc: text(&form.doc),
                     since: text(&form.since),
                     arg_docs: texts(&form.arg_docs),
+                    counter: form.counter.map(|c| CounterDef { index: c.index, total: c.total, per: c.per }),
+                    counts: Vec::leak(
+                        form.counts.iter().map(|c| CountDef { arg: c.arg, command: text(&c.command) }).collect(),
+                    ),
+                    links: Vec::leak(form.links.iter().map(link).collect()),
                     index,
                 })
                 .collect();

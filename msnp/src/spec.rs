@@ -431,8 +431,59 @@ pub struct FormDef {
     pub since: &'static str,
     /// Per-argument documentation as this form has it.
     pub arg_docs: &'static [&'static str],
+    /// Which arguments number the form's lines within one answer (`counter` in the spec).
+    pub counter: Option<CounterDef>,
+    /// Arguments that say how many lines of another command follow in the same answer (`counts`).
+    pub counts: &'static [CountDef],
+    /// Arguments whose values define ids, or refer to ids defined, within the same answer (`defines`,
+    /// `refers`). They are kept here rather than in [`ArgDef`] because shapes are shared by forms that may
+    /// differ in them.
+    pub links: &'static [LinkDef],
     /// Its position among the version's forms (used by the generated typed enums).
     pub index: u16,
+}
+
+/// A form's `counter`: its lines are numbered `index` of `total` within one answer to a request, counted
+/// separately per value of the `per` argument. Each field is a position in [`Shape::args`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CounterDef {
+    /// The argument holding the line's position, from 1.
+    pub index: usize,
+    /// The argument holding how many lines there are.
+    pub total: usize,
+    /// The argument whose value keeps separate counts (such as the list), when there is one.
+    pub per: Option<usize>,
+}
+
+/// One entry of a form's `counts`: argument `arg` (a position in [`Shape::args`]) holds how many lines of
+/// `command` follow in the same answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CountDef {
+    /// The argument's position.
+    pub arg: usize,
+    /// The command whose lines it counts.
+    pub command: &'static str,
+}
+
+/// Whether an argument defines ids or refers to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkRole {
+    /// The value is an id that later lines of the answer may name.
+    Defines,
+    /// The value names ids (separated by commas) that earlier lines of the answer defined.
+    Refers,
+}
+
+/// `defines` or `refers` on an argument: argument `arg` (a position in [`Shape::args`]) defines or names ids of
+/// kind `kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinkDef {
+    /// The argument's position.
+    pub arg: usize,
+    /// Defines or refers.
+    pub role: LinkRole,
+    /// The kind of id, such as `group`.
+    pub kind: &'static str,
 }
 
 /// A command as one version has it.

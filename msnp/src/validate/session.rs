@@ -1,6 +1,8 @@
 //! The validator's state machine: lines in, diagnostics out. Holds the command line being assembled, the
 //! payload being counted and the current connection (its version, service and outstanding requests).
 
+mod answer;
+
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Read};
@@ -127,6 +129,8 @@ struct Conn {
     /// Commands the client has sent (as [`command_key`]s), for the server lines that may only follow them.
     sent: Vec<u32>,
     used: bool,
+    /// The counters of the answer being received (see [`answer`]).
+    answer: answer::Answer,
 }
 
 /// Hashes TrIDs by multiplication: they are small client-chosen numbers, not attacker-controlled keys a
@@ -163,6 +167,7 @@ impl Conn {
             order: VecDeque::new(),
             sent: Vec::new(),
             used: false,
+            answer: answer::Answer::default(),
         }
     }
 
@@ -555,6 +560,7 @@ impl<'o> Validator<'o> {
     }
 
     fn finish_connection(&mut self) {
+        self.end_answer();
         if !self.conn.used {
             return;
         }
@@ -774,6 +780,7 @@ impl<'o> Validator<'o> {
                 if !self.conn.sent.contains(&key) {
                     self.conn.sent.push(key);
                 }
+                self.request_sent(form.command);
                 if let (Trid::Yes, Some(t)) = (form.shape.trid, trid)
                     && let Some(previous) = self.conn.remember(t, form.command)
                 {
@@ -783,8 +790,12 @@ impl<'o> Validator<'o> {
                     self.report(Severity::Warning, "trid-reused", spot, message, None, None);
                 }
             }
-            (Dir::Server, Trid::Yes, Some(t)) => self.check_answer(raw, form, t),
+            (Dir::Server, Trid::Yes, Some(t)) => {
+                self.check_answer(raw, form, t);
+                self.count_line(raw, form, trid);
+            }
             (Dir::Server, _, _) => {
+                self.count_line(raw, form, trid);
                 let sent = &self.conn.sent;
                 if !form.answers.is_empty()
                     && !form.answers.iter().any(|a| command_key(a).is_some_and(|k| sent.contains(&k)))
