@@ -28,7 +28,7 @@ fn accounts() -> Accounts {
     list.account.friendly_name = "Bench".into();
     list.account.gtc = Some("A".into());
     list.account.blp = Some("AL".into());
-    list.groups = (0..10).map(|i| Group { id: i.to_string(), name: format!("Group%20{i}") }).collect();
+    list.groups = (0..10).map(|i| Group { id: i.to_string(), name: format!("Group {i}") }).collect();
     list.contacts = (0..CONTACTS)
         .map(|i| {
             let lists = match i % 10 {
@@ -43,7 +43,7 @@ fn accounts() -> Accounts {
             }
             Contact {
                 handle: format!("contact{i:04}@example.com"),
-                friendly_name: format!("Contact%20Number%20{i}"),
+                friendly_name: format!("Contact Number {i}"),
                 lists,
                 groups,
                 properties,

@@ -26,6 +26,7 @@ use tokio::net::TcpStream;
 use crate::auth::{ProductKey, challenge_response, md5_login_digest};
 use crate::contacts::{AccountInfo, Contact, ContactList, Group, List};
 use crate::frame::Limits;
+use crate::list_counter::ListCounter;
 use crate::generated::forms::*;
 use crate::message::Received;
 use crate::message::{FormRef, Incoming, Outgoing};
@@ -901,7 +902,7 @@ impl Client {
                 list.groups.push(Group { id, name });
             } else if line.is(lst::EMPTY) {
                 if let Some(which) = line.get::<&str>(lst::args::LIST).map_err(problem)?.and_then(List::from_name) {
-                    tally.list(which).empty = true;
+                    tally.list(which).counter.line(Some(0), Some(0));
                 }
             } else if line.is(lst::ENTRY) {
                 let which = line.require::<&str>(lst::args::LIST).map_err(problem)?;
@@ -1146,29 +1147,23 @@ struct ListTally {
     groups: Counted,
 }
 
-/// The lines of one counted list.
+/// The lines of one counted list, and the total its first line gave (to notice a change).
 #[derive(Debug, Default)]
 struct Counted {
-    /// Lines that came.
-    seen: u32,
-    /// The most lines any of them announced (the larger of index and total).
-    announced: u32,
-    /// The total the first line gave.
-    total: Option<u32>,
-    /// The server said the list is empty.
-    empty: bool,
+    counter: ListCounter,
+    first_total: Option<u64>,
 }
 
 impl Counted {
     /// Counts a line with its index and total (either may be missing from a repaired line); returns a warning
     /// when they are inconsistent.
-    fn count(&mut self, (index, total): (Option<u32>, Option<u32>), what: &str) -> Option<String> {
-        self.seen += 1;
+    fn count(&mut self, (index, total): (Option<u64>, Option<u64>), what: &str) -> Option<String> {
+        self.counter.line(index, total);
         let (index, total) = (index.unwrap_or(0), total.unwrap_or(0));
-        self.announced = self.announced.max(index).max(total);
-        let first_total = *self.total.get_or_insert(total);
+        let first_total = *self.first_total.get_or_insert(total);
+        let expected = self.counter.expected().unwrap_or(0);
         if index > total {
-            Some(format!("{what}: index {index} is above the total {total}; waiting for {} lines", self.announced))
+            Some(format!("{what}: index {index} is above the total {total}; waiting for {expected} lines"))
         } else if total != first_total {
             Some(format!("{what}: the total changed from {first_total} to {total} within one SYN"))
         } else {
@@ -1176,9 +1171,17 @@ impl Counted {
         }
     }
 
-    /// Whether every line the list announced has come (an uncounted list of groups is complete).
+    /// Whether every line the list announced has come (a list of groups no line announced is complete).
     fn complete(&self, required: bool) -> bool {
-        self.empty || (self.seen > 0 && self.seen >= self.announced) || (!required && self.seen == 0)
+        self.counter.is_complete() || (!required && self.counter.lines() == 0)
+    }
+
+    /// What is still due, as `1 of 2 RL entries`.
+    fn due(&self, what: &str) -> String {
+        match (self.counter.lines(), self.counter.expected()) {
+            (0, _) | (_, None) => format!("the {what}"),
+            (lines, Some(expected)) => format!("{} of {expected} {what}", expected.saturating_sub(lines)),
+        }
     }
 }
 
@@ -1200,12 +1203,11 @@ impl ListTally {
         let (name, list) = (words.next(), words.nth(1));
         match (name, list.and_then(List::from_name)) {
             (Some("LST"), Some(which)) => {
-                let counted = self.list(which);
-                counted.seen += 1;
+                self.list(which).counter.line(None, None);
                 true
             }
             (Some("LSG"), _) => {
-                self.groups.seen += 1;
+                self.groups.counter.line(None, None);
                 true
             }
             _ => false,
@@ -1218,14 +1220,10 @@ impl ListTally {
             .iter()
             .zip(&self.lists)
             .filter(|(_, c)| !c.complete(true))
-            .map(|(l, c)| match c.seen {
-                0 => format!("the {} list", l.name()),
-                seen => format!("{} of {} {} entries", c.announced - seen.min(c.announced), c.announced, l.name()),
-            })
+            .map(|(l, c)| c.due(&format!("{} entries", l.name())))
             .collect();
         if !self.groups.complete(false) {
-            let c = &self.groups;
-            due.push(format!("{} of {} groups", c.announced - c.seen.min(c.announced), c.announced));
+            due.push(self.groups.due("groups"));
         }
         if due.is_empty() { "the answer to PNG".to_string() } else { due.join(", ") }
     }
