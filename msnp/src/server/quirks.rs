@@ -78,7 +78,9 @@ impl Quirk {
             Quirk::SwappedCounters => "LST and LSG replies to SYN carry total before index (MSNP2-7)",
             Quirk::MissingTrailingArg => "USR OK leaves out its last flag, never the handle or name (MSNP6-14)",
             Quirk::ExtraTrailingArg => "USR OK and the SYN reply end with one more argument, 1 (MSNP2-14)",
-            Quirk::ReorderedLists => "SYN sends RL BL AL FL then groups (MSNP2-7); LST, LSG, then settings (MSNP8-12)",
+            Quirk::ReorderedLists => {
+                "SYN sends RL BL AL FL, groups last (to MSNP7); LST, LSG, then settings (MSNP2-12)"
+            }
             Quirk::NoProfile => "the profile message (MSG Hotmail Hotmail) after USR OK is never sent (MSNP2-14)",
             Quirk::PhantomGroup => "ungrouped forward-list contacts are in a group no LSG line defines (MSNP7-12)",
             Quirk::UnknownCommands => "a line `ZZZ TrID hello` comes before every LST and LSG line of SYN (MSNP2-12)",
@@ -341,6 +343,12 @@ mod tests {
         assert_eq!(versions(Quirk::NoProfile), range(2..=14));
         assert_eq!(versions(Quirk::PhantomGroup), range(7..=12));
         assert_eq!(versions(Quirk::UnknownCommands), range(2..=12));
+        // Each doc line ends with the versions it shows in, as `msnp serve --help` prints them.
+        for quirk in Quirk::ALL {
+            let shown = versions(quirk);
+            let suffix = format!("(MSNP{}-{})", shown[0], shown[shown.len() - 1]);
+            assert!(quirk.doc().ends_with(&suffix), "{quirk}: {} should end with {suffix}", quirk.doc());
+        }
     }
 
     #[test]
