@@ -111,6 +111,9 @@ pub struct DemoArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: DumpFormat,
+    /// Let the embedded server misbehave as real servers do (as `msnp serve --quirk`); repeat for several.
+    #[arg(long = "quirk", value_name = "NAME", value_parser = crate::serve_cmd::quirk_parser())]
+    quirks: Vec<msnp::server::Quirk>,
 }
 
 /// `8` or `MSNP8`, within [`VERSIONS`].
@@ -249,10 +252,16 @@ pub fn demo(args: &DemoArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
         let known: Vec<_> = accounts.accounts.iter().map(|a| a.list.account.handle.as_str()).collect();
         return usage(stderr, "demo", &format!("`{}` is not a demo account ({})", args.account, known.join(", ")));
     };
+    let version = version_def(args.version);
+    for quirk in args.quirks.iter().filter(|q| !q.applies_to(version)) {
+        let _ = writeln!(stderr, "msnp demo: quirk {quirk} does not show in {}", version.name);
+    }
+    let server_config =
+        msnp::server::ServerConfig { quirks: args.quirks.iter().copied().collect(), ..Default::default() };
     let Ok(runtime) = runtime() else { return usage(stderr, "demo", "cannot start the async runtime") };
     let result = runtime.block_on(async {
         let loopback = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
-        let server = msnp::server::Server::start(msnp::server::ServerConfig::default(), loopback, 0)
+        let server = msnp::server::Server::start(server_config, loopback, 0)
             .await
             .map_err(|e| format!("starting the embedded server: {e}"))?;
         let _ = writeln!(
@@ -262,8 +271,7 @@ pub fn demo(args: &DemoArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             server.notification,
             server.nexus_url()
         );
-        let mut config =
-            ClientConfig::new(version_def(args.version), &server.dispatch.to_string(), &args.account, &password);
+        let mut config = ClientConfig::new(version, &server.dispatch.to_string(), &args.account, &password);
         config.nexus = server.nexus_url();
         config.timeout = Duration::from_secs(10);
         config.record = args.transcript.is_some();

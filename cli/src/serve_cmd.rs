@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use msnp::server::{Accounts, Server, ServerConfig};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use msnp::server::{Accounts, Quirk, Server, ServerConfig};
 
 use crate::{EXIT_OK, EXIT_USAGE};
 
@@ -25,6 +26,16 @@ pub struct Args {
     /// Challenge clients with CHL after they sign in (MSNP6 and later).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     challenge: bool,
+    /// Misbehave as real servers do, in the versions that can show it; repeat for several.
+    #[arg(long = "quirk", value_name = "NAME", value_parser = quirk_parser())]
+    quirks: Vec<Quirk>,
+}
+
+/// The parser of `--quirk NAME`: the names and one-line descriptions come from the library's [`Quirk`], so the
+/// help lists every quirk the server has.
+pub(crate) fn quirk_parser() -> impl TypedValueParser<Value = Quirk> {
+    PossibleValuesParser::new(Quirk::ALL.map(|q| PossibleValue::new(q.name()).help(q.doc())))
+        .try_map(|name| name.parse::<Quirk>())
 }
 
 /// Runs `msnp serve`.
@@ -45,7 +56,8 @@ pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
         }
     };
     let count = accounts.accounts.len();
-    let config = ServerConfig { accounts, challenge: args.challenge, ..ServerConfig::default() };
+    let quirks = args.quirks.iter().copied().collect();
+    let config = ServerConfig { accounts, challenge: args.challenge, quirks, ..ServerConfig::default() };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -69,6 +81,10 @@ pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
             server.nexus_url(),
             args.accounts.display()
         );
+        if !args.quirks.is_empty() {
+            let names: Vec<&str> = args.quirks.iter().map(|q| q.name()).collect();
+            let _ = writeln!(stdout, "quirks {}", names.join(" "));
+        }
         let _ = stdout.flush();
         let status = match duration {
             Some(duration) => {

@@ -15,12 +15,19 @@
 //! CHL/QRY, PNG/QNG, OUT
 //! ```
 //!
+//! Asked to, it also misbehaves the way real servers do ([`Quirk`]: trailing spaces, swapped counters, missing
+//! and extra arguments, lists out of order, no profile, a phantom group, unknown commands).
+//!
 //! Contact lists come from an accounts file ([`Accounts`]). MSNP13 and MSNP14 keep their lists in the address
 //! book services, which this server does not provide: their clients log in and exchange presence (ADL, CHG).
 
 pub mod accounts;
 mod passport;
+pub mod quirks;
+#[cfg(test)]
+mod quirks_tests;
 mod session;
+mod syn_answer;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -35,6 +42,7 @@ use tokio::task::JoinHandle;
 
 pub use accounts::{Account, Accounts, AccountsError};
 pub use passport::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH, REDIRECTING_NEXUS_PATH};
+pub use quirks::{Quirk, Quirks, UnknownQuirk};
 
 use crate::frame::Limits;
 use crate::spec::VersionDef;
@@ -78,6 +86,9 @@ pub struct ServerConfig {
     pub next_ping: u32,
     /// A misbehaviour, for tests.
     pub fault: Option<Fault>,
+    /// Deviations from the spec that real servers show, for testing clients and tools against them; each is
+    /// applied only in the versions that can show it ([`Quirk::applies_to`]).
+    pub quirks: Quirks,
 }
 
 impl Default for ServerConfig {
@@ -91,6 +102,7 @@ impl Default for ServerConfig {
             idle_timeout: Duration::from_secs(300),
             next_ping: 50,
             fault: None,
+            quirks: Quirks::NONE,
         }
     }
 }

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-use super::{Fault, Online, State};
+use super::quirks::{self, Quirks};
+use super::{Fault, Online, State, syn_answer};
 use crate::auth::{ProductKey, challenge_response, md5_login_digest};
-use crate::contacts::{ContactList, List};
+use crate::contacts::{AccountInfo, List};
 use crate::generated::forms::*;
-use crate::message::{ArgName, FormRef, Incoming, Outgoing};
+use crate::message::{ComposeError, FormRef, Incoming, Outgoing};
 use crate::net::{Connection, Frame};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{Dir, VersionDef};
@@ -271,20 +272,16 @@ impl Session {
             return Ok(Next::Close);
         };
         let list = &account.list;
-        let ok = self
-            .reply(usr::OK)?
-            .trid(trid)
-            .arg(usr::args::HANDLE, list.account.handle.as_str())
-            .maybe_arg(usr::args::FRIENDLY_NAME, Plain(&list.account.friendly_name))
-            .maybe_arg(usr::args::VERIFIED, true)
-            .maybe_arg(usr::args::RESTRICTED, false);
-        self.send(conn, ok).await?;
+        let ok = usr_ok(self.version(), &list.account, trid, state.config.quirks).map_err(|_| ())?;
+        conn.send(ok).await.map_err(|_| ())?;
         let handle = list.account.handle.clone();
         self.sign_on(handle.clone());
         if let Ok(push) = self.reply(sbs::PUSH) {
             self.send(conn, push.arg(sbs::args::SUBSCRIPTION, "null")).await?;
         }
-        self.send(conn, self.profile(&handle)?).await?;
+        if quirks::sends_profile(state.config.quirks.applicable(self.version())) {
+            self.send(conn, self.profile(&handle)?).await?;
+        }
         if let Ok(push) = self.reply(prp::PUSH) {
             self.send(conn, push.arg(prp::args::FRIENDLY_NAME, Plain(&list.account.friendly_name))).await?;
         }
@@ -376,8 +373,9 @@ impl Session {
         message: &Incoming<'_, '_>,
     ) -> Result<Next, ()> {
         let handle = self.handle.clone().unwrap_or_default();
-        let Some(account) = self.state.config.accounts.get(&handle) else { return Ok(Next::Close) };
-        let list = account.list.clone();
+        let state = self.state.clone();
+        let Some(account) = state.config.accounts.get(&handle) else { return Ok(Next::Close) };
+        let list = &account.list;
         let asked: u32 = message.get(syn::args::LIST_VERSION).ok().flatten().unwrap_or(0);
         let current = 1u32;
         if asked == current
@@ -388,152 +386,14 @@ impl Session {
             self.send(conn, reply).await?;
             return Ok(Next::Continue);
         }
-        let mut out: Vec<Outgoing> = Vec::new();
-        let reply = self
-            .reply(syn::REPLY)?
-            .trid(trid)
-            .arg(syn::args::LIST_VERSION, current)
-            .maybe_arg(syn::args::SETTINGS_VERSION, current)
-            .maybe_arg(syn::args::CONTACTS, list.contacts.len() as u32)
-            .maybe_arg(syn::args::GROUPS, list.groups.len() as u32);
-        out.push(reply);
-        let streamed = Outgoing::exists(self.version(), Dir::Server, lst::IN_SYN);
-        if streamed {
-            self.stream_lists(&list, &mut out)?;
-        } else {
-            self.list_replies(&list, trid, current, &mut out)?;
-        }
-        let cut = if self.state.config.fault == Some(Fault::CloseDuringSyn) { out.len() / 2 } else { out.len() };
-        let mut bytes = Vec::new();
-        for message in &out[..cut] {
-            message.write(&mut bytes).map_err(|_| ())?;
-        }
-        conn.send(bytes).await.map_err(|_| ())?;
-        if cut < out.len() {
+        let lines =
+            syn_answer::answer(self.version(), list, trid, current, self.state.config.quirks).map_err(|_| ())?;
+        let cut = if self.state.config.fault == Some(Fault::CloseDuringSyn) { lines.len() / 2 } else { lines.len() };
+        conn.send(lines[..cut].concat()).await.map_err(|_| ())?;
+        if cut < lines.len() {
             return Ok(Next::Close);
         }
         Ok(Next::Continue)
-    }
-
-    /// MSNP8 and later: lines without TrID or list version, counted by the SYN reply.
-    fn stream_lists(&self, list: &ContactList, out: &mut Vec<Outgoing>) -> Result<(), ()> {
-        let account = &list.account;
-        out.push(self.reply(gtc::IN_SYN)?.arg(gtc::args::SETTING, account.gtc.as_deref().unwrap_or("A")));
-        out.push(self.reply(blp::IN_SYN)?.arg(blp::args::SETTING, account.blp.as_deref().unwrap_or("AL")));
-        if !self.reply(usr::OK)?.has(usr::args::FRIENDLY_NAME) {
-            // MSNP10 on: USR OK no longer names the account; its friendly name comes as the MFN property.
-            out.push(
-                self.reply(prp::IN_SYN)?
-                    .arg(prp::args::PROPERTY, "MFN")
-                    .arg(prp::args::VALUE, Plain(&account.friendly_name)),
-            );
-        }
-        for (property, value) in account.properties.iter().filter(|(p, _)| p.as_str() != "MFN") {
-            out.push(
-                self.reply(prp::IN_SYN)?
-                    .arg(prp::args::PROPERTY, property.as_str())
-                    .arg(prp::args::VALUE, value.as_str()),
-            );
-        }
-        for group in &list.groups {
-            out.push(
-                self.reply(lsg::IN_SYN)?
-                    .maybe_arg(lsg::args::GROUP_ID, group.id.as_str())
-                    .maybe_arg(lsg::args::GROUP, group.id.as_str())
-                    .arg(lsg::args::GROUP_NAME, Plain(&group.name)),
-            );
-        }
-        for contact in &list.contacts {
-            let bits: u32 = contact.lists.iter().map(|l| l.bit()).sum();
-            let mut entry = self
-                .reply(lst::IN_SYN)?
-                .arg(lst::args::HANDLE, contact.handle.as_str())
-                .arg(lst::args::FRIENDLY_NAME, Plain(&contact.friendly_name))
-                .maybe_arg(lst::args::CONTACT_ID, contact.handle.as_str())
-                .arg(lst::args::LISTS, bits)
-                .maybe_arg(lst::args::NETWORK, 1u32);
-            if !contact.groups.is_empty() {
-                entry = entry.arg(lst::args::GROUPS, contact.groups.join(",").as_str());
-            }
-            out.push(entry);
-            for (property, value) in &contact.properties {
-                out.push(
-                    self.reply(bpr::IN_SYN)?
-                        .arg(bpr::args::PROPERTY, property.as_str())
-                        .arg(bpr::args::VALUE, value.as_str()),
-                );
-            }
-        }
-        Ok(())
-    }
-
-    /// MSNP2 to MSNP7: replies to SYN's TrID with the list version, each list counted by index and total.
-    fn list_replies(&self, list: &ContactList, trid: u32, version: u32, out: &mut Vec<Outgoing>) -> Result<(), ()> {
-        let account = &list.account;
-        let with_version = |form: FormRef, list_version: ArgName| -> Result<Outgoing, ()> {
-            Ok(self.reply(form)?.trid(trid).arg(list_version, version))
-        };
-        out.push(
-            with_version(gtc::REPLY, gtc::args::LIST_VERSION)?
-                .arg(gtc::args::SETTING, account.gtc.as_deref().unwrap_or("A")),
-        );
-        out.push(
-            with_version(blp::REPLY, blp::args::LIST_VERSION)?
-                .arg(blp::args::SETTING, account.blp.as_deref().unwrap_or("AL")),
-        );
-        if Outgoing::exists(self.version(), Dir::Server, prp::REPLY) {
-            for (property, value) in &account.properties {
-                out.push(
-                    with_version(prp::REPLY, prp::args::LIST_VERSION)?
-                        .arg(prp::args::PROPERTY, property.as_str())
-                        .arg(prp::args::VALUE, value.as_str()),
-                );
-            }
-        }
-        if Outgoing::exists(self.version(), Dir::Server, lsg::GROUP) {
-            let total = list.groups.len() as u32;
-            for (i, group) in list.groups.iter().enumerate() {
-                out.push(
-                    with_version(lsg::GROUP, lsg::args::LIST_VERSION)?
-                        .arg(lsg::args::INDEX, i as u32 + 1)
-                        .arg(lsg::args::TOTAL, total)
-                        .arg(lsg::args::GROUP_ID, group.id.as_str())
-                        .arg(lsg::args::GROUP_NAME, Plain(&group.name)),
-                );
-            }
-        }
-        for which in [List::FL, List::AL, List::BL, List::RL] {
-            let members: Vec<_> = list.on(which).collect();
-            if members.is_empty() {
-                out.push(with_version(lst::EMPTY, lst::args::LIST_VERSION)?.arg(lst::args::LIST, which.name()));
-                continue;
-            }
-            let total = members.len() as u32;
-            for (i, contact) in members.iter().enumerate() {
-                let mut entry = with_version(lst::ENTRY, lst::args::LIST_VERSION)?
-                    .arg(lst::args::LIST, which.name())
-                    .arg(lst::args::INDEX, i as u32 + 1)
-                    .arg(lst::args::TOTAL, total)
-                    .arg(lst::args::HANDLE, contact.handle.as_str())
-                    .arg(lst::args::FRIENDLY_NAME, Plain(&contact.friendly_name));
-                if which == List::FL && !contact.groups.is_empty() && entry.has(lst::args::GROUPS) {
-                    entry = entry.arg(lst::args::GROUPS, contact.groups.join(",").as_str());
-                }
-                out.push(entry);
-                if which == List::FL && Outgoing::exists(self.version(), Dir::Server, bpr::PROPERTY) {
-                    for (property, value) in &contact.properties {
-                        out.push(
-                            self.reply(bpr::PROPERTY)?
-                                .arg(bpr::args::LIST_VERSION, version)
-                                .arg(bpr::args::HANDLE, contact.handle.as_str())
-                                .arg(bpr::args::PROPERTY, property.as_str())
-                                .arg(bpr::args::VALUE, value.as_str()),
-                        );
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 
     /// CHG: echoes the status; after the first, the contacts already online (ILN); then tells the watchers.
@@ -670,6 +530,27 @@ impl Session {
             Ok(Next::Close)
         }
     }
+}
+
+/// USR OK for `account` in `version`, answering TrID `trid`, with the quirks that change its arguments
+/// (missing-trailing-arg, then extra-trailing-arg) applied to the written line.
+pub(crate) fn usr_ok(
+    version: &'static VersionDef,
+    account: &AccountInfo,
+    trid: u32,
+    quirks: Quirks,
+) -> Result<Vec<u8>, ComposeError> {
+    let quirks = quirks.applicable(version);
+    let mut line = Outgoing::new(version, Dir::Server, usr::OK)?
+        .trid(trid)
+        .arg(usr::args::HANDLE, account.handle.as_str())
+        .maybe_arg(usr::args::FRIENDLY_NAME, Plain(&account.friendly_name))
+        .maybe_arg(usr::args::VERIFIED, true)
+        .maybe_arg(usr::args::RESTRICTED, false)
+        .to_bytes()?;
+    quirks::drop_last_argument(quirks, &mut line);
+    quirks::add_trailing_argument(quirks, &mut line);
+    Ok(line)
 }
 
 /// Whether `watcher` may see `contact`'s presence: on `contact`'s allow list, or not blocked when `contact`
