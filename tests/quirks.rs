@@ -127,3 +127,19 @@ ZZZ 5 hello\r\nLSG 5 1 2 1 0 Friends 0 \r\n\
 ZZZ 5 hello\r\nLSG 5 1 2 2 1 Work%20Mates 0 \r\n"
     );
 }
+
+#[tokio::test]
+async fn the_server_reads_client_lines_with_the_same_repairs_as_the_client() {
+    let server = start(&[]).await;
+    let (mut raw, ok) = sign_in(&server, "alice@example.com", "alice-password").await;
+    assert_eq!(ok, "USR 4 OK alice@example.com Alice 1\r\n");
+    let profile = raw.line().await;
+    let length = profile.trim_end().strip_prefix("MSG Hotmail Hotmail ").expect("the profile message");
+    raw.skip(length.parse().unwrap()).await;
+    // A doubled space and a trailing one: read as meant, not refused with 200.
+    raw.send("CHG 5  NLN ").await;
+    assert_eq!(raw.line().await, "CHG 5 NLN\r\n");
+    // A line no repair saves is still a syntax error, answered with its TrID.
+    raw.send("CHG 6 NOT-A-STATUS").await;
+    assert_eq!(raw.line().await, "200 6\r\n");
+}

@@ -12,10 +12,10 @@ use super::{Fault, Online, State, syn_answer};
 use crate::auth::{ProductKey, challenge_response, md5_login_digest};
 use crate::contacts::{AccountInfo, List};
 use crate::generated::forms::*;
-use crate::message::{ComposeError, FormRef, Incoming, Outgoing};
+use crate::message::{ComposeError, FormRef, Incoming, Outgoing, Received};
 use crate::net::{Connection, Frame};
 use crate::raw::{RawCommand, Tokens};
-use crate::spec::{Dir, VersionDef};
+use crate::spec::{Dir, Services, VersionDef};
 use crate::text::Plain;
 use crate::typed::ErrorReply;
 
@@ -129,8 +129,12 @@ impl Session {
         let Some(version) = self.version else {
             return self.negotiate(conn, &raw).await;
         };
-        let message = match Incoming::parse(version, Dir::Client, &raw) {
-            Ok(message) => message,
+        // The same tolerant receive path as the client's: a doubled space or a missing trailing argument from a
+        // client in the wild is read as the client meant it.
+        let received =
+            Received::read(version, Dir::Client, Services::DS.union(Services::NS), &frame.line, &frame.payload);
+        let message = match &received {
+            Ok(received) => received.incoming(),
             Err(_) => {
                 // A line the version does not allow: a syntax error, answered with its TrID when it has one.
                 let trid = raw.arg(0).and_then(|t| t.parse().ok());

@@ -698,6 +698,9 @@ impl<'o> Validator<'o> {
                     *chosen = None;
                 }
                 self.mismatch(version, command.name, dir, raw, closest);
+                if dir == Dir::Server {
+                    self.count_unmatched(raw, command.name);
+                }
                 // A request that is wrong in its arguments is still a request: remember its TrID, so that the
                 // server's answer is checked as an answer instead of being reported a second time.
                 if dir == Dir::Client

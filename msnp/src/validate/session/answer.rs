@@ -82,7 +82,7 @@ impl Validator<'_> {
         }
         let Ok(found) = match_shape(form.shape, raw) else { return };
         self.announce_counts(form, &found);
-        self.count_against_announced(raw, form);
+        self.count_against_announced(raw, form.command);
         self.number_in_series(form, &found);
         self.link_ids(form, &found);
     }
@@ -134,9 +134,17 @@ impl Validator<'_> {
         }
     }
 
+    /// A server line of `command` that matched no form (already reported): it still takes its place among the
+    /// lines its answer announced, so that one wrong line is not reported a second time as a missing one.
+    pub(super) fn count_unmatched(&mut self, raw: &RawCommand<'_>, command: &'static str) {
+        if self.conn.answer.request.is_some() {
+            self.count_against_announced(raw, command);
+        }
+    }
+
     /// Counts a line against the count its answer announced for its command; one past the count is reported now.
-    fn count_against_announced(&mut self, raw: &RawCommand<'_>, form: &'static FormDef) {
-        let Some(expected) = self.conn.answer.expected.iter_mut().find(|e| e.command == form.command) else {
+    fn count_against_announced(&mut self, raw: &RawCommand<'_>, command: &'static str) {
+        let Some(expected) = self.conn.answer.expected.iter_mut().find(|e| e.command == command) else {
             return;
         };
         expected.lines += 1;
@@ -145,7 +153,7 @@ impl Validator<'_> {
         }
         let message = format!(
             "`{}` announced {} `{}` lines; this is line {} of its answer",
-            expected.by, expected.announced, form.command, expected.lines
+            expected.by, expected.announced, command, expected.lines
         );
         let spot = self.spot_of(raw.line(), raw.name_span());
         self.report(Severity::Error, "list-count-mismatch", spot, message, None, None);
