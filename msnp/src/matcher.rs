@@ -203,6 +203,7 @@ fn match_with(
                     return Err(fail(MismatchKind::PrefixMissing(prefix), Some(at), Some(index), at));
                 }
                 let end = if arg.repeat { count } else { at + 1 };
+                let mut bad = None;
                 for (position, &token) in tokens.iter().enumerate().take(end).skip(at) {
                     if token.is_empty() {
                         return Err(fail(MismatchKind::EmptyArg, Some(position), Some(index), position));
@@ -212,18 +213,38 @@ fn match_with(
                     }
                     let value = arg.prefix.and_then(|p| token.strip_prefix(p)).unwrap_or(token);
                     if let Err(e) = ty.check(value) {
-                        return Err(fail(MismatchKind::BadValue(e), Some(position), Some(index), position));
+                        bad = Some(fail(MismatchKind::BadValue(e), Some(position), Some(index), position));
+                        break;
                     }
+                }
+                if let Some(mismatch) = bad {
+                    // With extra arguments allowed, the tokens before the first that is no value of the argument
+                    // are the argument (none, for an optional one), and that token starts the extras: a server's
+                    // added argument where the form has a free or repeated slot.
+                    let taken = mismatch.token.unwrap_or(at) - at;
+                    if leniency.extra_tail && (arg.optional || (arg.repeat && taken > 0)) {
+                        record.set(index, at, taken);
+                        at += taken;
+                        continue;
+                    }
+                    return Err(mismatch);
                 }
                 record.set(index, at, end - at);
                 at = end;
             }
         }
     }
+    finish(tokens, at, trid, leniency)
+}
+
+/// What is left after the shape's last argument: nothing, or (with [`Leniency::extra_tail`]) extra arguments.
+#[inline]
+fn finish(tokens: &[&str], at: usize, trid: Option<u32>, leniency: Leniency) -> Result<Option<u32>, Mismatch> {
+    let count = tokens.len();
     if at < count {
         let kind = if tokens[at].is_empty() { MismatchKind::EmptyArg } else { MismatchKind::ExtraArg };
         if !(leniency.extra_tail && kind == MismatchKind::ExtraArg) {
-            return Err(fail(kind, Some(at), None, at));
+            return Err(Mismatch { kind, token: Some(at), arg: None, progress: at });
         }
     }
     Ok(trid)
