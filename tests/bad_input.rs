@@ -38,6 +38,33 @@ impl Read for Generated {
     }
 }
 
+/// `head`, then `unit` again and again until `remaining` bytes of it were given.
+struct Repeated {
+    head: Vec<u8>,
+    unit: Vec<u8>,
+    at: usize,
+    remaining: u64,
+}
+
+impl Read for Repeated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.head.is_empty() {
+            let n = self.head.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.head[..n]);
+            self.head.drain(..n);
+            return Ok(n);
+        }
+        let mut n = 0;
+        while n < buf.len() && self.remaining > 0 {
+            buf[n] = self.unit[self.at];
+            self.at = (self.at + 1) % self.unit.len();
+            self.remaining -= 1;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
 /// Runs `msnp validate -` on `input`; returns the exit status, the output and the peak heap growth in bytes.
 fn validate(input: impl Read) -> (u8, String, usize) {
     let mut stdin = BufReader::new(input);
@@ -91,6 +118,17 @@ fn bad_input_gets_clear_diagnostics_in_bounded_memory() {
             "announces 200 bytes of payload, but the transcript ends first",
         ),
         ("an empty file", Box::new(&b""[..]), "no `C:` or `S:` lines"),
+        (
+            // Short continuation lines, each under the line limit, that join into one endless line.
+            "32 MB of continuation lines",
+            Box::new(Repeated {
+                head: ver.clone(),
+                unit: b".. AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n".to_vec(),
+                at: 0,
+                remaining: 32 * MB as u64,
+            }),
+            "joined with its continuations up to line 1077, is longer than the limit of 65536 bytes",
+        ),
         (
             // A multi-byte character where a URL check once cut the token at a byte index.
             "a URL argument with a multi-byte character",

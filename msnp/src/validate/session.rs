@@ -38,6 +38,8 @@ struct Pending {
     /// The parts' texts, concatenated without separators.
     text: String,
     parts: Vec<Part>,
+    /// The joined line grew past the line limit: it was reported, and its further continuations are dropped.
+    overflowed: bool,
 }
 
 impl Pending {
@@ -337,6 +339,7 @@ impl<'o> Validator<'o> {
         };
         let pending = &mut self.pending;
         pending.active = true;
+        pending.overflowed = false;
         pending.dir = Some(dir);
         pending.text.clear();
         pending.text.push_str(text);
@@ -350,6 +353,26 @@ impl<'o> Validator<'o> {
             return;
         };
         let pending = &mut self.pending;
+        if pending.overflowed {
+            return;
+        }
+        // The limit holds for the joined line too (with a space between parts): continuations cannot make a
+        // line of unbounded size out of short ones.
+        let limit = self.options.limits.max_line;
+        if pending.text.len() + pending.parts.len() + text.len() > limit {
+            pending.overflowed = true;
+            let first = pending.parts.first().map_or(number, |p| p.line);
+            let source = pending.parts.first().map_or_else(String::new, |p| {
+                format!("{}{}", p.prefix, pending.text[p.start..p.end].chars().take(80).collect::<String>())
+            });
+            let message = format!(
+                "the command line that starts here, joined with its continuations up to line {number}, is longer than \
+                 the limit of {limit} bytes; it is not checked"
+            );
+            let spot = Spot { line: first, column: 1, width: 1, source };
+            self.report(Severity::Error, "line-too-long", spot, message, None, None);
+            return;
+        }
         let start = pending.text.len();
         pending.text.push_str(text);
         pending.parts.push(Part { line: number, start, end: pending.text.len(), prefix: CONTINUATION });
@@ -593,6 +616,11 @@ impl<'o> Validator<'o> {
     fn flush_pending_now(&mut self) {
         self.pending.active = false;
         let Some(dir) = self.pending.dir else { return };
+        if std::mem::take(&mut self.pending.overflowed) {
+            // Reported when it overflowed; a line cut short would only give false diagnostics.
+            self.summary.commands += 1;
+            return;
+        }
         self.summary.commands += 1;
         if let [part] = self.pending.parts[..] {
             // A line without continuations is checked where it is, without joining.
