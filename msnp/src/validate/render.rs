@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::{Diagnostic, Severity, Summary};
+use crate::text::visible;
 
 /// Renders one diagnostic for a terminal, ending with a newline.
 pub fn render_human(d: &Diagnostic) -> String {
@@ -11,23 +12,49 @@ pub fn render_human(d: &Diagnostic) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut out = format!("{}:{}:{}: {severity}: {}\n", d.file, d.line, d.column, d.message);
+    // Everything shown may hold what a transcript's author wrote: control characters are shown, never sent.
+    let mut out = format!("{}:{}:{}: {severity}: {}\n", visible(&d.file), d.line, d.column, visible(&d.message));
     let gutter = d.line.to_string().len();
     let pad = " ".repeat(gutter);
     if !d.source.is_empty() {
-        // Tabs would shift the underline; show them as single spaces.
-        let source: String = d.source.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+        let (source, start, width) = shown(&d.source, d.column.saturating_sub(1), d.width.max(1));
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{} | {source}", d.line);
-        let _ = writeln!(out, "{pad} | {}{}", " ".repeat(d.column.saturating_sub(1)), "^".repeat(d.width.max(1)));
+        let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(width.max(1)));
     }
     if let Some(expected) = &d.expected {
-        let _ = writeln!(out, "{pad} = expected: {expected}");
+        let _ = writeln!(out, "{pad} = expected: {}", visible(expected));
     }
     if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "{pad} = hint: {hint}");
+        let _ = writeln!(out, "{pad} = hint: {}", visible(hint));
     }
     out
+}
+
+/// The source line as shown, and where the underline of `width` characters from character `column` (0-based)
+/// starts and how wide it is there: a tab is shown as one space (it would shift the underline), a control
+/// character as its escape, which is wider.
+fn shown(source: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let mut text = String::with_capacity(source.len());
+    let (mut start, mut end) = (None, None);
+    let mut at = 0;
+    for (i, c) in source.chars().enumerate() {
+        if i == column {
+            start = Some(at);
+        }
+        if i == column + width {
+            end = Some(at);
+        }
+        let piece = match c {
+            '\t' => std::borrow::Cow::Borrowed(" "),
+            c => visible(c.encode_utf8(&mut [0; 4])).into_owned().into(),
+        };
+        at += piece.chars().count();
+        text.push_str(&piece);
+    }
+    let start = start.unwrap_or(at + column.saturating_sub(source.chars().count()));
+    let end = end.unwrap_or(at.max(start + 1));
+    (text, start, end.saturating_sub(start))
 }
 
 /// One line summing up a file: `seed.txt: MSNP8 (2 connections), 0 errors, 0 warnings`.
@@ -36,9 +63,48 @@ pub fn summary_line(s: &Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{}: {versions} ({}), {}, {}",
-        s.file,
+        visible(&s.file),
         plural(s.connection_count, "connection"),
         plural(s.errors, "error"),
         plural(s.warnings, "warning")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Diagnostic, Severity, render_human, shown};
+
+    #[test]
+    fn the_underline_follows_escapes_and_tabs() {
+        // (source, 0-based column, width) -> (shown, start, width)
+        let cases = [
+            ("S: CHG 1 NLN", 7, 1, ("S: CHG 1 NLN", 7, 1)),
+            ("S: CHG \u{1b}[2J NLN", 7, 4, ("S: CHG \\x1b[2J NLN", 7, 7)),
+            ("S:\tCHG \u{7} X", 9, 1, ("S: CHG \\x07 X", 12, 1)),
+            // At the end of the line (a missing argument).
+            ("S: USR 4 OK", 11, 1, ("S: USR 4 OK", 11, 1)),
+        ];
+        for (source, column, width, (text, start, shown_width)) in cases {
+            assert_eq!(shown(source, column, width), (text.to_string(), start, shown_width), "{source:?}");
+        }
+    }
+
+    #[test]
+    fn no_control_character_reaches_the_terminal() {
+        let d = Diagnostic {
+            file: "a\u{1b}]0;title\u{7}.txt".into(),
+            line: 3,
+            column: 8,
+            width: 4,
+            severity: Severity::Error,
+            code: "trid",
+            message: "`\u{1b}[2J` is not a TrID".into(),
+            expected: Some("CHG TrID status".into()),
+            hint: Some("\u{9b}31m".into()),
+            source: "S: CHG \u{1b}[2J NLN".into(),
+        };
+        let out = render_human(&d);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(out.contains("3 | S: CHG \\x1b[2J NLN"), "{out}");
+    }
 }
