@@ -192,3 +192,57 @@ async fn dropping_the_server_ends_its_sessions() {
     assert!(matches!(error.failure, Failure::Network(NetError::Closed | NetError::Io(_))), "{error}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+/// Connects to `address` and waits for the server to close the connection after `send`; returns how long that
+/// took (at most five seconds).
+async fn closed_after(address: std::net::SocketAddr, send: &[u8]) -> Duration {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.expect("connects");
+    stream.write_all(send).await.expect("sends");
+    let started = Instant::now();
+    let mut buffer = vec![0; 4096];
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return started.elapsed(),
+            Ok(Ok(_)) => {}
+            Err(_) => panic!("the connection to {address} was still open after 5 s"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn connections_that_stall_are_closed_at_their_deadlines() {
+    let config = ServerConfig {
+        login_timeout: Duration::from_millis(300),
+        frame_timeout: Duration::from_millis(300),
+        http_timeout: Duration::from_millis(300),
+        ..ServerConfig::default()
+    };
+    let server = Server::start(config, LOOPBACK, 0).await.unwrap();
+    let cases: [(&str, std::net::SocketAddr, &[u8]); 5] = [
+        ("silent before signing in (dispatch)", server.dispatch, b""),
+        ("silent before signing in (notification)", server.notification, b""),
+        ("negotiated, then silent", server.notification, b"VER 1 MSNP8 CVR0\r\n"),
+        ("a line without its end", server.notification, b"VER 1 MSNP8 CVR0\r\nCVR 2 0x0409 win"),
+        (
+            "a payload announced and never sent",
+            server.notification,
+            b"VER 1 MSNP8 CVR0\r\nQRY 2 msmsgs@msnmsgr.com 32\r\n",
+        ),
+    ];
+    for (what, address, send) in cases {
+        let took = closed_after(address, send).await;
+        assert!(took < Duration::from_secs(2), "{what}: closed after {took:?}");
+    }
+    // The Passport endpoints: no header at all, and half a header.
+    for send in [&b""[..], b"GET /rdr/pprdr.asp HTTP/1.1\r\nHost: x\r\n"] {
+        let took = closed_after(server.passport, send).await;
+        assert!(took < Duration::from_secs(2), "Passport: closed after {took:?}");
+    }
+    // A client that signs in in time is not affected.
+    login_and_sync(&config_for(&server, 7)).await.expect("a login within the deadlines");
+}
+
+fn config_for(server: &Server, n: u32) -> ClientConfig {
+    config(server, n, "alice-password")
+}

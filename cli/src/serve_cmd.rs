@@ -29,6 +29,32 @@ pub struct Args {
     /// Misbehave as real servers do, in the versions that can show it; repeat for several.
     #[arg(long = "quirk", value_name = "NAME", value_parser = quirk_parser())]
     quirks: Vec<Quirk>,
+    /// Seconds a connection has to sign in (or, on the dispatch server, to be referred on) before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().login_timeout.as_secs_f64(), value_parser = seconds)]
+    login_timeout: f64,
+    /// Seconds a signed-in connection may stay silent before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().idle_timeout.as_secs_f64(), value_parser = seconds)]
+    idle_timeout: f64,
+    /// Seconds a command line or an announced payload may take to arrive once it has started.
+    #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().frame_timeout.as_secs_f64(), value_parser = seconds)]
+    frame_timeout: f64,
+    /// Seconds the Passport endpoints wait for a request's header, and for the whole of one connection.
+    #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().http_timeout.as_secs_f64(), value_parser = seconds)]
+    http_timeout: f64,
+    /// Connections held open at once on all listeners; more are closed as soon as they are accepted.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_connections)]
+    max_connections: usize,
+    /// Connections held open at once from one address.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_per_address)]
+    max_per_address: usize,
+}
+
+/// A number of seconds above 0 and at most a day.
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 => Ok(secs),
+        _ => Err(format!("`{text}` is not a number of seconds above 0 and at most 86400")),
+    }
 }
 
 /// The parser of `--quirk NAME`: the names and one-line descriptions come from the library's [`Quirk`], so the
@@ -57,7 +83,18 @@ pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     };
     let count = accounts.accounts.len();
     let quirks = args.quirks.iter().copied().collect();
-    let config = ServerConfig { accounts, challenge: args.challenge, quirks, ..ServerConfig::default() };
+    let config = ServerConfig {
+        accounts,
+        challenge: args.challenge,
+        quirks,
+        login_timeout: Duration::from_secs_f64(args.login_timeout),
+        idle_timeout: Duration::from_secs_f64(args.idle_timeout),
+        frame_timeout: Duration::from_secs_f64(args.frame_timeout),
+        http_timeout: Duration::from_secs_f64(args.http_timeout),
+        max_connections: args.max_connections,
+        max_per_address: args.max_per_address,
+        ..ServerConfig::default()
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {

@@ -76,3 +76,65 @@ fn serve_answers_a_login_from_another_process() {
     drop(server);
     std::fs::remove_file(&accounts).unwrap();
 }
+
+/// Starts `msnp serve` with the descriptor limit of a small host (256) and `args`; returns it and its dispatch
+/// address and nexus URL.
+fn serve_with_256_descriptors(accounts: &std::path::Path, args: &str) -> (Running, String, String) {
+    let command = format!(
+        "ulimit -n 256 && exec {BINARY} serve --accounts {} --listen 127.0.0.1:0 --duration 60 {args}",
+        accounts.display()
+    );
+    let mut child = Command::new("sh")
+        .args(["-c", &command])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("msnp serve starts");
+    let stdout = child.stdout.take().unwrap();
+    let server = Running(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let mut field = |name: &str| {
+        let line = lines.next().expect("a line from msnp serve").unwrap();
+        line.strip_prefix(&format!("{name} ")).unwrap_or_else(|| panic!("`{line}` is not the {name} line")).to_string()
+    };
+    let (dispatch, notification, nexus) = (field("dispatch"), field("notification"), field("nexus"));
+    let _ = notification;
+    (server, dispatch, nexus)
+}
+
+#[test]
+fn three_hundred_idle_connections_do_not_stop_a_login() {
+    let accounts = std::env::temp_dir().join(format!("msnp-serve-idle-{}.toml", std::process::id()));
+    std::fs::write(&accounts, ACCOUNTS).unwrap();
+    let (server, dispatch, nexus) = serve_with_256_descriptors(&accounts, "");
+    let nexus_address = nexus.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    // 300 connections that never send a byte, from another loopback address: to the dispatch server and to the
+    // Passport endpoints, as an attacker with one address would hold them.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let idle = runtime.block_on(async {
+        let mut idle = Vec::new();
+        for i in 0..300 {
+            let target = if i % 2 == 0 { &dispatch } else { &nexus_address };
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+            if let Ok(stream) = socket.connect(target.parse().unwrap()).await {
+                idle.push(stream);
+            }
+        }
+        idle
+    });
+    assert!(idle.len() >= 256, "only {} idle connections opened", idle.len());
+    for version in ["7", "8"] {
+        let output = Command::new(BINARY)
+            .args(["login", "--version", version, "--server", &dispatch, "--account", "x@example.com"])
+            .args(["--nexus", &nexus, "--timeout", "5"])
+            .env("MSNP_PASSWORD", "x-secret")
+            .stdin(Stdio::null())
+            .output()
+            .expect("msnp login runs");
+        assert!(output.status.success(), "MSNP{version}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    drop(idle);
+    drop(server);
+    std::fs::remove_file(&accounts).unwrap();
+}

@@ -95,6 +95,15 @@ impl Encoder<Vec<u8>> for Codec {
     }
 }
 
+/// A byte stream a connection can run over: a TCP connection, or anything else that reads and writes (an
+/// in-memory pipe in tests, a fuzzer playing the peer).
+pub trait Transport: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Transport for T {}
+
+/// A boxed [`Transport`], so that the client and the server run over any of them with one type.
+pub type Stream = Box<dyn Transport>;
+
 /// A framed connection with a timeout on every read.
 #[derive(Debug)]
 pub struct Connection<S> {
@@ -132,6 +141,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             Ok(None) => Err(NetError::Closed),
             Ok(Some(frame)) => frame,
         }
+    }
+
+    /// Whether part of a frame has arrived and the rest not yet (a line without its end, or a payload short of its
+    /// announced length): a server bounds how long that may last.
+    pub fn has_partial_frame(&self) -> bool {
+        !self.framed.read_buffer().is_empty()
     }
 
     /// The read timeout.

@@ -20,7 +20,6 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 use crate::auth::{ProductKey, challenge_response, md5_login_digest};
@@ -31,6 +30,7 @@ use crate::list_counter::ListCounter;
 use crate::message::Received;
 use crate::message::{FormRef, Incoming, Outgoing};
 use crate::net::{Connection, Frame, NetError, Redact, Transcript};
+pub use crate::net::{Stream, Transport};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::Services;
 use crate::spec::{Dir, VersionDef};
@@ -325,15 +325,6 @@ fn net(stage: Stage) -> impl Fn(NetError) -> LoginError {
 fn malformed(stage: Stage, line: &str) -> impl Fn(crate::typed::ParseError) -> LoginError + Copy + '_ {
     move |e| LoginError::new(stage, Failure::Protocol(e.to_string())).line(line)
 }
-
-/// A byte stream a client can run over: a TCP connection, or anything else that reads and writes (an in-memory
-/// pipe in tests, a fuzzer playing the server).
-pub trait Transport: AsyncRead + AsyncWrite + Unpin + Send {}
-
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Transport for T {}
-
-/// The stream of a client's connection.
-pub type Stream = Box<dyn Transport>;
 
 /// Connects over TCP, with Nagle's delay off (a login is many small round trips).
 async fn tcp(server: String) -> std::io::Result<Stream> {

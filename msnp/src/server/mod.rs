@@ -30,7 +30,7 @@ mod session;
 mod syn_answer;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -80,8 +80,21 @@ pub struct ServerConfig {
     pub passport_redirects: bool,
     /// Limits on what clients send.
     pub limits: Limits,
-    /// How long a connection may stay silent before it is closed.
+    /// How long a signed-in connection may stay silent before it is closed.
     pub idle_timeout: Duration,
+    /// How long a connection may take to sign in (or, on the dispatch server, to be referred on) before it is
+    /// closed: a connection that sends nothing holds a descriptor only this long.
+    pub login_timeout: Duration,
+    /// How long a frame may take to arrive once it has started (a line without its end, a payload short of the
+    /// length it announced).
+    pub frame_timeout: Duration,
+    /// How many connections the server holds open at once, on all its listeners together; more are closed as
+    /// soon as they are accepted.
+    pub max_connections: usize,
+    /// How many of them may come from one address.
+    pub max_per_address: usize,
+    /// How long the Passport endpoints wait for a request's header, and for the whole of one connection.
+    pub http_timeout: Duration,
     /// The seconds QNG tells clients to wait before their next PNG (MSNP9 on).
     pub next_ping: u32,
     /// A misbehaviour, for tests.
@@ -100,6 +113,11 @@ impl Default for ServerConfig {
             passport_redirects: false,
             limits: Limits { max_line: 8 * 1024, max_payload: 64 * 1024 },
             idle_timeout: Duration::from_secs(300),
+            login_timeout: Duration::from_secs(60),
+            frame_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            max_per_address: 128,
+            http_timeout: Duration::from_secs(10),
             next_ping: 50,
             fault: None,
             quirks: Quirks::NONE,
@@ -126,6 +144,48 @@ struct State {
     tickets: Mutex<HashMap<String, String>>,
     online: Mutex<HashMap<String, Online>>,
     counter: AtomicU64,
+    /// Open connections, overall and by address.
+    open: Mutex<Open>,
+}
+
+/// The connections open on every listener.
+#[derive(Debug, Default)]
+struct Open {
+    total: usize,
+    by_address: HashMap<IpAddr, usize>,
+}
+
+/// A connection's place among the open ones; giving it back (dropping it) frees the place.
+#[derive(Debug)]
+struct Admitted {
+    state: Arc<State>,
+    address: IpAddr,
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.state.open.lock() {
+            open.total = open.total.saturating_sub(1);
+            if let Some(count) = open.by_address.get_mut(&self.address) {
+                *count -= 1;
+                if *count == 0 {
+                    open.by_address.remove(&self.address);
+                }
+            }
+        }
+    }
+}
+
+/// Admits a connection from `address` when the caps allow it.
+fn admit(state: &Arc<State>, address: IpAddr) -> Option<Admitted> {
+    let mut open = state.open.lock().ok()?;
+    let from_address = open.by_address.get(&address).copied().unwrap_or(0);
+    if open.total >= state.config.max_connections || from_address >= state.config.max_per_address {
+        return None;
+    }
+    open.total += 1;
+    *open.by_address.entry(address).or_insert(0) += 1;
+    Some(Admitted { state: state.clone(), address })
 }
 
 impl State {
@@ -179,13 +239,7 @@ impl Server {
         let notification = TcpListener::bind((host, 0)).await?;
         let passport = TcpListener::bind((host, 0)).await?;
         let addresses = (dispatch.local_addr()?, notification.local_addr()?, passport.local_addr()?);
-        let state = Arc::new(State {
-            config,
-            notification: addresses.1,
-            tickets: Mutex::new(HashMap::new()),
-            online: Mutex::new(HashMap::new()),
-            counter: AtomicU64::new(1),
-        });
+        let state = Sessions::new(config, addresses.1).state;
         let tasks = vec![
             tokio::spawn(accept(dispatch, state.clone(), session::Role::Dispatch)),
             tokio::spawn(accept(notification, state.clone(), session::Role::Notification)),
@@ -216,20 +270,58 @@ async fn accept(listener: TcpListener, state: Arc<State>, role: session::Role) {
     // The sessions belong to this task: when the server is dropped and the task aborted, they end with it.
     let mut sessions = tokio::task::JoinSet::new();
     loop {
-        let stream = next_connection(&listener).await;
+        let (stream, admitted) = next_connection(&listener, &state).await;
         while sessions.try_join_next().is_some() {}
         let _ = stream.set_nodelay(true);
-        sessions.spawn(session::run(stream, state.clone(), role));
+        let Ok(local) = stream.local_addr() else { continue };
+        let state = state.clone();
+        sessions.spawn(async move {
+            session::run(Box::new(stream), local, state, role).await;
+            drop(admitted);
+        });
     }
 }
 
-/// The next connection on `listener`. A failed accept (out of descriptors, a reset before accept) is retried after
-/// a pause rather than in a busy loop.
-async fn next_connection(listener: &TcpListener) -> tokio::net::TcpStream {
+/// The next connection on `listener` that the caps on open connections admit; one over them is closed at once
+/// (accepting it keeps the listen queue from filling). A failed accept (out of descriptors, a reset before
+/// accept) is retried after a pause rather than in a busy loop.
+async fn next_connection(listener: &TcpListener, state: &Arc<State>) -> (tokio::net::TcpStream, Admitted) {
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => return stream,
+            Ok((stream, peer)) => match admit(state, peer.ip()) {
+                Some(admitted) => return (stream, admitted),
+                None => drop(stream),
+            },
             Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }
+    }
+}
+
+/// The embedded server's sessions without its listeners: serves connections the caller brings, over any byte
+/// stream (for tests and fuzzing; [`Server::start`] does the same for the connections its listeners accept).
+#[derive(Debug, Clone)]
+pub struct Sessions {
+    state: Arc<State>,
+}
+
+impl Sessions {
+    /// Sessions of a server configured by `config`, whose dispatch server refers clients to `notification`.
+    pub fn new(config: ServerConfig, notification: SocketAddr) -> Sessions {
+        let state = State {
+            config,
+            notification,
+            tickets: Mutex::new(HashMap::new()),
+            online: Mutex::new(HashMap::new()),
+            counter: AtomicU64::new(1),
+            open: Mutex::new(Open::default()),
+        };
+        Sessions { state: Arc::new(state) }
+    }
+
+    /// Serves one connection to the notification server (or the dispatch server, when `dispatch`) until it ends;
+    /// `local` is the address the client is taken to have reached.
+    pub async fn serve(&self, stream: crate::net::Stream, local: SocketAddr, dispatch: bool) {
+        let role = if dispatch { session::Role::Dispatch } else { session::Role::Notification };
+        session::run(stream, local, self.state.clone(), role).await;
     }
 }

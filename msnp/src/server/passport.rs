@@ -12,7 +12,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 
 use super::State;
@@ -32,18 +32,26 @@ pub async fn serve(listener: TcpListener, state: Arc<State>) {
     // The connections belong to this task, and end with it.
     let mut connections = tokio::task::JoinSet::new();
     loop {
-        let stream = super::next_connection(&listener).await;
+        let (stream, admitted) = super::next_connection(&listener, &state).await;
         while connections.try_join_next().is_some() {}
         // The login server is named by the address this client reached (the listener may be bound to every
         // interface).
         let Ok(address) = stream.local_addr() else { continue };
         let state = state.clone();
+        let timeout = state.config.http_timeout;
         connections.spawn(async move {
             let service = service_fn(move |request| {
                 let state = state.clone();
                 async move { Ok::<_, Infallible>(answer(&request, address, &state)) }
             });
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            // A client that sends no header, or keeps the connection without end, is dropped: the header must come
+            // within the timeout, and the whole connection (its keep-alive requests included) ends with it.
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(timeout)
+                .serve_connection(TokioIo::new(stream), service);
+            let _ = tokio::time::timeout(timeout, connection).await;
+            drop(admitted);
         });
     }
 }

@@ -4,8 +4,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokio::net::TcpStream;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 use super::quirks::{self, Quirks};
 use super::{Fault, Online, State, syn_answer};
@@ -13,7 +13,7 @@ use crate::auth::{ProductKey, challenge_response, md5_login_digest};
 use crate::contacts::{AccountInfo, List};
 use crate::generated::forms::*;
 use crate::message::{ComposeError, FormRef, Incoming, Outgoing, Received};
-use crate::net::{Connection, Frame};
+use crate::net::{Connection, Frame, NetError, Stream};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{Dir, Services, VersionDef};
 use crate::text::Plain;
@@ -52,9 +52,8 @@ enum Next {
     Close,
 }
 
-/// Serves one connection until it closes.
-pub async fn run(stream: TcpStream, state: Arc<State>, role: Role) {
-    let Ok(local) = stream.local_addr() else { return };
+/// Serves one connection until it closes; `local` is the address the client reached.
+pub async fn run(stream: Stream, local: SocketAddr, state: Arc<State>, role: Role) {
     let newest = state
         .config
         .versions
@@ -76,12 +75,40 @@ pub async fn run(stream: TcpStream, state: Arc<State>, role: Role) {
         outbox,
         changed_status: false,
     };
+    // A connection has `login_timeout` to sign in, then `idle_timeout` between frames; a frame that has started
+    // must be whole within `frame_timeout`. Each is checked at least every `frame_timeout`.
+    let config = &session.state.config;
+    let (login_timeout, idle_timeout, frame_timeout) =
+        (config.login_timeout, config.idle_timeout, config.frame_timeout);
+    let login_deadline = Instant::now() + login_timeout;
+    let mut quiet_since = Instant::now();
+    let mut partial_since: Option<Instant> = None;
     loop {
+        let now = Instant::now();
+        let deadline = match session.handle {
+            None => login_deadline.min(quiet_since + idle_timeout),
+            Some(_) => quiet_since + idle_timeout,
+        };
+        let deadline = partial_since.map_or(deadline, |since| deadline.min(since + frame_timeout));
+        if now >= deadline {
+            break;
+        }
+        let wait = (deadline - now).min(frame_timeout);
         tokio::select! {
-            frame = conn.recv() => {
-                // A read error of any kind (closed, silent past the idle timeout, over the limits) ends the session.
+            frame = conn.recv_within(wait) => {
                 let next = match frame {
-                    Ok(frame) => session.handle(&mut conn, frame).await,
+                    Ok(frame) => {
+                        (quiet_since, partial_since) = (Instant::now(), None);
+                        session.handle(&mut conn, frame).await
+                    }
+                    // Time to look at the deadlines again; a frame under way starts its own clock.
+                    Err(NetError::Timeout(_)) => {
+                        if conn.has_partial_frame() {
+                            partial_since.get_or_insert(Instant::now());
+                        }
+                        Ok(Next::Continue)
+                    }
+                    // Any other read error (closed, over the limits) ends the session.
                     Err(_) => Err(()),
                 };
                 match next {
@@ -109,19 +136,19 @@ impl Session {
         Outgoing::new(self.version(), Dir::Server, form).map_err(|_| ())
     }
 
-    async fn send(&self, conn: &mut Connection<TcpStream>, message: Outgoing) -> Result<(), ()> {
+    async fn send(&self, conn: &mut Connection<Stream>, message: Outgoing) -> Result<(), ()> {
         let bytes = message.to_bytes().map_err(|_| ())?;
         conn.send(bytes).await.map_err(|_| ())
     }
 
     /// Sends error `code` in answer to TrID `trid` (0 when the request had none).
-    async fn error(&self, conn: &mut Connection<TcpStream>, code: u16, trid: Option<u32>) -> Result<(), ()> {
+    async fn error(&self, conn: &mut Connection<Stream>, code: u16, trid: Option<u32>) -> Result<(), ()> {
         let mut line = Vec::new();
         ErrorReply { code, tr_id: trid.unwrap_or(0), payload: None }.write(&mut line);
         conn.send(line).await.map_err(|_| ())
     }
 
-    async fn handle(&mut self, conn: &mut Connection<TcpStream>, frame: Frame) -> Result<Next, ()> {
+    async fn handle(&mut self, conn: &mut Connection<Stream>, frame: Frame) -> Result<Next, ()> {
         let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
         if raw.is_error_code() {
             return Ok(Next::Continue);
@@ -193,7 +220,7 @@ impl Session {
     }
 
     /// VER: the highest version both sides accept, or `VER TrID 0` and a disconnect.
-    async fn negotiate(&mut self, conn: &mut Connection<TcpStream>, raw: &RawCommand<'_>) -> Result<Next, ()> {
+    async fn negotiate(&mut self, conn: &mut Connection<Stream>, raw: &RawCommand<'_>) -> Result<Next, ()> {
         // Before a version is chosen, the line is read as VER reads in every dialect (the session's default one).
         let Ok(request) = Incoming::parse(self.version(), Dir::Client, raw) else { return Ok(Next::Close) };
         if !request.is(ver::REQUEST) {
@@ -223,7 +250,7 @@ impl Session {
     }
 
     /// USR I: the dispatch server refers the client on; the notification server challenges it.
-    async fn sign_in(&mut self, conn: &mut Connection<TcpStream>, message: &Incoming<'_, '_>) -> Result<Next, ()> {
+    async fn sign_in(&mut self, conn: &mut Connection<Stream>, message: &Incoming<'_, '_>) -> Result<Next, ()> {
         let trid = message.trid().unwrap_or(0);
         let handle: &str = message.require(usr::args::HANDLE).map_err(|_| ())?;
         if self.role == Role::Dispatch {
@@ -257,7 +284,7 @@ impl Session {
     }
 
     /// USR S: checks the digest or the ticket, then USR OK and what follows a sign-in.
-    async fn authenticate(&mut self, conn: &mut Connection<TcpStream>, message: &Incoming<'_, '_>) -> Result<Next, ()> {
+    async fn authenticate(&mut self, conn: &mut Connection<Stream>, message: &Incoming<'_, '_>) -> Result<Next, ()> {
         let trid = message.trid().unwrap_or(0);
         let Some((handle, salt)) = self.pending.take() else {
             self.error(conn, 911, Some(trid)).await?;
@@ -372,7 +399,7 @@ impl Session {
     /// SYN: the account's settings, groups and lists, as the version streams them.
     async fn synchronise(
         &mut self,
-        conn: &mut Connection<TcpStream>,
+        conn: &mut Connection<Stream>,
         trid: u32,
         message: &Incoming<'_, '_>,
     ) -> Result<Next, ()> {
@@ -403,7 +430,7 @@ impl Session {
     /// CHG: echoes the status; after the first, the contacts already online (ILN); then tells the watchers.
     async fn change_status(
         &mut self,
-        conn: &mut Connection<TcpStream>,
+        conn: &mut Connection<Stream>,
         trid: u32,
         message: &Incoming<'_, '_>,
     ) -> Result<(), ()> {
@@ -514,7 +541,7 @@ impl Session {
     /// QRY: the answer to the challenge sent with CHL, for the product ID the client names.
     async fn check_challenge(
         &mut self,
-        conn: &mut Connection<TcpStream>,
+        conn: &mut Connection<Stream>,
         trid: u32,
         message: &Incoming<'_, '_>,
     ) -> Result<Next, ()> {
