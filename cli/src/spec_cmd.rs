@@ -283,12 +283,20 @@ pub fn check(dir: Option<&PathBuf>, stdout: &mut dyn Write, stderr: &mut dyn Wri
         let _ = writeln!(stderr, "msnp spec check: {} is not a directory", dir.display());
         return EXIT_USAGE;
     }
-    match crate::load_spec(dir) {
-        Ok(spec) => {
+    match msnp::runtime::load_dir_checked(dir) {
+        Ok((spec, warnings)) => {
+            for warning in &warnings {
+                let _ = writeln!(stdout, "{warning} (warning)");
+            }
             let commands: usize = spec.versions.iter().map(|v| v.commands.len()).sum();
+            let gaps = match warnings.len() {
+                0 => String::new(),
+                1 => ", 1 warning".to_string(),
+                n => format!(", {n} warnings"),
+            };
             let _ = writeln!(
                 stdout,
-                "{}: {} versions ({}), {} types, {} error codes, {commands} commands over all versions: no problems",
+                "{}: {} versions ({}), {} types, {} error codes, {commands} commands over all versions: no problems{gaps}",
                 dir.display(),
                 spec.versions.len(),
                 spec.version_names(),
@@ -330,6 +338,9 @@ pub fn form_notes(command: &CommandDef, form: &FormDef) -> Vec<String> {
     }
     if let Some(unverified) = form.unverified {
         notes.push(format!("unverified: {unverified}"));
+    }
+    if let Some(evidence) = form.evidence.describe() {
+        notes.push(format!("evidence: {evidence}"));
     }
     if form.since != command.since {
         notes.push(format!("form as of {}", form.since));

@@ -10,7 +10,9 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostics, Loc};
 use crate::load::{self, Documents, loc};
-use crate::model::{ArgKind, Check, Dir, EnumValue, ErrorCode, LinkRole, PayloadKind, Service, Trid, Type, TypeKind};
+use crate::model::{
+    ArgKind, Check, Dir, EnumValue, ErrorCode, Evidence, LinkRole, PayloadKind, Service, Trid, Type, TypeKind,
+};
 
 /// Everything the check stage produces.
 #[derive(Debug, Default)]
@@ -64,6 +66,8 @@ pub struct CommandDraft {
     pub services: Option<Vec<Service>>,
     pub errors: Option<Vec<u16>>,
     pub unverified: Option<String>,
+    /// Where the forms this table states come from, unless a form says otherwise.
+    pub evidence: Option<Evidence>,
     pub remove_forms: Vec<(String, Loc)>,
     pub forms: Vec<FormDraft>,
     /// Whether the table had form tables at all (some may have been left out for being unreadable).
@@ -82,6 +86,7 @@ pub struct FormDraft {
     pub answers: Option<Vec<(String, Loc)>>,
     pub warn: Option<String>,
     pub unverified: Option<String>,
+    pub evidence: Option<Evidence>,
     pub once: Option<bool>,
     /// `None` when a replacing form keeps the arguments of the form it replaces.
     pub args: Option<Vec<ArgDraft>>,
@@ -571,6 +576,7 @@ impl FileCtx<'_> {
             services,
             errors,
             unverified: command.unverified.as_ref().map(|u| check_doc(self.file, u, self.diags)),
+            evidence: command.evidence.as_ref().map(|e| self.evidence(e)),
             remove_forms,
             forms,
             had_forms: !command.form.is_empty(),
@@ -680,12 +686,24 @@ impl FileCtx<'_> {
             answers,
             warn,
             unverified: form.unverified.as_ref().map(|u| check_doc(self.file, u, self.diags)),
+            evidence: form.evidence.as_ref().map(|e| self.evidence(e)),
             once: form.once,
             args,
             payload,
             counter,
             counts,
         })
+    }
+
+    /// An `evidence` table: at least one of its keys, each one line of prose.
+    fn evidence(&mut self, evidence: &Spanned<load::EvidenceDoc>) -> Evidence {
+        let e = evidence.get_ref();
+        if e.documented.is_none() && e.seen.is_none() && e.inferred.is_none() {
+            self.diags.at(self.loc(evidence), "`evidence` needs `documented`, `seen` or `inferred`");
+        }
+        let (file, diags) = (self.file, &mut *self.diags);
+        let mut line = |value: &Option<Spanned<String>>| value.as_ref().map(|v| check_doc(file, v, diags));
+        Evidence { documented: line(&e.documented), seen: line(&e.seen), inferred: line(&e.inferred) }
     }
 
     /// `counts`: each key names an argument, each value the command whose lines it counts.

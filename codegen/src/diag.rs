@@ -27,6 +27,8 @@ pub struct SpecError {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     errors: Vec<SpecError>,
+    /// Gaps that do not stop the spec from being used (a form without evidence); `msnp spec check` shows them.
+    warnings: Vec<SpecError>,
 }
 
 impl Diagnostics {
@@ -38,6 +40,18 @@ impl Diagnostics {
     /// Records a problem at `loc`.
     pub fn at(&mut self, loc: Loc, message: impl Into<String>) {
         self.error(Some(loc), message);
+    }
+
+    /// Records a gap at `loc` that does not make the spec unusable.
+    pub fn warn_at(&mut self, loc: Loc, message: impl Into<String>) {
+        self.warnings.push(SpecError { loc: Some(loc), message: message.into() });
+    }
+
+    /// The warnings, sorted like the errors.
+    pub fn warnings_sorted(&mut self) -> Vec<SpecError> {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.sort_by_key(|e| e.loc.as_ref().map(|l| (l.file, l.span.start)));
+        warnings
     }
 
     /// Whether no problem was recorded.

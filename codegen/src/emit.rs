@@ -45,7 +45,7 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
     let quick_shapes = spec.shapes.iter().map(|s| emit_quick_shape(spec, s));
     quote! {
         use crate::spec::{
-            ArgDef, ArgKind, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, FormDef, LinkDef,
+            ArgDef, ArgKind, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, Evidence, FormDef, LinkDef,
             LinkRole, PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
         };
 
@@ -631,6 +631,15 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
             let answers = &form.answers;
             let warn = option_str(form.warn.as_deref());
             let unverified = option_str(form.unverified.as_deref());
+            let evidence = {
+                let e = &form.evidence;
+                let (documented, seen, inferred) = (
+                    option_str(e.documented.as_deref()),
+                    option_str(e.seen.as_deref()),
+                    option_str(e.inferred.as_deref()),
+                );
+                quote!(Evidence { documented: #documented, seen: #seen, inferred: #inferred })
+            };
             let once = form.once;
             let arg_docs = &form.arg_docs;
             let counter = match form.counter {
@@ -655,7 +664,8 @@ fn emit_version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream 
             quote! {
                 FormDef {
                     name: #form_name, command: #name, from: #from, shape: &#shape, services: #services,
-                    answers: &[#(#answers),*], warn: #warn, unverified: #unverified, once: #once, doc: #doc,
+                    answers: &[#(#answers),*], warn: #warn, unverified: #unverified, evidence: #evidence, once: #once,
+                    doc: #doc,
                     since: #since,
                     arg_docs: &[#(#arg_docs),*], counter: #counter, counts: &[#(#counts),*], links: &[#(#links),*],
                     index: #index,

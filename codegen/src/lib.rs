@@ -35,16 +35,26 @@ pub fn load_spec(dir: &Path, display_prefix: &str) -> Result<Spec, Vec<String>> 
 
 /// Checks and resolves spec files already read into memory.
 pub fn spec_from_files(files: Vec<load::SourceFile>) -> Result<Spec, Vec<String>> {
+    checked_spec_from_files(files).map(|(spec, _)| spec)
+}
+
+/// Like [`load_spec`], also returning the warnings (gaps such as a form without evidence), rendered the same way.
+pub fn check_spec(dir: &Path, display_prefix: &str) -> Result<(Spec, Vec<String>), Vec<String>> {
+    let files = load::load_dir(dir, display_prefix).map_err(|e| vec![e])?;
+    checked_spec_from_files(files)
+}
+
+fn checked_spec_from_files(files: Vec<load::SourceFile>) -> Result<(Spec, Vec<String>), Vec<String>> {
     let mut diags = diag::Diagnostics::default();
     let docs = load::parse(files, &mut diags);
     let checked = check::check(&docs, &mut diags);
     let names: Vec<String> = docs.files.iter().map(|f| f.path.clone()).collect();
     let spec = resolve::resolve(checked, &names, &mut diags);
-    if diags.is_empty() {
-        Ok(spec)
-    } else {
-        Err(diags.into_sorted().iter().map(|error| Rendered { error, files: &docs.files }.to_string()).collect())
-    }
+    let render = |errors: Vec<SpecError>| -> Vec<String> {
+        errors.iter().map(|error| Rendered { error, files: &docs.files }.to_string()).collect()
+    };
+    let warnings = render(diags.warnings_sorted());
+    if diags.is_empty() { Ok((spec, warnings)) } else { Err(render(diags.into_sorted())) }
 }
 
 /// Generates the Rust source for the spec in `dir`.

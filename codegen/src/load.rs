@@ -125,6 +125,7 @@ pub struct CommandDoc {
     pub services: Option<Spanned<Vec<Spanned<String>>>>,
     pub errors: Option<Spanned<Vec<Spanned<u16>>>>,
     pub unverified: Option<Spanned<String>>,
+    pub evidence: Option<Spanned<EvidenceDoc>>,
     #[serde(default)]
     pub remove_forms: Vec<Spanned<String>>,
     #[serde(default)]
@@ -142,11 +143,24 @@ pub struct FormDoc {
     pub answers: Option<Spanned<Vec<Spanned<String>>>>,
     pub warn: Option<Spanned<String>>,
     pub unverified: Option<Spanned<String>>,
+    pub evidence: Option<Spanned<EvidenceDoc>>,
     pub once: Option<bool>,
     pub args: Option<Spanned<Vec<Spanned<ArgDoc>>>>,
     pub payload: Option<Spanned<PayloadDoc>>,
     pub counter: Option<Spanned<CounterDoc>>,
     pub counts: Option<Spanned<IndexMap<Spanned<String>, Spanned<String>>>>,
+}
+
+/// An `evidence` table: where a form comes from. At least one key.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceDoc {
+    /// The documentation page that gives the form, such as `commands/usr.md`.
+    pub documented: Option<Spanned<String>>,
+    /// Real traffic that shows it: client, year, version.
+    pub seen: Option<Spanned<String>>,
+    /// A server's or client's code it is inferred from.
+    pub inferred: Option<Spanned<String>>,
 }
 
 /// The `counter` table of a form: which arguments number its lines.

@@ -265,6 +265,8 @@ pub struct Form {
     pub warn: Option<String>,
     /// What is not verified about the form as it stands.
     pub unverified: Option<String>,
+    /// Where the form comes from.
+    pub evidence: Evidence,
     /// Whether a request gets at most one reply of this form.
     pub once: bool,
     /// One line of documentation (may be empty).
@@ -279,6 +281,25 @@ pub struct Form {
     pub counts: Vec<Count>,
     /// Arguments whose values define ids, or refer to ids defined, within the same answer.
     pub links: Vec<Link>,
+}
+
+/// Where a form comes from: the documentation, real traffic, or code. Empty when the spec says nothing (then
+/// the form should be `unverified`; `msnp spec check` warns otherwise).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// The documentation page, such as `commands/usr.md`.
+    pub documented: Option<String>,
+    /// Real traffic: client, year, version, as a short note.
+    pub seen: Option<String>,
+    /// The code (a server's or a client's) it is inferred from.
+    pub inferred: Option<String>,
+}
+
+impl Evidence {
+    /// Whether nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.documented.is_none() && self.seen.is_none() && self.inferred.is_none()
+    }
 }
 
 /// `counter`: lines of a form numbered `index` of `total` within one answer, counted separately per value of

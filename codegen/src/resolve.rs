@@ -7,8 +7,8 @@ use std::collections::{BTreeSet, HashMap};
 use crate::check::{ArgDraft, Checked, CommandDraft, CountDraft, CounterDraft, FormDraft, VersionDraft, camel};
 use crate::diag::{Diagnostics, Loc};
 use crate::model::{
-    Arg, ArgKind, Check, Command, Count, Counter, Dir, Form, Link, LinkRole, Payload, Removed, Service, Shape, Spec,
-    Trid, Type, TypeKind, Version,
+    Arg, ArgKind, Check, Command, Count, Counter, Dir, Evidence, Form, Link, LinkRole, Payload, Removed, Service,
+    Shape, Spec, Trid, Type, TypeKind, Version,
 };
 
 /// A command while versions are applied: forms keep their drafts (with locations) until shapes are made.
@@ -20,6 +20,8 @@ struct CommandState {
     errors: Vec<u16>,
     since: String,
     unverified: Option<String>,
+    /// The evidence the latest statement of the command gave its forms.
+    evidence: Option<Evidence>,
     forms: Vec<FormState>,
     /// Docs of every named argument seen in the command's history, for arguments that leave theirs out.
     arg_docs: HashMap<String, String>,
@@ -35,6 +37,7 @@ struct FormState {
     answers: Option<Vec<(String, Loc)>>,
     warn: Option<String>,
     unverified: Option<String>,
+    evidence: Evidence,
     once: bool,
     args: Vec<ArgDraft>,
     arg_docs: Vec<String>,
@@ -220,6 +223,7 @@ fn new_command(
         errors: command.errors.clone().unwrap_or_default(),
         since: draft.name.clone(),
         unverified: command.unverified.clone(),
+        evidence: command.evidence.clone(),
         forms: Vec::new(),
         arg_docs: HashMap::new(),
     };
@@ -247,6 +251,9 @@ fn change_command(
     }
     // What is unverified belongs to a statement: a version that restates the command says it anew.
     state.unverified = command.unverified.clone();
+    if let Some(evidence) = &command.evidence {
+        state.evidence = Some(evidence.clone());
+    }
     for (form, at) in &command.remove_forms {
         match state.forms.iter().position(|f| &f.name == form) {
             Some(i) => {
@@ -360,6 +367,20 @@ fn add_or_replace_form(
             Some(Count { arg, command: c.command.0.clone() })
         })
         .collect();
+    // Where the form comes from: its own statement, else its command's (in this file or earlier), else the form it
+    // replaces. A form with none and nothing unverified is a gap the spec should close.
+    let evidence = form
+        .evidence
+        .clone()
+        .or_else(|| command.evidence.clone())
+        .or_else(|| base.as_ref().map(|b| b.evidence.clone()).filter(|e| !e.is_empty()))
+        .unwrap_or_default();
+    if evidence.is_empty() && form.unverified.is_none() && command.unverified.is_none() {
+        diags.warn_at(
+            form.loc.clone(),
+            format!("form `{}` of `{}` has no `evidence` and is not `unverified`", form.name, command.name),
+        );
+    }
     let state = FormState {
         counter_draft,
         counter,
@@ -374,6 +395,7 @@ fn add_or_replace_form(
         warn: form.warn.clone().or(base.as_ref().and_then(|b| b.warn.clone())),
         // Not inherited: a restated form is a new statement, verified unless it says otherwise.
         unverified: form.unverified.clone(),
+        evidence,
         once,
         args,
         arg_docs,
@@ -684,6 +706,7 @@ fn finish(draft: &VersionDraft, state: &VersionState, file: &str, shapes: &mut S
                     },
                     warn: form.warn.clone(),
                     unverified: form.unverified.clone(),
+                    evidence: form.evidence.clone(),
                     once: form.once,
                     doc: form.doc.clone(),
                     since: form.since.clone(),

@@ -1171,6 +1171,49 @@ args = [{ name = "size", type = "length", doc = "Bytes that follow." }]
         ],
         expected: &["spec/bad.toml:6:19: the payload length argument `length` is not an argument of this form"],
     },
+    // --- evidence ---------------------------------------------------------------------------------
+    Case {
+        name: "evidence without a kind",
+        files: &[(
+            "bad.toml",
+            r#"
+[version]
+name = "BAD"
+doc = "A broken version."
+
+[command.ZZZ]
+doc = "Does nothing."
+services = ["NS"]
+evidence = {}
+
+[command.ZZZ.form.request]
+from = "client"
+args = [{ name = "handle", type = "handle" }]
+"#,
+        )],
+        expected: &["spec/bad.toml:8:12: `evidence` needs `documented`, `seen` or `inferred`"],
+    },
+    Case {
+        name: "evidence of an unknown kind",
+        files: &[(
+            "bad.toml",
+            r#"
+[version]
+name = "BAD"
+doc = "A broken version."
+
+[command.ZZZ]
+doc = "Does nothing."
+services = ["NS"]
+
+[command.ZZZ.form.request]
+from = "client"
+evidence = { heard = "somewhere" }
+args = [{ name = "handle", type = "handle" }]
+"#,
+        )],
+        expected: &["spec/bad.toml:11:14: unknown field `heard`, expected one of `documented`, `seen`, `inferred`"],
+    },
     // --- counters ---------------------------------------------------------------------------------
     Case {
         name: "counter names arguments the form lacks",

@@ -11,9 +11,9 @@ use std::path::Path;
 use msnp_codegen::model;
 
 use crate::spec::{
-    ArgDef, ArgKind, Check, CommandDef, CommandIndex, CountDef, CounterDef, Dir, EnumValue, ErrorDef, FormDef, LinkDef,
-    LinkRole, PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
-    pack_word,
+    ArgDef, ArgKind, Check, CommandDef, CommandIndex, CountDef, CounterDef, Dir, EnumValue, ErrorDef, Evidence,
+    FormDef, LinkDef, LinkRole, PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind,
+    VersionDef, pack_word,
 };
 
 /// Reads, checks and resolves the spec in `dir` and builds its tables. On failure, returns every problem as
@@ -21,9 +21,16 @@ use crate::spec::{
 ///
 /// The tables live until the process ends (they are built once per run of a command; nothing frees them).
 pub fn load_dir(dir: &Path) -> Result<&'static Spec, Vec<String>> {
+    load_dir_checked(dir).map(|(spec, _)| spec)
+}
+
+/// Like [`load_dir`], also returning the spec's warnings (gaps that do not make it unusable, such as a form
+/// without evidence), each as `DIR/FILE:LINE:COL: message`.
+pub fn load_dir_checked(dir: &Path) -> Result<(&'static Spec, Vec<String>), Vec<String>> {
     let prefix = format!("{}/", dir.display().to_string().trim_end_matches('/'));
-    let model = msnp_codegen::load_spec(dir, &prefix)?;
-    build(&model).map_err(|e| vec![format!("{prefix}: {e}")])
+    let (model, warnings) = msnp_codegen::check_spec(dir, &prefix)?;
+    let spec = build(&model).map_err(|e| vec![format!("{prefix}: {e}")])?;
+    Ok((spec, warnings))
 }
 
 /// The tables of a resolved spec.
@@ -171,6 +178,11 @@ fn version(model: &model::Spec, rank: usize, version: &model::Version, shapes: &
                     answers: texts(&form.answers),
                     warn: form.warn.as_deref().map(text),
                     unverified: form.unverified.as_deref().map(text),
+                    evidence: Evidence {
+                        documented: form.evidence.documented.as_deref().map(text),
+                        seen: form.evidence.seen.as_deref().map(text),
+                        inferred: form.evidence.inferred.as_deref().map(text),
+                    },
                     once: form.once,
                     doc: text(&form.doc),
                     since: text(&form.since),

@@ -423,6 +423,8 @@ pub struct FormDef {
     pub warn: Option<&'static str>,
     /// What is not verified about the form, when the sources leave something open.
     pub unverified: Option<&'static str>,
+    /// Where the form comes from: documentation, real traffic, code.
+    pub evidence: Evidence,
     /// Whether a request gets at most one reply of this form (a second one is reported).
     pub once: bool,
     /// One line of documentation (may be empty).
@@ -484,6 +486,34 @@ pub struct LinkDef {
     pub role: LinkRole,
     /// The kind of id, such as `group`.
     pub kind: &'static str,
+}
+
+/// Where a form comes from. A form with `seen` and no `documented` is real-world but not in the documentation:
+/// the validator says so when a line takes it (`undocumented-form`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// The documentation page that gives it, such as `commands/usr.md`.
+    pub documented: Option<&'static str>,
+    /// Real traffic that shows it: client, year, version.
+    pub seen: Option<&'static str>,
+    /// The code (a server's or a client's) it is inferred from.
+    pub inferred: Option<&'static str>,
+}
+
+impl Evidence {
+    /// Whether only real traffic shows the form: no documentation gives it.
+    pub fn seen_only(&self) -> bool {
+        self.seen.is_some() && self.documented.is_none()
+    }
+
+    /// The evidence as one line, such as `documented: commands/iln.md; seen: aMSN, 2008, MSNP12`.
+    pub fn describe(&self) -> Option<String> {
+        let parts: Vec<String> = [("documented", self.documented), ("seen", self.seen), ("inferred", self.inferred)]
+            .iter()
+            .filter_map(|(kind, text)| text.map(|t| format!("{kind}: {t}")))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
 }
 
 /// A command as one version has it.

@@ -801,6 +801,14 @@ impl<'o> Validator<'o> {
             let spot = self.spot_of(raw.line(), 0..raw.line().len());
             self.report(Severity::Warning, "tolerated-form", spot, format!("{}: {warning}", form.command), None, None);
         }
+        if let Some(seen) = form.evidence.seen.filter(|_| form.evidence.seen_only()) {
+            // Real servers or clients send it, but no documentation gives it: a server author should know.
+            let spot = self.spot_of(raw.line(), 0..raw.line().len());
+            let message =
+                format!("{}: this form is not in the documentation; it was seen in real traffic", form.command);
+            let hint = format!("seen: {seen}");
+            self.report(Severity::Warning, "undocumented-form", spot, message, Some(form.shape.synopsis()), Some(hint));
+        }
         self.conn.services = self.conn.services.intersect(form.services);
         if form.command == "VER" {
             self.negotiate(dir, raw);
