@@ -9,7 +9,7 @@ use std::io::{self, Read};
 
 use super::{Command, Connection, Diagnostic, Options, Severity, Sink, Summary};
 use crate::frame::payload_length;
-use crate::matcher::{Closest, select, select_checking};
+use crate::matcher::{Closest, check_shape, select, select_checking};
 use crate::raw::{RawCommand, Tokens};
 use crate::spec::{CommandDef, Dir, FormDef, PayloadKind, Services, Trid, VersionDef, command_key};
 use crate::transcript::{Boundary, CONTINUATION, Kind, Line, LineReader, boundary, classify};
@@ -133,6 +133,9 @@ struct Conn {
     used: bool,
     /// The counters of the answer being received (see [`answer`]).
     answer: answer::Answer,
+    /// Requests the client sent before the server answered VER: the version they were checked as, and where the
+    /// first of them is, for an error if the server then chooses another version.
+    pipelined: Option<(&'static VersionDef, Spot, String)>,
 }
 
 /// Hashes TrIDs by multiplication: they are small client-chosen numbers, not attacker-controlled keys a
@@ -170,6 +173,7 @@ impl Conn {
             sent: Vec::new(),
             used: false,
             answer: answer::Answer::default(),
+            pipelined: None,
         }
     }
 
@@ -185,6 +189,7 @@ impl Conn {
         self.order.clear();
         self.sent.clear();
         self.used = false;
+        self.pipelined = None;
     }
 
     fn remember(&mut self, trid: u32, command: &'static str) -> Option<&'static str> {
@@ -712,7 +717,10 @@ impl<'o> Validator<'o> {
             return None;
         };
         match select_checking(command, dir, self.conn.services, raw) {
-            Ok((form, trid)) => self.accept(dir, raw, form, trid),
+            Ok((form, trid)) => {
+                let (form, trid) = self.fitting_form(command, dir, raw, form, trid);
+                self.accept(dir, raw, form, trid)
+            }
             Err(closest) => {
                 if let Some(tight) = tight {
                     let alternative: &RawCommand<'t> = RawCommand::parse_into(chosen, tight, b"", Tokens::Transcript);
@@ -754,6 +762,24 @@ impl<'o> Validator<'o> {
         match (&self.conn.negotiation, raw.name(), dir) {
             // VER is the same in every dialect; any version parses it.
             (_, "VER", _) => return fallback.or(self.options.spec.versions.last()),
+            // A client may send its next requests before the VER reply (real clients did, and servers answered
+            // them): nothing forbids it, but they are in a version not yet agreed. They are checked as the highest
+            // version offered; if the server chooses another, that is an error at the first of them.
+            (Negotiation::Offered(offered), _, Dir::Client) if *offered != 0 => {
+                let rank = 63 - offered.leading_zeros() as usize;
+                let assumed = self.options.version.or_else(|| self.options.spec.versions.get(rank))?;
+                let spot = self.spot_of(raw.line(), raw.name_span());
+                let message = format!(
+                    "`{}` sent before the server answered VER: checked as {}, the highest version offered",
+                    raw.name(),
+                    assumed.name
+                );
+                if self.conn.pipelined.is_none() {
+                    self.conn.pipelined = Some((assumed, spot.clone(), raw.name().to_string()));
+                }
+                self.report(Severity::Warning, "pipelined-request", spot, message, None, None);
+                return Some(assumed);
+            }
             (Negotiation::Offered(_), _, _) => {
                 let spot = self.spot_of(raw.line(), raw.name_span());
                 let message = format!("`{}` before the server answered VER", raw.name());
@@ -851,6 +877,43 @@ impl<'o> Validator<'o> {
         }
     }
 
+    /// The form a server line is taken as: the first that matches, unless its reply check fails (its TrID answers
+    /// no request it may answer) and a later form matches too whose check passes (an ILN pushed with TrID 0
+    /// rather than answering CHG). Forms are tried in the spec's order either way; the line decides.
+    fn fitting_form(
+        &self,
+        command: &'static CommandDef,
+        dir: Dir,
+        raw: &RawCommand<'_>,
+        form: &'static FormDef,
+        trid: Option<u32>,
+    ) -> (&'static FormDef, Option<u32>) {
+        if dir != Dir::Server || self.reply_fits(form, trid) {
+            return (form, trid);
+        }
+        command
+            .forms_from(dir)
+            .filter(|f| !std::ptr::eq(*f, form) && !f.services.intersect(self.conn.services).is_empty())
+            .find_map(|f| check_shape(f.shape, raw).ok().filter(|t| self.reply_fits(f, *t)).map(|t| (f, t)))
+            .unwrap_or((form, trid))
+    }
+
+    /// Whether a server line of `form` with `trid` passes the reply checks: a TrID that answers a request the
+    /// form may answer; or, without TrID, a request it may follow was sent (or it follows none).
+    fn reply_fits(&self, form: &'static FormDef, trid: Option<u32>) -> bool {
+        match (form.shape.trid, trid) {
+            (Trid::Yes, Some(t)) => {
+                self.conn.requests.get(&t).is_some_and(|(request, _)| form.answers.contains(request))
+            }
+            (Trid::Yes, None) => true,
+            _ => {
+                let sent = &self.conn.sent;
+                form.answers.is_empty()
+                    || form.answers.iter().any(|a| command_key(a).is_some_and(|k| sent.contains(&k)))
+            }
+        }
+    }
+
     fn check_answer(&mut self, raw: &RawCommand<'_>, form: &'static FormDef, trid: u32) {
         let span = raw.arg_span(0).unwrap_or(0..0);
         let (message, code, severity) = match self.conn.requests.get_mut(&trid) {
@@ -937,7 +1000,11 @@ impl<'o> Validator<'o> {
         let spec = self.options.spec;
         let span = raw.arg_span(1).unwrap_or(0..0);
         let first = raw.arg(1).unwrap_or_default();
+        let pipelined = self.conn.pipelined.take();
         if first == "0" {
+            if let Some((assumed, spot, name)) = pipelined {
+                self.pipelined_refused(assumed, spot, &name, "accepted none of the versions offered");
+            }
             self.conn.version = None;
             self.conn.stuck = true;
             return;
@@ -951,6 +1018,12 @@ impl<'o> Validator<'o> {
             self.conn.stuck = true;
             return;
         };
+        if let Some((assumed, spot, name)) = pipelined
+            && self.options.version.is_none()
+            && assumed.rank != version.rank
+        {
+            self.pipelined_refused(assumed, spot, &name, &format!("chose {}", version.name));
+        }
         if offered != 0 && offered & (1 << version.rank) == 0 {
             let spot = self.spot_of(raw.line(), span.clone());
             let message = format!("the server chose {}, which the client did not offer", version.name);
@@ -970,6 +1043,13 @@ impl<'o> Validator<'o> {
             None => self.conn.version = Some(version),
         }
         self.last_version = self.conn.version;
+    }
+
+    /// A request sent before the VER reply, in a version the server then did not choose.
+    fn pipelined_refused(&mut self, assumed: &'static VersionDef, spot: Spot, name: &str, what: &str) {
+        let message =
+            format!("`{name}` was sent before the server answered VER, in {}; the server then {what}", assumed.name);
+        self.report(Severity::Error, "ver-first", spot, message, Some("VER TrID dialects...".into()), None);
     }
 
     fn error_reply(&mut self, dir: Dir, raw: &RawCommand<'_>) {
