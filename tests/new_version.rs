@@ -69,9 +69,18 @@ fn a_new_version_file_is_checked_diffed_validated_and_generated() {
     let (status, out, err) = msnp(&["spec", "check", &name], b"");
     assert_eq!(status, 0, "{out}{err}");
     assert!(out.contains("MSNP19") && out.contains("no problems"), "{out}");
+    // HYP says nothing of where it comes from: a warning, with where.
+    assert!(
+        out.contains("msnp19.toml:12:19: form `request` of `HYP` has no `evidence` and is not `unverified` (warning)"),
+        "{out}"
+    );
 
     let (status, out, _) = msnp(&["--spec", &name, "spec", "diff", BASE, "MSNP19"], b"");
     assert_eq!(status, 0, "{out}");
+    // MSNP19 restates neither its authentication nor its contact list: they are MSNP18's, unchanged.
+    assert!(!out.contains("authentication:") && !out.contains("contact list:"), "{out}");
+    let (_, show, _) = msnp(&["--spec", &name, "spec", "show", "MSNP19"], b"");
+    assert!(show.contains("SSO"), "{show}");
     assert!(out.contains("introduced:\n  HYP: Asks how long the server has been running"), "{out}");
     assert!(out.contains("argument 1 `setting`: type blp-setting -> blp-setting-19"), "{out}");
 

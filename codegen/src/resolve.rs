@@ -68,7 +68,16 @@ pub fn resolve(checked: Checked, file_names: &[String], diags: &mut Diagnostics)
         let parent = draft.extends.as_ref().and_then(|(name, _)| states.get(name)).cloned().unwrap_or_default();
         let state = apply(draft, parent, &checked.types, diags);
         if !draft.is_abstract {
-            versions.push(finish(draft, &state, &file_names[draft.file], &mut shapes));
+            let mut version = finish(draft, &state, &file_names[draft.file], &mut shapes);
+            // How a version authenticates and delivers the contact list stays as its predecessor had it, unless
+            // it says otherwise (the client that introduced it is its own).
+            let extended =
+                draft.extends.as_ref().and_then(|(name, _)| versions.iter().find(|v: &&Version| &v.name == name));
+            if let Some(extended) = extended {
+                version.auth = version.auth.or_else(|| extended.auth.clone());
+                version.contact_list = version.contact_list.or_else(|| extended.contact_list.clone());
+            }
+            versions.push(version);
         }
         states.insert(draft.name.clone(), state);
     }
