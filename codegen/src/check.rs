@@ -220,6 +220,9 @@ fn check_doc(file: usize, doc: &Spanned<String>, diags: &mut Diagnostics) -> Str
         diags.at(loc(file, doc), "documentation must be one line");
     } else if text.trim() != text {
         diags.at(loc(file, doc), "documentation has leading or trailing spaces");
+    } else if text.chars().any(char::is_control) {
+        // Docs are printed to terminals by `msnp spec`; a spec read at run time must not be able to steer them.
+        diags.at(loc(file, doc), "documentation holds a control character");
     }
     text.clone()
 }

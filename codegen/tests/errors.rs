@@ -1171,6 +1171,11 @@ args = [{ name = "size", type = "length", doc = "Bytes that follow." }]
         ],
         expected: &["spec/bad.toml:6:19: the payload length argument `length` is not an argument of this form"],
     },
+    Case {
+        name: "a control character in documentation",
+        files: &[("bad.toml", "\n[version]\nname = \"BAD\"\ndoc = \"A broken\\u001b[2J version.\"\n")],
+        expected: &["spec/bad.toml:3:7: documentation holds a control character"],
+    },
     // --- evidence ---------------------------------------------------------------------------------
     Case {
         name: "evidence without a kind",
