@@ -350,3 +350,103 @@ fn list_counters_are_held_to_what_they_announce() {
         assert!(seen.diagnostics.iter().all(|d| d.severity == Severity::Error), "{name}");
     }
 }
+
+/// A diagnostic as the allowed-shape cases expect it: line and code.
+type Code = (usize, &'static str);
+
+/// Shapes the wiki allows or real servers sent, which the spec accepts: (name, version of a fragment that has no VER,
+/// transcript, every diagnostic it must give). Handles and names are invented; the shapes are the sources'.
+const ALLOWED_SHAPES: &[(&str, Option<&str>, &str, &[Code])] = &[
+    (
+        "MSNP12 LST without F= for a contact only on the allow list (real server, 2010): undocumented",
+        None,
+        "C: VER 1 MSNP12 CVR0\nS: VER 1 MSNP12\nC: SYN 2 0 0\n\
+         S: SYN 2 2010-02-11T09:25:15.117-08:00 2009-06-21T11:55:14.32-07:00 1 0\n\
+         S: LST N=someone@example.es 2 1\n",
+        &[(5, "undocumented-form")],
+    ),
+    (
+        "MSNP10 LST without F= (the MSNP12 shape without its network ID): undocumented",
+        None,
+        "C: VER 1 MSNP10 CVR0\nS: VER 1 MSNP10\nC: SYN 2 0 0\nS: SYN 2 3 0 1 0\nS: LST N=someone@example.com 2\n",
+        &[(5, "undocumented-form")],
+    ),
+    (
+        "MSNP16 NLN with capabilities but no extended capabilities (nln.md)",
+        None,
+        "C: VER 1 MSNP16 CVR0\nS: VER 1 MSNP16\nS: NLN NLN someone@example.com 1 Name 268435500\n\
+         S: FLN someone@example.com 1 268435500\n",
+        &[],
+    ),
+    (
+        "MSNP16 CHG and ILN with plain capabilities (chg.md, iln.md)",
+        None,
+        "C: VER 1 MSNP16 CVR0\nS: VER 1 MSNP16\nC: CHG 2 NLN 0\nS: CHG 2 NLN 0\n\
+         S: ILN 2 NLN someone@example.com 1 Name 268435500\n",
+        &[],
+    ),
+    (
+        "MSNP18 presence with plain capabilities (iln.md, nln.md, fln.md)",
+        None,
+        "C: VER 1 MSNP18 CVR0\nS: VER 1 MSNP18\nC: CHG 2 NLN 0\nS: CHG 2 NLN 0\n\
+         S: ILN 2 NLN 1:someone@example.com Name 268435500\nS: NLN BSY 1:someone@example.com Name 268435500\n\
+         S: FLN 1:someone@example.com 0\n",
+        &[],
+    ),
+    (
+        "MSNP10 PRP reply with its list version (prp.md; msnp10.md drops it)",
+        None,
+        "C: VER 0 MSNP10 CVR0\nS: VER 0 MSNP10\nC: PRP 1 PHH 555%20555\nS: PRP 1 256 PHH 555%20555\n",
+        &[(4, "tolerated-form")],
+    ),
+    (
+        "MSNP10 BLP reply with its list version (blp.md; msnp10.md drops it)",
+        None,
+        "C: VER 0 MSNP10 CVR0\nS: VER 0 MSNP10\nC: BLP 1 AL\nS: BLP 1 256 AL\n",
+        &[(4, "tolerated-form")],
+    ),
+    (
+        "MSNP16 switchboard USR with a plain handle (usr.md)",
+        Some("MSNP16"),
+        "C: USR 1 someone@example.com 17262740.1050826919.32308\nS: USR 1 OK someone@example.com Some%20Name\n",
+        &[],
+    ),
+    (
+        "MSNP18 switchboard USR naming the endpoint (NINA's MSNP16 page, WLM 2009 traffic)",
+        Some("MSNP18"),
+        "C: USR 0 someone@example.com;{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0} 17262740.1050826919.32308\n\
+         S: USR 0 OK someone@example.com;{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0} someone@example.com\n",
+        &[],
+    ),
+    (
+        "MSNP8 ILN and NLN without capabilities (iln.md, nln.md: \"Optional?\")",
+        None,
+        "C: VER 0 MSNP8 CVR0\nS: VER 0 MSNP8\nC: CHG 1 NLN\nS: CHG 1 NLN\n\
+         S: ILN 1 NLN anotheruser@example.com another%20user\nS: NLN NLN anotheruser@example.com another%20user\n",
+        &[],
+    ),
+    (
+        "MSNP2 client XFR NS, the pre-release Beta 2 request (xfr.md)",
+        None,
+        "C: VER 1 MSNP2 CVR0\nS: VER 1 MSNP2\nC: XFR 2 NS\nS: XFR 2 NS 10.0.0.5:1863\n",
+        &[(3, "tolerated-form")],
+    ),
+    ("MSNP3 has no client XFR NS", None, "C: VER 1 MSNP3 CVR0\nS: VER 1 MSNP3\nC: XFR 2 NS\n", &[(3, "literal")]),
+    (
+        "VER reply echoing the client's whole list (real server, 2006)",
+        None,
+        "C: VER 1 MSNP9 MSNP8 CVR0\nS: VER 1 MSNP9 MSNP8 CVR0\n",
+        &[],
+    ),
+];
+
+#[test]
+fn shapes_the_wiki_allows_or_real_servers_sent_are_accepted() {
+    for (name, version, text, expected) in ALLOWED_SHAPES {
+        let mut options = msnp_tests::options();
+        options.version = version.and_then(|v| msnp::SPEC.version(v));
+        let (_, seen) = msnp_tests::run_with(name, text.as_bytes(), &options);
+        let got: Vec<(usize, &str)> = seen.diagnostics.iter().map(|d| (d.line, d.code)).collect();
+        assert_eq!(&got, expected, "{name}:\n{}", errors(&seen.diagnostics));
+    }
+}
