@@ -30,6 +30,40 @@ const CASES: &[Case] = &[
         &[(2, "pipelined-request", Severity::Warning), (2, "ver-first", Severity::Error)],
     ),
     (
+        // A real MSNP12 server, 2010: ILN pushed with TrID 0 after CHG and its echo. The form that answers CHG
+        // comes first in the spec; the line takes the one whose reply check fits, which only real traffic shows.
+        "ILN with TrID 0 after CHG, MSNP12",
+        "C: VER 1 MSNP12 CVR0\n\
+         S: VER 1 MSNP12\n\
+         C: CHG 2 AWY 2789003300\n\
+         S: CHG 2 AWY 2789003300\n\
+         S: ILN 0 AWY someone@example.com Name 2789003300\n\
+         S: ILN 2 NLN other@example.com Other 2789003300\n",
+        &[(5, "undocumented-form", Severity::Warning)],
+    ),
+    (
+        // A real MSNP15 server, 2009: the same, with the network ID.
+        "ILN with TrID 0 after CHG, MSNP15",
+        "C: VER 1 MSNP15 CVR0\n\
+         S: VER 1 MSNP15\n\
+         C: CHG 2 NLN 2254295084\n\
+         S: CHG 2 NLN 2254295084\n\
+         S: ILN 0 NLN someone@example.com 1 Name 2254295084\n",
+        &[(5, "undocumented-form", Severity::Warning)],
+    ),
+    (
+        // A real MSNP12 server: a contact only on the allow list, without F= or C=, during SYN.
+        "LST without F= during SYN, MSNP12",
+        "C: VER 1 MSNP12 CVR0\n\
+         S: VER 1 MSNP12\n\
+         C: SYN 2 0 0\n\
+         S: SYN 2 2010-02-11T09:25:15.117-08:00 2009-06-21T11:55:14.32-07:00 1 0\n\
+         S: GTC A\n\
+         S: BLP AL\n\
+         S: LST N=someone@example.es 2 1\n",
+        &[(7, "undocumented-form", Severity::Warning)],
+    ),
+    (
         "a request before VER was answered, with no version offered that the spec knows",
         "C: VER 1 MSNP99\n\
          C: CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 7.5.0324 msmsgs someone@example.com\n",

@@ -18,6 +18,8 @@ struct Script {
     version: &'static str,
     usr_ok: &'static str,
     syn: Vec<&'static str>,
+    /// Lines after the echo of CHG (`{t}` is CHG's TrID).
+    after_chg: Vec<&'static str>,
 }
 
 /// Starts the script on a loopback port; it serves one connection at a time until the test ends.
@@ -45,10 +47,19 @@ async fn play(stream: impl AsyncRead + AsyncWrite, script: Script) {
             ("USR", Some("MD5")) if words.get(3) == Some(&"I") => {
                 vec![format!("USR {t} MD5 S 1013928519.693957190")]
             }
+            ("USR", Some("TWN")) if words.get(3) == Some(&"I") => {
+                vec![format!("USR {t} TWN S lc=1033,id=507,tw=40,fs=1,ct=1062764229,kpp=1,kv=5,ver=2.1.0173.1")]
+            }
+            ("CVR", _) => {
+                vec![format!("CVR {t} 7.5.0324 7.5.0324 7.0.0425 http://download.example.com http://example.com")]
+            }
             ("USR", _) => vec![script.usr_ok.replace("{t}", t)],
             ("SYN", _) => script.syn.iter().map(|l| l.replace("{t}", t)).collect(),
+            ("PNG", _) if script.version == "MSNP12" => vec!["QNG 50".to_string()],
             ("PNG", _) => vec!["QNG".to_string()],
-            ("CHG", _) => vec![line.clone()],
+            ("CHG", _) => {
+                std::iter::once(line.clone()).chain(script.after_chg.iter().map(|l| l.replace("{t}", t))).collect()
+            }
             ("OUT", _) => break,
             _ => vec![format!("502 {t}")],
         };
@@ -159,7 +170,7 @@ async fn lists_complete_whatever_their_counters_say() {
         ),
     ];
     for (what, syn, want, warnings) in cases {
-        let address = serve(Script { version: "MSNP7", usr_ok: MSNP7_OK, syn }).await;
+        let address = serve(Script { version: "MSNP7", usr_ok: MSNP7_OK, syn, after_chg: vec![] }).await;
         let (client, list) = login_and_sync(&config(address, "MSNP7")).await.unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(lists(&list), want, "{what}");
         for warning in warnings {
@@ -186,7 +197,7 @@ async fn a_list_that_never_completes_says_what_is_missing() {
         "LST {t} RL 9 1 2 bob@example.com Bob",
         "ZZZ {t} this line is no command",
     ];
-    let address = serve(Script { version: "MSNP7", usr_ok: MSNP7_OK, syn }).await;
+    let address = serve(Script { version: "MSNP7", usr_ok: MSNP7_OK, syn, after_chg: vec![] }).await;
     let error = login_and_sync(&config(address, "MSNP7")).await.unwrap_err();
     let text = error.to_string();
     assert!(matches!(error.failure, Failure::Incomplete(_)), "{text}");
@@ -197,7 +208,13 @@ async fn a_list_that_never_completes_says_what_is_missing() {
 #[tokio::test]
 async fn a_reply_no_repair_can_read_fails_at_once_and_keeps_the_transcript() {
     // USR's literal is wrong: no form of USR can be guessed, and the line answers the request being waited for.
-    let address = serve(Script { version: "MSNP7", usr_ok: "USR {t} XX alice@example.com Alice 1", syn: vec![] }).await;
+    let address = serve(Script {
+        version: "MSNP7",
+        usr_ok: "USR {t} XX alice@example.com Alice 1",
+        syn: vec![],
+        after_chg: vec![],
+    })
+    .await;
     let started = std::time::Instant::now();
     let error = login_and_sync(&config(address, "MSNP7")).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(1), "the reply was waited for again: {error}");
@@ -222,7 +239,7 @@ async fn a_list_line_no_repair_can_read_is_counted_and_the_dump_is_incomplete() 
         "LST {t} BL 9 0 0",
         "LST {t} RL 9 0 0",
     ];
-    let address = serve(Script { version: "MSNP7", usr_ok: MSNP7_OK, syn }).await;
+    let address = serve(Script { version: "MSNP7", usr_ok: MSNP7_OK, syn, after_chg: vec![] }).await;
     let (client, list) = login_and_sync(&config(address, "MSNP7")).await.expect("the SYN ends");
     assert_eq!(lists(&list), "FL:bob@example.com AL: BL: RL:");
     assert_eq!(client.lost_lines(), ["LST 5 FL 9 2 2 not-a-handle Carol 0"]);
@@ -242,7 +259,8 @@ async fn repaired_replies_are_used_and_reported() {
         "LST {t} BL 9 0 0",
         "LST {t} RL 9 0 0",
     ];
-    let address = serve(Script { version: "MSNP7", usr_ok: "USR {t} OK alice@example.com Alice", syn }).await;
+    let address =
+        serve(Script { version: "MSNP7", usr_ok: "USR {t} OK alice@example.com Alice", syn, after_chg: vec![] }).await;
     let (client, list) = login_and_sync(&config(address, "MSNP7")).await.expect("signed in");
     assert_eq!(list.account.friendly_name, "Alice");
     assert_eq!(lists(&list), "FL:bob@example.com AL: BL: RL:");
@@ -289,7 +307,9 @@ async fn control_characters_from_the_server_are_shown_not_sent_to_the_terminal()
         "LST {t} BL 9 0 0",
         "LST {t} RL 9 0 0",
     ];
-    let address = serve(Script { version: "MSNP7", usr_ok: "USR {t} OK alice@example.com Ali%07ce 1", syn }).await;
+    let address =
+        serve(Script { version: "MSNP7", usr_ok: "USR {t} OK alice@example.com Ali%07ce 1", syn, after_chg: vec![] })
+            .await;
     let (status, out, err) = cli_login(address, "7").await;
     assert_eq!(status, 0, "{err}");
     for text in [&out, &err] {
@@ -305,7 +325,7 @@ async fn control_characters_from_the_server_are_shown_not_sent_to_the_terminal()
 async fn the_client_runs_over_any_byte_stream() {
     // An in-memory pipe instead of TCP: what a fuzzer playing the server needs.
     let syn = vec!["SYN {t} 9", "LST {t} FL 9 0 0", "LST {t} AL 9 0 0", "LST {t} BL 9 0 0", "LST {t} RL 9 0 0"];
-    let script = Script { version: "MSNP7", usr_ok: MSNP7_OK, syn };
+    let script = Script { version: "MSNP7", usr_ok: MSNP7_OK, syn, after_chg: vec![] };
     let version = msnp::SPEC.version("MSNP7").expect("MSNP7");
     let config = ClientConfig::new(version, "in-memory:1863", "alice@example.com", "any-password");
     let mut client = Client::login_via(&config, |_| {
@@ -317,4 +337,40 @@ async fn the_client_runs_over_any_byte_stream() {
     .expect("signed in over the pipe");
     let list = client.synchronise().await.expect("synchronised");
     assert_eq!(list.account.friendly_name, "Alice");
+}
+
+#[tokio::test]
+async fn msnp12_lines_only_real_servers_send_are_kept() {
+    // The notification server is scripted; Passport is the embedded server's, whose ticket the script does not
+    // check.
+    let passport = msnp::server::Server::start(msnp::server::ServerConfig::default(), "127.0.0.1".parse().unwrap(), 0)
+        .await
+        .expect("the embedded server starts");
+    let syn = vec![
+        "SYN {t} 2010-02-11T09:25:15.117-08:00 2009-06-21T11:55:14.32-07:00 2 0",
+        "GTC A",
+        "BLP AL",
+        "LST N=bob@example.com F=Bob C=bob@example.com 11 1",
+        // A contact only on the allow list: no stored name, no contact id (a real MSNP12 server, 2010).
+        "LST N=someone@example.es 2 1",
+    ];
+    // ILN pushed with TrID 0 after the CHG's echo (a real MSNP12 server, 2010).
+    let after_chg = vec!["ILN 0 AWY bob@example.com Bob 2789003300"];
+    let script = Script { version: "MSNP12", usr_ok: "USR {t} OK alice@example.com 1 0", syn, after_chg };
+    let address = serve(script).await;
+    let mut config = config(address, "MSNP12");
+    config.account = "alice@example.com".into();
+    config.password = "alice-password".into();
+    config.login_url = Some(format!("http://{}{}", passport.passport, msnp::server::LOGIN_PATH));
+    let (mut client, list) = login_and_sync(&config).await.expect("signed in and synchronised");
+    assert_eq!(lists(&list), "FL:bob@example.com AL:bob@example.com,someone@example.es BL: RL:bob@example.com");
+    let someone = list.contacts.iter().find(|c| c.handle == "someone@example.es").expect("the allow-list contact");
+    assert_eq!(someone.friendly_name, "someone@example.es", "the handle stands for the missing name");
+    client.set_status("NLN", Some(0)).await.expect("the status set");
+    let events = client.watch(Duration::from_millis(300)).await.expect("watching");
+    assert!(
+        events.iter().any(|p| p.command == "ILN" && p.handle == "bob@example.com" && p.status == "AWY"),
+        "{events:?}"
+    );
+    assert!(client.warnings().is_empty(), "{:?}", client.warnings());
 }

@@ -376,13 +376,14 @@ fn add_or_replace_form(
             Some(Count { arg, command: c.command.0.clone() })
         })
         .collect();
-    // Where the form comes from: its own statement, else its command's (in this file or earlier), else the form it
-    // replaces. A form with none and nothing unverified is a gap the spec should close.
+    // Where the form comes from: its own statement, else the form it replaces (a restated form keeps its source),
+    // else its command's (in this file or earlier). A form with none and nothing unverified is a gap the spec
+    // should close.
     let evidence = form
         .evidence
         .clone()
-        .or_else(|| command.evidence.clone())
         .or_else(|| base.as_ref().map(|b| b.evidence.clone()).filter(|e| !e.is_empty()))
+        .or_else(|| command.evidence.clone())
         .unwrap_or_default();
     if evidence.is_empty() && form.unverified.is_none() && command.unverified.is_none() {
         diags.warn_at(

@@ -66,9 +66,9 @@ fn versions_resolve_their_extends_chain() {
     assert_eq!(v2.removed.len(), 1);
     assert_eq!(v2.removed[0].name, "LST");
     assert_eq!(v2.removed[0].doc, "The server answers 500.");
-    // Keys V2 leaves out of its header are not inherited.
+    // The client that introduced a version is its own; how it authenticates stays V1's, as V2 does not restate it.
     assert_eq!(v2.client.as_deref(), Some("2.0"));
-    assert_eq!(v2.auth, None);
+    assert_eq!(v2.auth.as_deref(), Some("PASS"));
 
     // `remove_forms` dropped `pass`; the restated `ok` keeps its place and is dated V2.
     let usr = v2.command("USR").expect("V2 has USR");

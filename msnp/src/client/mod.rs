@@ -804,7 +804,8 @@ impl Client {
                     .or(line.get::<&str>(lsg::args::GROUP).map_err(problem)?);
                 let name = self.text(line.require(lsg::args::GROUP_NAME).map_err(problem)?, &frame.line);
                 list.groups.push(Group { id: id.unwrap_or("").to_string(), name });
-            } else if line.is(lst::IN_SYN) {
+            } else if line.is(lst::IN_SYN) || line.is(lst::IN_SYN_NO_NAME) {
+                // Real servers leave out F= and C= for a contact only on the allow or reverse list.
                 seen_contacts += 1;
                 let bits: u32 = line.require(lst::args::LISTS).map_err(problem)?;
                 let groups =
@@ -1248,7 +1249,8 @@ fn split_groups(groups: &str) -> Vec<String> {
 
 /// The presence a line announces, when it announces one.
 fn presence(line: &Incoming<'_, '_>) -> Option<Presence> {
-    let (command, status_arg, handle_arg, name_arg) = if line.is(iln::PRESENCE) {
+    // ILN comes with the CHG's TrID or, from some real servers, with TrID 0: the same presence either way.
+    let (command, status_arg, handle_arg, name_arg) = if line.is(iln::PRESENCE) || line.is(iln::PUSHED) {
         ("ILN", Some(iln::args::STATUS), iln::args::HANDLE, Some(iln::args::FRIENDLY_NAME))
     } else if line.is(nln::PRESENCE) {
         ("NLN", Some(nln::args::STATUS), nln::args::HANDLE, Some(nln::args::FRIENDLY_NAME))
