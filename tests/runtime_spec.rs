@@ -72,5 +72,7 @@ fn a_spec_directory_with_problems_is_reported_and_not_used() {
     let (status, out, _) = msnp(&["spec", "check", &spec_dir()], b"");
     assert_eq!(status, 0, "{out}");
     assert!(out.contains("no problems"), "{out}");
+    // Every form of every version says where it comes from (or what is unverified about it).
+    assert!(!out.contains("(warning)") && !out.contains("warnings"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
