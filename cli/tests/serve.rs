@@ -30,16 +30,17 @@ impl Drop for Running {
     }
 }
 
-#[test]
-fn serve_answers_a_login_from_another_process() {
-    let accounts = std::env::temp_dir().join(format!("msnp-serve-test-{}.toml", std::process::id()));
-    std::fs::write(&accounts, ACCOUNTS).unwrap();
-    let mut child = Command::new(BINARY)
-        .args(["serve", "--accounts", &accounts.display().to_string(), "--listen", "127.0.0.1:0", "--duration", "60"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("msnp serve starts");
+/// The running server and what its first lines name: the dispatch address, the nexus URL, the accounts line.
+struct Started {
+    server: Running,
+    dispatch: String,
+    nexus: String,
+    accounts: String,
+}
+
+/// Starts `msnp serve` with `command` (the binary, or a shell that runs it) and reads the addresses it prints.
+fn start(mut command: Command) -> Started {
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("msnp serve starts");
     let stdout = child.stdout.take().unwrap();
     let server = Running(child);
     // The first lines name the addresses: dispatch, notification, nexus, accounts.
@@ -49,7 +50,25 @@ fn serve_answers_a_login_from_another_process() {
         line.strip_prefix(&format!("{name} ")).unwrap_or_else(|| panic!("`{line}` is not the {name} line")).to_string()
     };
     let (dispatch, _notification, nexus) = (field("dispatch"), field("notification"), field("nexus"));
-    assert!(field("accounts").starts_with("2 from "));
+    Started { server, dispatch, nexus, accounts: field("accounts") }
+}
+
+#[test]
+fn serve_answers_a_login_from_another_process() {
+    let accounts = std::env::temp_dir().join(format!("msnp-serve-test-{}.toml", std::process::id()));
+    std::fs::write(&accounts, ACCOUNTS).unwrap();
+    let mut command = Command::new(BINARY);
+    command.args([
+        "serve",
+        "--accounts",
+        &accounts.display().to_string(),
+        "--listen",
+        "127.0.0.1:0",
+        "--duration",
+        "60",
+    ]);
+    let Started { server, dispatch, nexus, accounts: listed } = start(command);
+    assert!(listed.starts_with("2 from "));
     for version in ["7", "10"] {
         let output = Command::new(BINARY)
             .args(["login", "--version", version, "--server", &dispatch, "--account", "x@example.com"])
@@ -77,36 +96,20 @@ fn serve_answers_a_login_from_another_process() {
     std::fs::remove_file(&accounts).unwrap();
 }
 
-/// Starts `msnp serve` with the descriptor limit of a small host (256) and `args`; returns it and its dispatch
-/// address and nexus URL.
-fn serve_with_256_descriptors(accounts: &std::path::Path, args: &str) -> (Running, String, String) {
-    let command = format!(
-        "ulimit -n 256 && exec {BINARY} serve --accounts {} --listen 127.0.0.1:0 --duration 60 {args}",
-        accounts.display()
-    );
-    let mut child = Command::new("sh")
-        .args(["-c", &command])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("msnp serve starts");
-    let stdout = child.stdout.take().unwrap();
-    let server = Running(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let mut field = |name: &str| {
-        let line = lines.next().expect("a line from msnp serve").unwrap();
-        line.strip_prefix(&format!("{name} ")).unwrap_or_else(|| panic!("`{line}` is not the {name} line")).to_string()
-    };
-    let (dispatch, notification, nexus) = (field("dispatch"), field("notification"), field("nexus"));
-    let _ = notification;
-    (server, dispatch, nexus)
-}
-
 #[test]
 fn three_hundred_idle_connections_do_not_stop_a_login() {
     let accounts = std::env::temp_dir().join(format!("msnp-serve-idle-{}.toml", std::process::id()));
     std::fs::write(&accounts, ACCOUNTS).unwrap();
-    let (server, dispatch, nexus) = serve_with_256_descriptors(&accounts, "");
+    // The descriptor limit of a small host.
+    let mut command = Command::new("sh");
+    command.args([
+        "-c",
+        &format!(
+            "ulimit -n 256 && exec {BINARY} serve --accounts {} --listen 127.0.0.1:0 --duration 60",
+            accounts.display()
+        ),
+    ]);
+    let Started { server, dispatch, nexus, .. } = start(command);
     let nexus_address = nexus.trim_start_matches("http://").split('/').next().unwrap().to_string();
     // 300 connections that never send a byte, from another loopback address: to the dispatch server and to the
     // Passport endpoints, as an attacker with one address would hold them.
