@@ -1,6 +1,8 @@
-//! Helpers shared by the integration tests: fixture paths and a validator sink that keeps everything.
+//! Helpers shared by the integration tests: fixture paths, a validator sink that keeps everything, and the fuzz
+//! targets (`fuzz`), which the fuzz crate and the replay test both call.
 
 pub mod alloc;
+pub mod fuzz;
 pub mod strategies;
 
 use std::path::PathBuf;

@@ -90,3 +90,13 @@ fn error_replies_round_trip() {
         round_trip(version, Dir::Server, "911 7", b"", Tokens::Wire).unwrap();
     }
 }
+
+/// A transcript placeholder standing for a whole prefixed token (`$x` where `N=handle` goes) holds no value of
+/// the argument: read as one, it was written back behind the prefix (`N=$x`), which does not parse (found by the
+/// `parse` fuzz target).
+#[test]
+fn a_placeholder_for_a_prefixed_argument_has_no_typed_value() {
+    let v = Version::from_name("MSNP10").expect("MSNP10");
+    let raw = RawCommand::parse("ADC 11 FL $x F=john", b"", Tokens::Transcript);
+    assert!(matches!(Message::parse(v, Dir::Client, &raw), Err(ParseError::Placeholder { argument: "handle", .. })));
+}

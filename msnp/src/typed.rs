@@ -163,9 +163,9 @@ pub fn optional_field<'a, T: FromToken<'a>>(
     name: &'static str,
     prefix: Option<&str>,
 ) -> Result<Option<T>, ParseError> {
-    match m.token(index, prefix) {
+    match m.token(index, None) {
         None => Ok(None),
-        Some(token) => T::from_token(token).map(Some).ok_or_else(|| placeholder(m, name)),
+        Some(token) => value(m, token, name, prefix).map(Some),
     }
 }
 
@@ -176,12 +176,25 @@ pub fn repeated_field<'a, T: FromToken<'a>>(
     name: &'static str,
     prefix: Option<&str>,
 ) -> Result<Vec<T>, ParseError> {
-    m.tokens(index)
-        .map(|token| {
-            let value = prefix.and_then(|p| token.strip_prefix(p)).unwrap_or(token);
-            T::from_token(value).ok_or_else(|| placeholder(m, name))
-        })
-        .collect()
+    m.tokens(index).map(|token| value(m, token, name, prefix)).collect()
+}
+
+/// The value `token` holds for argument `name`, after its prefix when it has one.
+///
+/// A transcript placeholder may stand for a whole prefixed token (`$handle` for `N=handle`): it then holds no
+/// value of the argument, and reading it as one would write the prefix back in front of the placeholder
+/// (`N=$handle`), which no longer parses.
+fn value<'a, T: FromToken<'a>>(
+    m: &Match<'_, 'a>,
+    token: &'a str,
+    name: &'static str,
+    prefix: Option<&str>,
+) -> Result<T, ParseError> {
+    let value = match prefix {
+        Some(prefix) => token.strip_prefix(prefix).ok_or_else(|| placeholder(m, name))?,
+        None => token,
+    };
+    T::from_token(value).ok_or_else(|| placeholder(m, name))
 }
 
 fn placeholder(m: &Match<'_, '_>, argument: &'static str) -> ParseError {

@@ -18,9 +18,13 @@ mod passport;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::net::TcpStream;
+// Deadlines are read on tokio's clock, the one the timeouts they set run on: with the clock paused (tests, the
+// fuzz target) a step's time then runs out as soon as nothing else can happen, and `watch` ends, instead of
+// spinning on timeouts until the system clock catches up.
+use tokio::time::Instant;
 
 use crate::auth::{ProductKey, challenge_response, md5_login_digest};
 use crate::contacts::{AccountInfo, Contact, ContactList, Group, List};
