@@ -12,6 +12,7 @@ use msnp::client::{Client, ClientConfig, Stream};
 use msnp::frame::{FrameError, Framer, Limits, OwnedFrame, VersionRule};
 use msnp::message::{ArgName, Incoming, Received};
 use msnp::raw::{RawCommand, Tokens};
+use msnp::server::{ServerConfig, Sessions};
 use msnp::spec::{ArgKind, Dir, Services, VersionDef};
 use msnp::text::Decoded;
 use msnp::validate::{Options, render_human, summary_line, validate_bytes};
@@ -269,6 +270,44 @@ fn check_transcript(message: String, transcript: Option<&str>) {
     }
 }
 
-// `server`: the embedded server's session, fed the input as a client's bytes, comes here once that session has
-// settled. Add `pub fn server(data: &[u8])`, `fuzz/fuzz_targets/server.rs` and its `[[bin]]` in
-// `fuzz/Cargo.toml`, and its line in `tests/fuzz_replay.rs`'s table.
+/// The embedded server's session fed the input as a client's bytes: it must never panic, and must end (the
+/// client's side closes after its bytes; the server's deadlines end anything else).
+///
+/// Input: one byte choosing the role (bit 0: dispatch instead of notification), the versions the server accepts
+/// (bits 1 to 4: the newest, MSNP2 plus 0 to 12) and the size of the client's writes (bits 5 to 7); then the
+/// client's bytes. The server's accounts are the demo ones, and its MD5 salts are the same on every run (its
+/// counter starts afresh), so an input can hold a right digest and reach the signed-in session.
+pub fn server(data: &[u8]) {
+    let [select, client @ ..] = data else { return };
+    let dispatch = select & 1 != 0;
+    let newest = 2 + u32::from((select >> 1) & 0x0f) % 13;
+    let write_size = [1, 3, 8, 17, 64, 256, 1024, 4096][usize::from(select >> 5)];
+    let config = ServerConfig {
+        versions: 2..=newest,
+        limits: Limits { max_line: 1024, max_payload: 4096 },
+        ..ServerConfig::default()
+    };
+    let local: std::net::SocketAddr = "127.0.0.1:1863".parse().expect("an address");
+    let sessions = Sessions::new(config, "127.0.0.1:1864".parse().expect("an address"));
+    let bytes = client.to_vec();
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().expect("a runtime");
+    runtime.block_on(async {
+        let (ours, theirs) = tokio::io::duplex(4096);
+        let session = tokio::spawn(async move { sessions.serve(Box::new(theirs), local, dispatch).await });
+        let (mut read, mut write) = tokio::io::split(ours);
+        // What the server says is read and dropped, so that it never blocks on a full pipe.
+        let reader = tokio::spawn(async move { tokio::io::copy(&mut read, &mut tokio::io::sink()).await });
+        for piece in bytes.chunks(write_size) {
+            if write.write_all(piece).await.is_err() {
+                break;
+            }
+        }
+        let _ = write.shutdown().await;
+        // On the paused clock every deadline passes at once when nothing else can happen: a session that does not
+        // end within a simulated hour is a hang.
+        let ended = tokio::time::timeout(Duration::from_secs(3600), session).await;
+        assert!(ended.is_ok(), "the server's session did not end after the client closed");
+        reader.abort();
+    });
+}
