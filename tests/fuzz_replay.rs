@@ -12,8 +12,13 @@ use msnp_tests::fuzz;
 type Target = fn(&[u8]);
 
 /// Every target, by the name of its directory under `fuzz/corpus/` and `fuzz/artifacts/`.
-const TARGETS: &[(&str, Target)] =
-    &[("framing", fuzz::framing), ("parse", fuzz::parse), ("validate", fuzz::validate), ("client", fuzz::client)];
+const TARGETS: &[(&str, Target)] = &[
+    ("framing", fuzz::framing),
+    ("parse", fuzz::parse),
+    ("validate", fuzz::validate),
+    ("client", fuzz::client),
+    ("server", fuzz::server),
+];
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("fuzz")
@@ -72,6 +77,11 @@ fn validate_corpus() {
 #[test]
 fn client_corpus() {
     replay("client");
+}
+
+#[test]
+fn server_corpus() {
+    replay("server");
 }
 
 /// An MSNP7 login that succeeds, on a connection the server then keeps open: synchronising and setting the status
