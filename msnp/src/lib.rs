@@ -1,49 +1,51 @@
 //! msnp: the MSN Messenger protocol (MSNP), generated from a declarative spec.
 //!
 //! The spec (`spec/*.toml`, one file per protocol version) is turned into Rust by `msnp-codegen` when this
-//! crate builds. What it generates lives in [`generated`]; the hand-written runtime it calls is small:
+//! crate builds. What it generates lives in [`generated`]; the hand-written runtime around it is in layers,
+//! each using only the ones above it:
 //!
-//! - [`auth`]: the MD5 login digest, challenge answers and Passport 1.4 strings;
-//! - [`compare`]: what changes between versions, and the history of a command;
-//! - [`frame`]: sans-IO framing of a byte stream into command lines and payloads, with limits;
-//! - [`raw`]: zero-copy raw commands, which round-trip byte for byte whether or not the spec knows them;
-//! - [`message`]: messages by form and argument name, for code that speaks many versions;
-//! - [`matcher`] and [`typed`]: matching a raw command to a form of the spec, and the typed layer's runtime;
-//! - [`spec`] and [`value`]: the spec's tables and value checks at run time;
-//! - [`text`]: friendly names and group names, percent-encoded on the wire and plain text for people;
-//! - [`transcript`] and [`validate`]: reading transcripts in the wiki's notation and validating them;
-//! - [`xml`]: checks of XML payloads;
-//! - `net` (feature `net`): the tokio codec, connections with timeouts, transcripts of sessions;
-//! - [`contacts`]: the contact-list model a synchronisation delivers;
-//! - [`list_counter`]: when a numbered series of list lines is complete, whatever its counters say;
+//! - [`wire`]: bytes, framing into command lines and payloads, raw commands, friendly-name encoding, and (feature
+//!   `net`) the tokio codec and connections;
+//! - [`spec`]: the spec's tables, value checks, comparison between versions, and (feature `runtime-spec`) the same
+//!   tables built from a spec directory at run time;
+//! - [`typed`]: matching a raw command to a form, messages by form and argument name, the typed layer's runtime;
+//! - [`validate`]: reading transcripts, checking them line by line and in session, XML payloads, rendering
+//!   diagnostics;
+//! - [`account`]: login arithmetic, the contact-list model and list counting, shared by the client and the server;
 //! - `client` (feature `client`): logging in, synchronising, presence;
-//! - `server` (feature `server`): the embedded reference server;
-//! - `runtime` (feature `runtime-spec`): the same tables built from a spec directory at run time.
+//! - `server` (feature `server`): the embedded reference server.
+//!
+//! The modules most code names are also re-exported at the root under their short names: [`frame`], [`raw`],
+//! [`text`], [`value`], [`compare`], [`matcher`], [`message`], [`transcript`], [`xml`], [`auth`], [`contacts`],
+//! [`list_counter`], and `net` and `runtime` with their features.
 
-pub mod auth;
-mod bytes;
+pub mod account;
 #[cfg(feature = "client")]
 pub mod client;
-pub mod compare;
-pub mod contacts;
-pub mod frame;
-pub mod list_counter;
-pub mod matcher;
-pub mod message;
-#[cfg(feature = "net")]
-pub mod net;
-pub mod raw;
-#[cfg(feature = "runtime-spec")]
-pub mod runtime;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod spec;
-pub mod text;
-pub mod transcript;
 pub mod typed;
 pub mod validate;
-pub mod value;
-pub mod xml;
+pub mod wire;
+
+// The modules by the paths users have always written; each lives in the layer above.
+#[doc(no_inline)]
+pub use account::{auth, contacts, list_counter};
+#[doc(no_inline)]
+#[cfg(feature = "runtime-spec")]
+pub use spec::runtime;
+#[doc(no_inline)]
+pub use spec::{compare, value};
+#[doc(no_inline)]
+pub use typed::{matcher, message};
+#[doc(no_inline)]
+pub use validate::{transcript, xml};
+#[doc(no_inline)]
+#[cfg(feature = "net")]
+pub use wire::net;
+#[doc(no_inline)]
+pub use wire::{frame, raw, text};
 
 /// Code generated from `spec/` by `msnp-codegen`: the [`generated::Version`] enum, the spec tables, one
 /// struct per command shape and per-version message enums.

@@ -1,6 +1,6 @@
 //! The client: logs in with any version from MSNP2 to MSNP14, synchronises the contact list, sets a status and
 //! collects presence, and signs out. Messages are read and written by form and argument name
-//! ([`crate::message`]), so the same code serves every version; what differs between eras is which forms exist.
+//! ([`crate::typed::message`]), so the same code serves every version; what differs between eras is which forms exist.
 //!
 //! ```text
 //! connect (dispatch or notification server) --> VER --> INF (MSNP2-7) | CVR (MSNP8+) --> USR I
@@ -26,20 +26,20 @@ use tokio::net::TcpStream;
 // spinning on timeouts until the system clock catches up.
 use tokio::time::Instant;
 
-use crate::auth::{ProductKey, challenge_response, md5_login_digest};
-use crate::contacts::{AccountInfo, Contact, ContactList, Group, List};
-use crate::frame::Limits;
+use crate::account::auth::{ProductKey, challenge_response, md5_login_digest};
+use crate::account::contacts::{AccountInfo, Contact, ContactList, Group, List};
+use crate::account::list_counter::ListCounter;
 use crate::generated::forms::*;
-use crate::list_counter::ListCounter;
-use crate::message::Received;
-use crate::message::{FormRef, Incoming, Outgoing};
-use crate::net::{Connection, Frame, NetError, Redact, Transcript};
-pub use crate::net::{Stream, Transport};
-use crate::raw::{RawCommand, Tokens};
 use crate::spec::Services;
 use crate::spec::{Dir, VersionDef};
-use crate::text::Decoded;
 use crate::typed::ErrorReply;
+use crate::typed::message::Received;
+use crate::typed::message::{FormRef, Incoming, Outgoing};
+use crate::wire::frame::Limits;
+use crate::wire::net::{Connection, Frame, NetError, Redact, Transcript};
+pub use crate::wire::net::{Stream, Transport};
+use crate::wire::raw::{RawCommand, Tokens};
+use crate::wire::text::Decoded;
 
 pub use passport::{PassportError, check_ca};
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 
-use crate::auth::{passport_authorization, passport_fields, passport_login_url, passport_ticket};
+use crate::account::auth::{passport_authorization, passport_fields, passport_login_url, passport_ticket};
 
 /// Why Passport 1.4 failed, and at which step.
 #[derive(Debug)]

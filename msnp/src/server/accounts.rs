@@ -20,7 +20,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::contacts::{AccountInfo, Contact, ContactList, Group};
+use crate::account::contacts::{AccountInfo, Contact, ContactList, Group};
 
 /// Every account the server knows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -112,7 +112,7 @@ impl Accounts {
         let invalid = |message: String| AccountsError::Invalid { path: name.to_string(), message };
         let mut accounts = Vec::new();
         for entry in file.account {
-            if crate::value::Check::Handle.check(&entry.handle).is_err() {
+            if crate::spec::value::Check::Handle.check(&entry.handle).is_err() {
                 return Err(invalid(format!("`{}` is not an account handle", entry.handle)));
             }
             if accounts.iter().any(|a: &Account| a.list.account.handle == entry.handle) {
@@ -131,17 +131,17 @@ impl Accounts {
             // Names may be given as plain text or in their wire form; the model holds plain text.
             let mut groups = entry.groups;
             for group in &mut groups {
-                group.name = crate::text::from_either(&group.name);
+                group.name = crate::wire::text::from_either(&group.name);
             }
             let mut contacts = entry.contacts;
             for contact in &mut contacts {
-                contact.friendly_name = crate::text::from_either(&contact.friendly_name);
+                contact.friendly_name = crate::wire::text::from_either(&contact.friendly_name);
             }
             accounts.push(Account {
                 password: entry.password,
                 list: ContactList {
                     account: AccountInfo {
-                        friendly_name: crate::text::from_either(
+                        friendly_name: crate::wire::text::from_either(
                             entry.friendly_name.as_deref().unwrap_or(&entry.handle),
                         ),
                         handle: entry.handle,

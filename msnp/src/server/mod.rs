@@ -3,8 +3,8 @@
 //! nexus and login endpoints over HTTP, all on loopback ports of the caller's choosing.
 //!
 //! It speaks every version from MSNP2 to MSNP14 from the same spec as everything else: lines it receives are
-//! matched to the version's forms ([`crate::message::Incoming`]) and lines it sends are written from form and
-//! argument names ([`crate::message::Outgoing`]), so each version gets its own forms without code per version.
+//! matched to the version's forms ([`crate::typed::message::Incoming`]) and lines it sends are written from form and
+//! argument names ([`crate::typed::message::Outgoing`]), so each version gets its own forms without code per version.
 //!
 //! ```text
 //! client --VER/INF|CVR/USR I--> dispatch --XFR NS--> client --VER/.../USR I--> notification
@@ -44,8 +44,8 @@ pub use accounts::{Account, Accounts, AccountsError};
 pub use passport::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH, REDIRECTING_NEXUS_PATH};
 pub use quirks::{Quirk, Quirks, UnknownQuirk};
 
-use crate::frame::Limits;
 use crate::spec::VersionDef;
+use crate::wire::frame::Limits;
 
 /// The most Passport tickets the server holds before they are redeemed with `USR TWN S`.
 pub const MAX_TICKETS: usize = 10_000;
@@ -320,7 +320,7 @@ impl Sessions {
 
     /// Serves one connection to the notification server (or the dispatch server, when `dispatch`) until it ends;
     /// `local` is the address the client is taken to have reached.
-    pub async fn serve(&self, stream: crate::net::Stream, local: SocketAddr, dispatch: bool) {
+    pub async fn serve(&self, stream: crate::wire::net::Stream, local: SocketAddr, dispatch: bool) {
         let role = if dispatch { session::Role::Dispatch } else { session::Role::Notification };
         session::run(stream, local, self.state.clone(), role).await;
     }

@@ -16,7 +16,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 
 use super::State;
-use crate::auth::passport_credentials;
+use crate::account::auth::passport_credentials;
 
 /// The nexus's path.
 pub const NEXUS_PATH: &str = "/rdr/pprdr.asp";

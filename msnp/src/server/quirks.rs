@@ -1,7 +1,7 @@
 //! Deliberate deviations from the spec, one per class of what real servers send anyway: the embedded server can
 //! show any set of them ([`Quirks`]), so that clients and tools are tested against more than the spec describes.
 //!
-//! The server always writes the normal message with [`crate::message::Outgoing`] first; each quirk then changes
+//! The server always writes the normal message with [`crate::typed::message::Outgoing`] first; each quirk then changes
 //! the written bytes, or the choice or order of messages, in exactly one function of this module:
 //!
 //! ```text
@@ -18,10 +18,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::contacts::{Group, List};
+use crate::account::contacts::{Group, List};
 use crate::generated::forms::{lst, msg, syn, usr};
-use crate::message::Outgoing;
 use crate::spec::{Dir, VersionDef};
+use crate::typed::message::Outgoing;
 
 /// One deliberate deviation from the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

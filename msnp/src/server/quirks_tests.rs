@@ -5,7 +5,7 @@ use super::accounts::Accounts;
 use super::quirks::{Quirk, phantom_group_id};
 use super::session::usr_ok;
 use super::syn_answer::answer;
-use crate::contacts::ContactList;
+use crate::account::contacts::ContactList;
 use crate::spec::VersionDef;
 
 fn version(n: u32) -> &'static VersionDef {

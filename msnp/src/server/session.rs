@@ -9,15 +9,15 @@ use tokio::time::Instant;
 
 use super::quirks::{self, Quirks};
 use super::{Fault, Online, State, syn_answer};
-use crate::auth::{ProductKey, challenge_response, md5_login_digest};
-use crate::contacts::{AccountInfo, List};
+use crate::account::auth::{ProductKey, challenge_response, md5_login_digest};
+use crate::account::contacts::{AccountInfo, List};
 use crate::generated::forms::*;
-use crate::message::{ComposeError, FormRef, Incoming, Outgoing, Received};
-use crate::net::{Connection, Frame, NetError, Stream};
-use crate::raw::{RawCommand, Tokens};
 use crate::spec::{Dir, Services, VersionDef};
-use crate::text::Plain;
 use crate::typed::ErrorReply;
+use crate::typed::message::{ComposeError, FormRef, Incoming, Outgoing, Received};
+use crate::wire::net::{Connection, Frame, NetError, Stream};
+use crate::wire::raw::{RawCommand, Tokens};
+use crate::wire::text::Plain;
 
 /// Which server a connection reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

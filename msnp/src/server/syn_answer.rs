@@ -5,11 +5,11 @@
 //! Every line is written from its form with [`Outgoing`]; the quirks then change the written bytes or the order
 //! of the sections through the functions of [`super::quirks`], one per quirk.
 
-use crate::contacts::{Contact, ContactList, List};
+use crate::account::contacts::{Contact, ContactList, List};
 use crate::generated::forms::*;
-use crate::message::{ArgName, ComposeError, FormRef, Outgoing};
 use crate::spec::{Dir, VersionDef};
-use crate::text::Plain;
+use crate::typed::message::{ArgName, ComposeError, FormRef, Outgoing};
+use crate::wire::text::Plain;
 
 use super::quirks::{self, Quirks, Section};
 

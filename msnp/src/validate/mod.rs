@@ -15,6 +15,8 @@
 
 mod render;
 mod session;
+pub mod transcript;
+pub mod xml;
 
 use std::io::{self, Read};
 
@@ -22,8 +24,8 @@ use serde::Serialize;
 
 pub use render::{render_human, summary_line};
 
-use crate::frame::Limits;
 use crate::spec::{Dir, Spec, VersionDef};
+use crate::wire::frame::Limits;
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{Diagnostic, Severity, Summary};
-use crate::text::visible;
+use crate::wire::text::visible;
 
 /// Renders one diagnostic for a terminal, ending with a newline.
 pub fn render_human(d: &Diagnostic) -> String {

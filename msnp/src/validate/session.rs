@@ -8,12 +8,12 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Read};
 
 use super::{Command, Connection, Diagnostic, Options, Severity, Sink, Summary};
-use crate::frame::payload_length;
-use crate::matcher::{Closest, check_shape, select, select_checking};
-use crate::raw::{RawCommand, Tokens};
 use crate::spec::{CommandDef, Dir, FormDef, PayloadKind, Services, Trid, VersionDef, command_key};
-use crate::transcript::{Boundary, CONTINUATION, Kind, Line, LineReader, boundary, classify};
+use crate::typed::matcher::{Closest, check_shape, select, select_checking};
 use crate::typed::{ErrorReply, describe_mismatch};
+use crate::validate::transcript::{Boundary, CONTINUATION, Kind, Line, LineReader, boundary, classify};
+use crate::wire::frame::payload_length;
+use crate::wire::raw::{RawCommand, Tokens};
 
 /// How many requests per connection are remembered for matching replies; older ones are forgotten, so memory
 /// stays bounded on endless sessions. A reply to a forgotten request is reported as unanswered.
@@ -502,7 +502,7 @@ impl<'o> Validator<'o> {
                 p.command(),
                 p.announced
             );
-            let compacted = crate::xml::compact(p.data.split(|&b| b == b'\n'));
+            let compacted = crate::validate::xml::compact(p.data.split(|&b| b == b'\n'));
             self.report(Severity::Warning, "payload-pretty-printed", spot, message, None, None);
             self.check_xml(Some(&compacted));
             return;
@@ -571,7 +571,7 @@ impl<'o> Validator<'o> {
         let p = &self.payload;
         let Some((root, elements)) = p.xml else { return };
         let data = compacted.unwrap_or(&p.data);
-        if let Err(problem) = crate::xml::check(data, root, elements) {
+        if let Err(problem) = crate::validate::xml::check(data, root, elements) {
             let first = p.data.split(|&b| b == b'\r' || b == b'\n').next().unwrap_or_default();
             let source = String::from_utf8_lossy(first).into_owned();
             let spot = Spot { line: p.first_line, column: 1, width: source.chars().count().max(1), source };
@@ -741,7 +741,7 @@ impl<'o> Validator<'o> {
                 // server's answer is checked as an answer instead of being reported a second time.
                 if dir == Dir::Client
                     && command.forms_from(Dir::Client).any(|f| f.shape.trid == Trid::Yes)
-                    && let Some(trid) = raw.arg(0).and_then(|t| crate::value::parse_uint(t, u32::MAX.into()).ok())
+                    && let Some(trid) = raw.arg(0).and_then(|t| crate::spec::value::parse_uint(t, u32::MAX.into()).ok())
                 {
                     self.conn.remember(trid as u32, command.name);
                 }
@@ -1165,11 +1165,13 @@ impl<'o> Validator<'o> {
             None => raw.line().len()..raw.line().len(),
         };
         let code = match closest.mismatch.kind {
-            crate::matcher::MismatchKind::TridMissing
-            | crate::matcher::MismatchKind::TridInvalid(_)
-            | crate::matcher::MismatchKind::TridNotZero => "trid",
-            crate::matcher::MismatchKind::ArgMissing | crate::matcher::MismatchKind::ExtraArg => "arg-count",
-            crate::matcher::MismatchKind::LiteralExpected(_) => "literal",
+            crate::typed::matcher::MismatchKind::TridMissing
+            | crate::typed::matcher::MismatchKind::TridInvalid(_)
+            | crate::typed::matcher::MismatchKind::TridNotZero => "trid",
+            crate::typed::matcher::MismatchKind::ArgMissing | crate::typed::matcher::MismatchKind::ExtraArg => {
+                "arg-count"
+            }
+            crate::typed::matcher::MismatchKind::LiteralExpected(_) => "literal",
             _ => "arg-type",
         };
         let message = format!("{name}: {}", describe_mismatch(closest.form.shape, raw, &closest.mismatch));
@@ -1294,5 +1296,5 @@ fn payload_of(command: &CommandDef, dir: Dir, raw: &RawCommand<'_>) -> Option<u6
     if !command.has_payload(dir) {
         return None;
     }
-    crate::value::parse_uint(raw.arg(raw.arg_count().checked_sub(1)?)?, u64::MAX).ok()
+    crate::spec::value::parse_uint(raw.arg(raw.arg_count().checked_sub(1)?)?, u64::MAX).ok()
 }

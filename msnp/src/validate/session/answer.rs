@@ -10,10 +10,10 @@
 use std::collections::HashSet;
 
 use super::{Severity, Spot, Validator};
-use crate::matcher::{Match, match_shape};
-use crate::raw::RawCommand;
+use crate::spec::value::parse_uint;
 use crate::spec::{FormDef, LinkRole, Trid};
-use crate::value::parse_uint;
+use crate::typed::matcher::{Match, match_shape};
+use crate::wire::raw::RawCommand;
 
 /// How many ids (group ids, GUIDs) one answer remembers. Past this, references are no longer checked: an id that
 /// was forgotten cannot be told from one that was never defined.
@@ -296,7 +296,7 @@ impl Validator<'_> {
 /// The value of argument `arg` (without its prefix), unless it is absent or a placeholder.
 fn token<'a>(found: &Match<'_, 'a>, form: &FormDef, arg: usize) -> Option<&'a str> {
     let value = found.token(arg, form.shape.args.get(arg)?.prefix)?;
-    (!crate::raw::is_placeholder(value)).then_some(value)
+    (!crate::wire::raw::is_placeholder(value)).then_some(value)
 }
 
 /// The number argument `arg` holds, unless it is absent or a placeholder.

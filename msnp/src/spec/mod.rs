@@ -1,10 +1,19 @@
 //! The spec at run time: the tables the generator emits from `spec/*.toml` (see [`crate::generated`]), which
 //! the matcher, the validator and `msnp spec` read. Every reference is `'static`: the compiled-in spec lives in
 //! statics.
+//!
+//! - [`value`]: checks of argument values and conversions between tokens and Rust values;
+//! - [`compare`]: what changes between versions, and the history of a command;
+//! - `runtime` (feature `runtime-spec`): the same tables built from a spec directory at run time.
+
+pub mod compare;
+#[cfg(feature = "runtime-spec")]
+pub mod runtime;
+pub mod value;
 
 use std::fmt;
 
-pub use crate::value::Check;
+pub use crate::spec::value::Check;
 
 /// A whole spec: every negotiable version, with the value types and error codes they use.
 #[derive(Debug)]
@@ -153,7 +162,7 @@ impl TypeDef {
             }
             TypeKind::Parts { separator, parts } => {
                 let last = parts.len().saturating_sub(1);
-                let fits = crate::value::split_parts(token, separator, parts.len(), |i, part| {
+                let fits = crate::spec::value::split_parts(token, separator, parts.len(), |i, part| {
                     parts.get(i.min(last)).is_some_and(|t| t.check_by_table(part).is_ok())
                 });
                 if fits { Ok(()) } else { Err(ValueError::NotAValue) }
@@ -329,7 +338,7 @@ pub struct Shape {
     pub doc: &'static str,
     /// The generated check of the arguments (TrID included) with the shape's words, prefixes and types built
     /// in: the TrID when they match (`None` inside for a placeholder or no TrID), as
-    /// [`crate::matcher::check_shape`] decides, without saying why not. The flag says whether `$...` tokens are
+    /// [`crate::typed::matcher::check_shape`] decides, without saying why not. The flag says whether `$...` tokens are
     /// placeholders.
     pub quick: fn(&[&str], bool) -> Option<Option<u32>>,
 }

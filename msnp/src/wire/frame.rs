@@ -11,9 +11,9 @@
 
 use std::ops::Range;
 
-use crate::raw::{RawCommand, Tokens};
+use crate::spec::value::parse_uint;
 use crate::spec::{Dir, VersionDef};
-use crate::value::parse_uint;
+use crate::wire::raw::{RawCommand, Tokens};
 
 /// Size limits, checked before anything is allocated for the data they limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -260,8 +260,8 @@ mod tests {
     #[test]
     fn error_replies_carry_a_payload_only_where_the_version_says() {
         use super::payload_length;
-        use crate::raw::{RawCommand, Tokens};
         use crate::spec::{CommandIndex, Dir, VersionDef};
+        use crate::wire::raw::{RawCommand, Tokens};
         let version = |error_payload| VersionDef {
             name: "TEST",
             doc: "",

@@ -14,8 +14,8 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::codec::{Decoder, Encoder, Framed};
 
-use crate::frame::{FrameError, Framer, Limits, VersionRule};
 use crate::spec::{Dir, VersionDef};
+use crate::wire::frame::{FrameError, Framer, Limits, VersionRule};
 
 /// One command line and its payload, as received.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub enum NetError {
 
 /// The tokio codec: frames a byte stream with [`Framer`] and the spec's payload rule for the connection's version
 /// and the peer's direction, and writes byte strings as they are (messages are written by
-/// [`crate::message::Outgoing`]).
+/// [`crate::typed::message::Outgoing`]).
 #[derive(Debug)]
 pub struct Codec {
     framer: Framer<VersionRule>,
@@ -293,8 +293,8 @@ fn redact_headers(payload: &[u8], names: &[&str]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::{Codec, Redact, Transcript};
-    use crate::frame::Limits;
     use crate::spec::Dir;
+    use crate::wire::frame::Limits;
     use bytes::BytesMut;
     use tokio_util::codec::Decoder;
 

@@ -17,11 +17,11 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
-use crate::matcher::{Closest, Leniency, Located, Match, check_shape, locate, select};
-use crate::raw::{RawCommand, Tokens};
+use crate::spec::value::{FromToken, ToToken};
 use crate::spec::{ArgKind, CommandDef, Dir, FormDef, Services, Trid, VersionDef};
+use crate::typed::matcher::{Closest, Leniency, Located, Match, check_shape, locate, select};
 use crate::typed::{LineWriter, ParseError, describe_mismatch, select_form, select_form_on};
-use crate::value::{FromToken, ToToken};
+use crate::wire::raw::{RawCommand, Tokens};
 
 /// A form of a command, by name: the same name across the versions that have it (`USR` `ok`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -557,8 +557,8 @@ impl Outgoing {
 mod tests {
     use super::{ArgName, ComposeError, FormRef, Incoming, Outgoing};
     use crate::generated::forms::{chg, usr};
-    use crate::raw::{RawCommand, Tokens};
     use crate::spec::Dir;
+    use crate::wire::raw::{RawCommand, Tokens};
 
     const NS: crate::spec::Services = crate::spec::Services::DS.union(crate::spec::Services::NS);
 

@@ -7,9 +7,9 @@
 //! records where each argument lies and says what is wrong; it runs when no generated check matched. The tests
 //! hold the two to the same answers on fixture lines and on generated ones.
 
-use crate::raw::RawCommand;
+use crate::spec::value::{Invalid, parse_uint};
 use crate::spec::{ArgKind, CommandDef, Dir, FormDef, Services, Shape, Trid, ValueError};
-use crate::value::{Invalid, parse_uint};
+use crate::wire::raw::RawCommand;
 
 /// The most arguments a shape may have (the generator enforces it).
 pub const MAX_ARGS: usize = 16;
@@ -38,7 +38,7 @@ impl Located {
 }
 
 /// How far a match may depart from its shape: the repairs a tolerant reader allows (see
-/// [`crate::message::Received`]). The default is an exact match.
+/// [`crate::typed::message::Received`]). The default is an exact match.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Leniency {
     /// Trailing arguments may be missing and read as absent. Literals that select a sub-form must still be there:
@@ -137,7 +137,7 @@ fn match_with(
     let tokens = raw.arg_slice();
     let count = tokens.len();
     let placeholders = raw.has_placeholders();
-    let is_placeholder = |token: &str| placeholders && crate::raw::is_placeholder(token);
+    let is_placeholder = |token: &str| placeholders && crate::wire::raw::is_placeholder(token);
     let fail =
         |kind, token: Option<usize>, arg: Option<usize>, progress: usize| Mismatch { kind, token, arg, progress };
     let mut at = 0;
@@ -290,7 +290,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     #[inline(always)]
     fn is_placeholder(&self, token: &str) -> bool {
-        self.placeholders && crate::raw::is_placeholder(token)
+        self.placeholders && crate::wire::raw::is_placeholder(token)
     }
 
     /// The TrID (`None` for a placeholder); `zero` when it must be `0`. `None` as the outer value: no match.
@@ -478,8 +478,8 @@ impl<'r, 'a> Match<'r, 'a> {
 #[cfg(test)]
 mod tests {
     use super::{MismatchKind, match_shape};
-    use crate::raw::{RawCommand, Tokens};
     use crate::spec::{ArgDef, ArgKind, Check, Shape, Trid, TypeDef, TypeKind};
+    use crate::wire::raw::{RawCommand, Tokens};
 
     // Hand-built tables without generated checks: the quick checks never match, so the table walk decides.
     static HANDLE: TypeDef =

@@ -142,7 +142,9 @@ impl<R: Read> LineReader<R> {
                 return Ok(Some(self.line(line_start, self.end)));
             }
             self.refill()?;
-            if self.end == self.size && crate::bytes::find(&self.buf.bytes()[self.scanned..self.end], b'\n').is_none() {
+            if self.end == self.size
+                && crate::wire::bytes::find(&self.buf.bytes()[self.scanned..self.end], b'\n').is_none()
+            {
                 // A full buffer without a line end: the line is over the limit.
                 return self.read_long().map(Some);
             }
@@ -239,9 +241,9 @@ fn find_line_end(bytes: &[u8]) -> Option<usize> {
     const SHORT: usize = 64;
     match bytes.get(..SHORT) {
         Some(head) => {
-            crate::bytes::find(head, b'\n').or_else(|| memchr::memchr(b'\n', &bytes[SHORT..]).map(|i| i + SHORT))
+            crate::wire::bytes::find(head, b'\n').or_else(|| memchr::memchr(b'\n', &bytes[SHORT..]).map(|i| i + SHORT))
         }
-        None => crate::bytes::find(bytes, b'\n'),
+        None => crate::wire::bytes::find(bytes, b'\n'),
     }
 }
 

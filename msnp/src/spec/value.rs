@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-#[path = "../../codegen/src/vocabulary.rs"]
+#[path = "../../../codegen/src/vocabulary.rs"]
 mod vocabulary;
 
 pub use vocabulary::Check;
@@ -26,7 +26,7 @@ fn printable(token: &str) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let bytes = token.as_bytes();
-    crate::bytes::words(bytes, |_, word, valid| {
+    crate::wire::bytes::words(bytes, |_, word, valid| {
         // A high bit marks a byte below 0x21 (space or C0), a DEL, or a non-ASCII byte.
         let low = word.wrapping_sub(ONES * 0x21) & !word;
         let del = (word ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(word ^ (ONES * 0x7f));

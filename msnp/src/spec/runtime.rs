@@ -4,7 +4,7 @@
 //! same tables the generator emits, allocated once and kept for the life of the process.
 //!
 //! Tables built this way have no generated checks: every line takes the table walk, which decides the same (the
-//! generated checks only make it faster, see [`crate::matcher`]).
+//! generated checks only make it faster, see [`crate::typed::matcher`]).
 
 use std::path::Path;
 

@@ -1,12 +1,19 @@
 //! The runtime the generated typed commands call: reading fields out of a [`Match`], writing lines with a
 //! [`LineWriter`], choosing a form for a version, error replies, and the typed layer's error type.
+//!
+//! - [`matcher`]: matching a raw command to a form of the spec, with what differs when none fits;
+//! - [`message`]: messages by form and argument name, for code that speaks many versions (the client, the
+//!   server and the validator use this layer).
+
+pub mod matcher;
+pub mod message;
 
 use std::fmt;
 
-use crate::matcher::{Match, Mismatch, MismatchKind, match_shape, select};
-use crate::raw::RawCommand;
+use crate::spec::value::{FromToken, ToToken, parse_uint};
 use crate::spec::{ArgKind, Dir, FormDef, Services, Shape, ValueError, VersionDef};
-use crate::value::{FromToken, ToToken, parse_uint};
+use crate::typed::matcher::{Match, Mismatch, MismatchKind, match_shape, select};
+use crate::wire::raw::RawCommand;
 
 /// Why a line is not a typed command of a version.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -317,7 +324,7 @@ impl<'a> ErrorReply<'a> {
 #[cfg(test)]
 mod tests {
     use super::ErrorReply;
-    use crate::raw::{RawCommand, Tokens};
+    use crate::wire::raw::{RawCommand, Tokens};
 
     #[test]
     fn error_replies_round_trip_with_and_without_payload() {

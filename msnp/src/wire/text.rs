@@ -1,7 +1,7 @@
 //! Friendly names and group names: percent-encoded on the wire (`Bob%20Builder`), plain text for people.
 //!
 //! The client decodes what it receives before it shows or stores it, and the server encodes what it sends, so
-//! that the contact-list model ([`crate::contacts`]) always holds text as a person reads it.
+//! that the contact-list model ([`crate::account::contacts`]) always holds text as a person reads it.
 
 use std::borrow::Cow;
 
@@ -37,21 +37,21 @@ pub fn encode(text: &str) -> String {
 /// Reads a name given in a file as either form: text that is already a valid wire token (no space, no control
 /// character, every `%` followed by two hexadecimal digits) is decoded; anything else is taken as plain text.
 pub fn from_either(name: &str) -> String {
-    if crate::value::Check::UrlEncoded.check(name).is_ok() { decode(name).text } else { name.to_string() }
+    if crate::spec::value::Check::UrlEncoded.check(name).is_ok() { decode(name).text } else { name.to_string() }
 }
 
 /// Text to send as a wire token, percent-encoded as it is written.
 #[derive(Clone, Copy, Debug)]
 pub struct Plain<'t>(pub &'t str);
 
-impl crate::value::ToToken for Plain<'_> {
+impl crate::spec::value::ToToken for Plain<'_> {
     fn write_token(&self, out: &mut Vec<u8>) {
         out.extend(utf8_percent_encode(self.0, ESCAPED).flat_map(str::bytes));
     }
 }
 
 /// A received name, decoded as it is read (`line.require::<Decoded>(lst::args::FRIENDLY_NAME)`).
-impl crate::value::FromToken<'_> for Decoded {
+impl crate::spec::value::FromToken<'_> for Decoded {
     fn from_token(token: &str) -> Option<Self> {
         Some(decode(token))
     }
@@ -97,12 +97,12 @@ mod tests {
         }
         for text in ["Bob Builder", "100% sure", "caf\u{e9} \u{1f600}", "tab\there", "a+b=c"] {
             let wire = encode(text);
-            assert!(crate::value::Check::UrlEncoded.check(&wire).is_ok(), "{wire}");
+            assert!(crate::spec::value::Check::UrlEncoded.check(&wire).is_ok(), "{wire}");
             assert_eq!(decode(&wire).text, text);
         }
         assert_eq!(encode("Bob Builder"), "Bob%20Builder");
         let mut out = Vec::new();
-        crate::value::ToToken::write_token(&super::Plain("Bob Builder"), &mut out);
+        crate::spec::value::ToToken::write_token(&super::Plain("Bob Builder"), &mut out);
         assert_eq!(out, b"Bob%20Builder");
     }
 

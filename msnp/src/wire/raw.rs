@@ -187,13 +187,13 @@ fn split_fast(line: &str, tokens: Tokens, mut token: impl FnMut(usize, usize)) -
     }
     let mut start = 0;
     let whole = if tokens == Tokens::Wire {
-        crate::bytes::for_each(bytes, b' ', |space| {
+        crate::wire::bytes::for_each(bytes, b' ', |space| {
             token(start, space);
             start = space + 1;
         });
         true
     } else {
-        crate::bytes::spaces_unless_placeholder(bytes, |space| {
+        crate::wire::bytes::spaces_unless_placeholder(bytes, |space| {
             token(start, space);
             start = space + 1;
         })

@@ -1,0 +1,9 @@
+//! What the client and the server share about an account, apart from any connection.
+//!
+//! - [`auth`]: the MD5 login digest, challenge answers and Passport 1.4 strings;
+//! - [`contacts`]: the contact-list model a synchronisation delivers;
+//! - [`list_counter`]: when a numbered series of list lines is complete, whatever its counters say.
+
+pub mod auth;
+pub mod contacts;
+pub mod list_counter;
