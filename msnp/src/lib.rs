@@ -18,6 +18,31 @@
 //! The modules most code names are also re-exported at the root under their short names: [`frame`], [`raw`],
 //! [`text`], [`value`], [`compare`], [`matcher`], [`message`], [`transcript`], [`xml`], [`auth`], [`contacts`],
 //! [`list_counter`], and `net` and `runtime` with their features.
+//!
+//! # What a library user does
+//!
+//! Read and write a line by form and argument name (the spec decides where each argument goes; the same code
+//! works in every version that has the form):
+//!
+//! ```
+#![doc = include_str!("../examples/parse_and_write.rs")]
+//! ```
+//!
+//! Validate a transcript from a string:
+//!
+//! ```
+#![doc = include_str!("../examples/validate_transcript.rs")]
+//! ```
+//!
+//! Log in and dump a contact list against the embedded server (features `client` and `server`):
+//!
+#![cfg_attr(all(feature = "client", feature = "server"), doc = "```")]
+#![cfg_attr(not(all(feature = "client", feature = "server")), doc = "```ignore")]
+#![doc = include_str!("../examples/login_dump.rs")]
+//! ```
+//!
+//! The same three are in `examples/` (`cargo run -p msnp --example parse_and_write`, `validate_transcript`,
+//! and `login_dump --features client,server`).
 
 pub mod account;
 #[cfg(feature = "client")]
