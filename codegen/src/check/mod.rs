@@ -1,0 +1,145 @@
+//! Check stage: every file on its own, between the load stage (serde documents with spans) and the resolve stage
+//! (version chains). Names, enumerations, argument lists and references to types and error codes are checked
+//! here, and the documents are lowered into drafts that keep locations for the resolve stage. Every problem is
+//! recorded; a broken item is left out of the drafts rather than stopping.
+//!
+//! [`check`] runs the checkers in order: [`types`] (`types.toml`), then [`errors`] (`errors.toml`), then
+//! [`versions`] for each version file, with [`forms`] for the forms of its commands. The names and doc lines every
+//! checker shares are checked here; [`drafts`] holds what the stage hands to the resolve stage.
+
+mod drafts;
+mod errors;
+mod forms;
+mod types;
+mod versions;
+
+use std::collections::{HashMap, HashSet};
+
+use toml::Spanned;
+
+use crate::diag::Diagnostics;
+use crate::load::{Documents, loc};
+use crate::model::{ErrorCode, Type};
+
+pub use drafts::{
+    ArgDraft, CommandDraft, CountDraft, CounterDraft, FormDraft, LinkDraft, PayloadDraft, RemoveDraft, VersionDraft,
+};
+
+/// Everything the check stage produces.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The value types, in file order.
+    pub types: Vec<Type>,
+    /// Type name to index.
+    pub type_index: HashMap<String, usize>,
+    /// The error codes, ascending.
+    pub errors: Vec<ErrorCode>,
+    /// The version files.
+    pub versions: Vec<VersionDraft>,
+}
+
+/// Checks every document.
+pub fn check(docs: &Documents, diags: &mut Diagnostics) -> Checked {
+    let mut checked = Checked::default();
+    if let Some((file, types)) = &docs.types {
+        types::check_types(*file, types, &mut checked, diags);
+    }
+    if let Some((file, errors)) = &docs.errors {
+        errors::check_errors(*file, errors, &mut checked, diags);
+    }
+    let codes: HashSet<u16> = checked.errors.iter().map(|e| e.code).collect();
+    for (file, doc) in &docs.versions {
+        let mut ctx = versions::FileCtx { file: *file, diags, types: &checked.type_index, codes: &codes };
+        if let Some(version) = ctx.version(doc) {
+            checked.versions.push(version);
+        }
+    }
+    checked
+}
+
+/// Whether `name` is lowercase words joined by single hyphens, such as `list-version`.
+fn is_kebab(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .split('-')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
+/// Whether `name` is a command name: three uppercase letters.
+fn is_command_name(name: &str) -> bool {
+    name.len() == 3 && name.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// The most arguments a form may have (`msnp::matcher::MAX_ARGS`).
+pub const MAX_ARGS: usize = 16;
+
+/// Words a generated field or variant may not be called.
+const RESERVED: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do",
+    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "tr_id", "payload",
+];
+
+/// The Rust field name of a spec argument name.
+pub fn snake(name: &str) -> String {
+    name.replace('-', "_")
+}
+
+/// Whether `name` can name an XML element: a letter or `_` first, then letters, digits, `-`, `_`, `.` or `:`.
+fn is_xml_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+/// The Rust type or variant name of a spec name: `md5-i` becomes `Md5I`, `MSNP8` becomes `Msnp8`.
+pub fn camel(name: &str) -> String {
+    let mut out = String::new();
+    for part in name.split(['-', '_']) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars.map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    out
+}
+
+/// A documentation string: one non-empty line without surrounding spaces.
+fn check_doc(file: usize, doc: &Spanned<String>, diags: &mut Diagnostics) -> String {
+    let text = doc.get_ref();
+    if text.trim().is_empty() {
+        diags.at(loc(file, doc), "documentation is empty");
+    } else if text.contains('\n') {
+        diags.at(loc(file, doc), "documentation must be one line");
+    } else if text.trim() != text {
+        diags.at(loc(file, doc), "documentation has leading or trailing spaces");
+    } else if text.chars().any(char::is_control) {
+        // Docs are printed to terminals by `msnp spec`; a spec read at run time must not be able to steer them.
+        diags.at(loc(file, doc), "documentation holds a control character");
+    }
+    text.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{camel, is_command_name, is_kebab};
+
+    #[test]
+    fn names() {
+        for (name, ok) in
+            [("list-version", true), ("md5-i", true), ("List", false), ("a--b", false), ("-a", false), ("9a", false)]
+        {
+            assert_eq!(is_kebab(name), ok, "{name}");
+        }
+        for (name, ok) in [("USR", true), ("Usr", false), ("US", false), ("200", false)] {
+            assert_eq!(is_command_name(name), ok, "{name}");
+        }
+        for (name, rust) in
+            [("md5-i", "Md5I"), ("MSNP8", "Msnp8"), ("NLN", "Nln"), ("sb-ok", "SbOk"), ("Hotmail", "Hotmail")]
+        {
+            assert_eq!(camel(name), rust);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Checks a version file on its own: its header, the error codes it introduces and removes, the commands it
+//! removes, and each command table, whose forms [`super::forms`] checks. The last checker [`super::check`] runs,
+//! once per version file, against the types and error codes checked before.
+
+use std::collections::{HashMap, HashSet};
+
+use toml::Spanned;
+
+use super::{CommandDraft, RemoveDraft, VersionDraft, check_doc, is_command_name, is_kebab};
+use crate::diag::{Diagnostics, Loc};
+use crate::load::{self, loc};
+use crate::model::Service;
+
+/// What checking one version file needs: the file, where problems go, and the types and error codes it may name.
+pub(super) struct FileCtx<'a> {
+    pub(super) file: usize,
+    pub(super) diags: &'a mut Diagnostics,
+    pub(super) types: &'a HashMap<String, usize>,
+    pub(super) codes: &'a HashSet<u16>,
+}
+
+impl FileCtx<'_> {
+    pub(super) fn loc<T>(&self, value: &Spanned<T>) -> Loc {
+        loc(self.file, value)
+    }
+
+    pub(super) fn doc(&mut self, doc: &Option<Spanned<String>>) -> Option<String> {
+        doc.as_ref().map(|d| check_doc(self.file, d, self.diags))
+    }
+
+    pub(super) fn version(&mut self, doc: &load::VersionFile) -> Option<VersionDraft> {
+        let header = doc.version.get_ref();
+        let name = header.name.get_ref();
+        let valid_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric());
+        if !valid_name {
+            self.diags.at(self.loc(&header.name), format!("version name `{name}` must be letters and digits"));
+        }
+        let version_doc = self.doc(&header.doc).unwrap_or_else(|| {
+            self.diags.at(self.loc(&doc.version), format!("version `{name}` needs a doc line"));
+            String::new()
+        });
+        let mut errors_introduced = Vec::new();
+        let mut errors_removed = Vec::new();
+        if let Some(errors) = &doc.errors {
+            for (list, out) in [
+                (&errors.get_ref().introduces, &mut errors_introduced),
+                (&errors.get_ref().removes, &mut errors_removed),
+            ] {
+                for code in list {
+                    if self.codes.contains(code.get_ref()) {
+                        out.push((*code.get_ref(), self.loc(code)));
+                    } else {
+                        self.diags
+                            .at(self.loc(code), format!("error {} is not defined in errors.toml", code.get_ref()));
+                    }
+                }
+            }
+        }
+        let mut removes = Vec::new();
+        for (command, removal) in &doc.removes {
+            let doc = self.doc(&removal.get_ref().doc).unwrap_or_else(|| {
+                self.diags.at(
+                    self.loc(command),
+                    format!("the removal of `{}` needs a doc line saying what happens now", command.get_ref()),
+                );
+                String::new()
+            });
+            removes.push(RemoveDraft { name: command.get_ref().clone(), loc: self.loc(command), doc });
+        }
+        let mut commands = Vec::new();
+        for (command_name, command) in &doc.command {
+            if !is_command_name(command_name.get_ref()) {
+                self.diags.at(
+                    self.loc(command_name),
+                    format!("command name `{}` must be three uppercase letters", command_name.get_ref()),
+                );
+                continue;
+            }
+            commands.push(self.command(command_name, command.get_ref()));
+        }
+        let error_payload = doc.errors.as_ref().and_then(|e| e.get_ref().payload);
+        valid_name.then(|| VersionDraft {
+            name: name.clone(),
+            name_loc: self.loc(&header.name),
+            extends: header.extends.as_ref().map(|e| (e.get_ref().clone(), self.loc(e))),
+            is_abstract: header.is_abstract,
+            doc: version_doc,
+            client: header.client.as_ref().map(|v| v.get_ref().clone()),
+            auth: header.auth.as_ref().map(|v| v.get_ref().clone()),
+            contact_list: header.contact_list.as_ref().map(|v| v.get_ref().clone()),
+            unverified: header.unverified.as_ref().map(|u| check_doc(self.file, u, self.diags)),
+            file: self.file,
+            errors_introduced,
+            errors_removed,
+            error_payload,
+            removes,
+            commands,
+        })
+    }
+
+    pub(super) fn services(&mut self, services: &Option<Spanned<Vec<Spanned<String>>>>) -> Option<Vec<Service>> {
+        let services = services.as_ref()?;
+        if services.get_ref().is_empty() {
+            self.diags.at(self.loc(services), "`services` needs at least one of DS, NS and SB");
+        }
+        let mut out = Vec::new();
+        for service in services.get_ref() {
+            match service.get_ref().as_str() {
+                "DS" => out.push(Service::Ds),
+                "NS" => out.push(Service::Ns),
+                "SB" => out.push(Service::Sb),
+                other => self
+                    .diags
+                    .at(self.loc(service), format!("unknown service `{other}`; the services are DS, NS and SB")),
+            }
+        }
+        out.sort();
+        out.dedup();
+        Some(out)
+    }
+
+    fn command(&mut self, name: &Spanned<String>, command: &load::CommandDoc) -> CommandDraft {
+        let doc = self.doc(&command.doc);
+        let services = self.services(&command.services);
+        let errors = command.errors.as_ref().map(|errors| {
+            let mut out = Vec::new();
+            for code in errors.get_ref() {
+                if self.codes.contains(code.get_ref()) {
+                    out.push(*code.get_ref());
+                } else {
+                    self.diags.at(self.loc(code), format!("error {} is not defined in errors.toml", code.get_ref()));
+                }
+            }
+            out
+        });
+        let remove_forms = command.remove_forms.iter().map(|f| (f.get_ref().clone(), self.loc(f))).collect();
+        let mut forms = Vec::new();
+        for (form_name, form) in &command.form {
+            if !is_kebab(form_name.get_ref()) {
+                self.diags.at(
+                    self.loc(form_name),
+                    format!("form name `{}` must be lowercase words joined by '-'", form_name.get_ref()),
+                );
+                continue;
+            }
+            if let Some(form) = self.form(form_name, form.get_ref()) {
+                forms.push(form);
+            }
+        }
+        CommandDraft {
+            name: name.get_ref().clone(),
+            loc: self.loc(name),
+            doc,
+            services,
+            errors,
+            unverified: command.unverified.as_ref().map(|u| check_doc(self.file, u, self.diags)),
+            evidence: command.evidence.as_ref().map(|e| self.evidence(e)),
+            remove_forms,
+            forms,
+            had_forms: !command.form.is_empty(),
+        }
+    }
+}
