@@ -4,9 +4,11 @@
 //! recorded; a broken item is left out of the drafts rather than stopping.
 //!
 //! [`check`] runs the checkers in order: [`types`] (`types.toml`), then [`errors`] (`errors.toml`), then
-//! [`versions`] for each version file, with [`forms`] for the forms of its commands. The names and doc lines every
-//! checker shares are checked here; [`drafts`] holds what the stage hands to the resolve stage.
+//! [`versions`] for each version file, with [`forms`] for the forms of its commands and [`args`] for their argument
+//! lists. The names and doc lines every checker shares are checked here; [`drafts`] holds what the stage hands to
+//! the resolve stage.
 
+mod args;
 mod drafts;
 mod errors;
 mod forms;

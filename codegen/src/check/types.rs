@@ -6,13 +6,22 @@ use std::collections::HashMap;
 use toml::Spanned;
 
 use super::{Checked, camel, check_doc, is_kebab};
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Loc};
 use crate::load::{self, loc};
 use crate::model::{Check, EnumValue, Type, TypeKind};
 
 /// Checks the value types into `checked.types` and `checked.type_index`.
 pub(super) fn check_types(file: usize, doc: &load::TypesFile, checked: &mut Checked, diags: &mut Diagnostics) {
-    // Names first, so that `any_of` may refer to a type defined further down.
+    index_names(file, doc, checked, diags);
+    for (name, ty) in &doc.types {
+        let ty = check_type(file, name, ty, &checked.type_index, diags);
+        checked.types.push(ty);
+    }
+    check_nesting(file, doc, checked, diags);
+}
+
+/// Checks every type name and indexes it first, so that `any_of` may refer to a type defined further down.
+fn index_names(file: usize, doc: &load::TypesFile, checked: &mut Checked, diags: &mut Diagnostics) {
     for (index, name) in doc.types.keys().enumerate() {
         if !is_kebab(name.get_ref()) {
             diags.at(loc(file, name), format!("type name `{}` must be lowercase words joined by '-'", name.get_ref()));
@@ -21,92 +30,113 @@ pub(super) fn check_types(file: usize, doc: &load::TypesFile, checked: &mut Chec
             diags.at(loc(file, name), format!("type `{}` is defined twice", name.get_ref()));
         }
     }
-    for (name, ty) in &doc.types {
-        let at = loc(file, ty);
-        let ty = ty.get_ref();
-        let doc_text = match &ty.doc {
-            Some(d) => check_doc(file, d, diags),
-            None => {
-                diags.at(at.clone(), format!("type `{}` needs a doc line", name.get_ref()));
-                String::new()
-            }
-        };
-        let kinds = [ty.check.is_some(), ty.values.is_some(), ty.any_of.is_some(), ty.parts.is_some()];
-        if kinds.iter().filter(|k| **k).count() != 1 {
-            diags.at(
-                at.clone(),
-                format!("type `{}` needs exactly one of `check`, `values`, `any_of` and `parts`", name.get_ref()),
-            );
+}
+
+/// One `[type.NAME]` table: its doc line, its keys and its kind.
+fn check_type(
+    file: usize,
+    name: &Spanned<String>,
+    ty: &Spanned<load::TypeDoc>,
+    index: &HashMap<String, usize>,
+    diags: &mut Diagnostics,
+) -> Type {
+    let at = loc(file, ty);
+    let ty = ty.get_ref();
+    let doc_text = match &ty.doc {
+        Some(d) => check_doc(file, d, diags),
+        None => {
+            diags.at(at.clone(), format!("type `{}` needs a doc line", name.get_ref()));
+            String::new()
         }
-        match (&ty.separator, &ty.parts) {
-            (Some(separator), None) => diags.at(loc(file, separator), "`separator` applies to `parts` only"),
-            (None, Some(parts)) => diags.at(loc(file, parts), "`parts` needs a `separator`"),
-            (Some(separator), Some(_)) if separator.get_ref().is_empty() || separator.get_ref().contains(' ') => {
-                diags.at(loc(file, separator), "a separator is one or more characters other than spaces")
-            }
-            _ => {}
-        }
-        let kind = if let Some(check) = &ty.check {
-            match Check::from_name(
-                check.get_ref(),
-                ty.max.as_ref().map(|m| *m.get_ref()),
-                ty.len.as_ref().map(|l| *l.get_ref()),
-            ) {
-                Some(c) => {
-                    if ty.max.is_some() && !matches!(c, Check::Uint { .. }) {
-                        diags.at(at.clone(), "`max` applies to check = \"uint\" only");
-                    }
-                    if ty.len.is_some() && !matches!(c, Check::Hex { .. }) {
-                        diags.at(at.clone(), "`len` applies to check = \"hex\" only");
-                    }
-                    TypeKind::Check(c)
-                }
-                None => {
-                    diags.at(
-                        loc(file, check),
-                        format!("unknown check `{}`; the checks are {}", check.get_ref(), Check::NAMES.join(", ")),
-                    );
-                    TypeKind::Check(Check::Token)
-                }
-            }
-        } else if let Some(values) = &ty.values {
-            TypeKind::Enum(check_values(file, values, diags))
-        } else if let Some(any_of) = &ty.any_of {
-            let own = checked.type_index[name.get_ref()];
-            let members = member_types(file, any_of, own, &checked.type_index, "members", diags);
-            if any_of.get_ref().is_empty() {
-                diags.at(loc(file, any_of), "`any_of` needs at least one type");
-            }
-            TypeKind::AnyOf(members)
-        } else if let Some(parts) = &ty.parts {
-            let own = checked.type_index[name.get_ref()];
-            let members = member_types(file, parts, own, &checked.type_index, "parts", diags);
-            if parts.get_ref().len() < 2 {
-                diags.at(loc(file, parts), "`parts` needs at least two types");
-            }
-            TypeKind::Parts {
-                separator: ty.separator.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default(),
-                parts: members,
-            }
-        } else {
-            TypeKind::Check(Check::Token)
-        };
-        if ty.values.is_some() || ty.any_of.is_some() || ty.parts.is_some() {
-            for (key, present) in [("max", ty.max.is_some()), ("len", ty.len.is_some())] {
-                if present {
-                    diags.at(at.clone(), format!("`{key}` applies to checked types only"));
-                }
+    };
+    check_kind_keys(file, name, ty, &at, diags);
+    let kind = type_kind(file, name, ty, &at, index, diags);
+    if ty.values.is_some() || ty.any_of.is_some() || ty.parts.is_some() {
+        for (key, present) in [("max", ty.max.is_some()), ("len", ty.len.is_some())] {
+            if present {
+                diags.at(at.clone(), format!("`{key}` applies to checked types only"));
             }
         }
-        checked.types.push(Type {
-            name: name.get_ref().clone(),
-            doc: doc_text,
-            kind,
-            max_len: ty.max_len.as_ref().map(|m| *m.get_ref()),
-        });
     }
-    // A joined type is made of simple types, and a union of simple or joined types: matching goes at most two
-    // levels deep, and no cycle can form.
+    Type { name: name.get_ref().clone(), doc: doc_text, kind, max_len: ty.max_len.as_ref().map(|m| *m.get_ref()) }
+}
+
+/// A type has exactly one of the keys that decide its kind, and a `separator` exactly when it has `parts`.
+fn check_kind_keys(file: usize, name: &Spanned<String>, ty: &load::TypeDoc, at: &Loc, diags: &mut Diagnostics) {
+    let kinds = [ty.check.is_some(), ty.values.is_some(), ty.any_of.is_some(), ty.parts.is_some()];
+    if kinds.iter().filter(|k| **k).count() != 1 {
+        diags.at(
+            at.clone(),
+            format!("type `{}` needs exactly one of `check`, `values`, `any_of` and `parts`", name.get_ref()),
+        );
+    }
+    match (&ty.separator, &ty.parts) {
+        (Some(separator), None) => diags.at(loc(file, separator), "`separator` applies to `parts` only"),
+        (None, Some(parts)) => diags.at(loc(file, parts), "`parts` needs a `separator`"),
+        (Some(separator), Some(_)) if separator.get_ref().is_empty() || separator.get_ref().contains(' ') => {
+            diags.at(loc(file, separator), "a separator is one or more characters other than spaces")
+        }
+        _ => {}
+    }
+}
+
+/// The kind of a type, from the first of `check`, `values`, `any_of` and `parts` it has (a token check when it
+/// has none, which is reported already).
+fn type_kind(
+    file: usize,
+    name: &Spanned<String>,
+    ty: &load::TypeDoc,
+    at: &Loc,
+    index: &HashMap<String, usize>,
+    diags: &mut Diagnostics,
+) -> TypeKind {
+    if let Some(check) = &ty.check {
+        TypeKind::Check(checked_kind(file, check, ty, at, diags))
+    } else if let Some(values) = &ty.values {
+        TypeKind::Enum(check_values(file, values, diags))
+    } else if let Some(any_of) = &ty.any_of {
+        let members = member_types(file, any_of, index[name.get_ref()], index, "members", diags);
+        if any_of.get_ref().is_empty() {
+            diags.at(loc(file, any_of), "`any_of` needs at least one type");
+        }
+        TypeKind::AnyOf(members)
+    } else if let Some(parts) = &ty.parts {
+        let members = member_types(file, parts, index[name.get_ref()], index, "parts", diags);
+        if parts.get_ref().len() < 2 {
+            diags.at(loc(file, parts), "`parts` needs at least two types");
+        }
+        TypeKind::Parts {
+            separator: ty.separator.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default(),
+            parts: members,
+        }
+    } else {
+        TypeKind::Check(Check::Token)
+    }
+}
+
+/// The check `check` names, with `max` and `len` where they apply (a token check when the name is unknown).
+fn checked_kind(file: usize, check: &Spanned<String>, ty: &load::TypeDoc, at: &Loc, diags: &mut Diagnostics) -> Check {
+    let max = ty.max.as_ref().map(|m| *m.get_ref());
+    let len = ty.len.as_ref().map(|l| *l.get_ref());
+    let Some(c) = Check::from_name(check.get_ref(), max, len) else {
+        diags.at(
+            loc(file, check),
+            format!("unknown check `{}`; the checks are {}", check.get_ref(), Check::NAMES.join(", ")),
+        );
+        return Check::Token;
+    };
+    if ty.max.is_some() && !matches!(c, Check::Uint { .. }) {
+        diags.at(at.clone(), "`max` applies to check = \"uint\" only");
+    }
+    if ty.len.is_some() && !matches!(c, Check::Hex { .. }) {
+        diags.at(at.clone(), "`len` applies to check = \"hex\" only");
+    }
+    c
+}
+
+/// A joined type is made of simple types, and a union of simple or joined types: matching goes at most two
+/// levels deep, and no cycle can form.
+fn check_nesting(file: usize, doc: &load::TypesFile, checked: &Checked, diags: &mut Diagnostics) {
     for (name, ty) in &doc.types {
         let ty = ty.get_ref();
         for (list, what) in [(&ty.any_of, "union"), (&ty.parts, "joined type")] {

@@ -11,6 +11,9 @@ use crate::diag::{Diagnostics, Loc};
 use crate::load::{self, loc};
 use crate::model::Service;
 
+/// Error codes, each with the place the file names it.
+type Codes = Vec<(u16, Loc)>;
+
 /// What checking one version file needs: the file, where problems go, and the types and error codes it may name.
 pub(super) struct FileCtx<'a> {
     pub(super) file: usize,
@@ -28,6 +31,7 @@ impl FileCtx<'_> {
         doc.as_ref().map(|d| check_doc(self.file, d, self.diags))
     }
 
+    /// A version file: its header, error code changes, removals and commands; `None` when its name is unusable.
     pub(super) fn version(&mut self, doc: &load::VersionFile) -> Option<VersionDraft> {
         let header = doc.version.get_ref();
         let name = header.name.get_ref();
@@ -39,34 +43,9 @@ impl FileCtx<'_> {
             self.diags.at(self.loc(&doc.version), format!("version `{name}` needs a doc line"));
             String::new()
         });
-        let mut errors_introduced = Vec::new();
-        let mut errors_removed = Vec::new();
-        if let Some(errors) = &doc.errors {
-            for (list, out) in [
-                (&errors.get_ref().introduces, &mut errors_introduced),
-                (&errors.get_ref().removes, &mut errors_removed),
-            ] {
-                for code in list {
-                    if self.codes.contains(code.get_ref()) {
-                        out.push((*code.get_ref(), self.loc(code)));
-                    } else {
-                        self.diags
-                            .at(self.loc(code), format!("error {} is not defined in errors.toml", code.get_ref()));
-                    }
-                }
-            }
-        }
-        let mut removes = Vec::new();
-        for (command, removal) in &doc.removes {
-            let doc = self.doc(&removal.get_ref().doc).unwrap_or_else(|| {
-                self.diags.at(
-                    self.loc(command),
-                    format!("the removal of `{}` needs a doc line saying what happens now", command.get_ref()),
-                );
-                String::new()
-            });
-            removes.push(RemoveDraft { name: command.get_ref().clone(), loc: self.loc(command), doc });
-        }
+        let (errors_introduced, errors_removed) =
+            doc.errors.as_ref().map(|e| self.error_changes(e)).unwrap_or_default();
+        let removes = doc.removes.iter().map(|(command, removal)| self.removal(command, removal)).collect();
         let mut commands = Vec::new();
         for (command_name, command) in &doc.command {
             if !is_command_name(command_name.get_ref()) {
@@ -96,6 +75,35 @@ impl FileCtx<'_> {
             removes,
             commands,
         })
+    }
+
+    /// The `[errors]` table's `introduces` and `removes`: codes `errors.toml` defines (the others are left out).
+    fn error_changes(&mut self, errors: &Spanned<load::ErrorChanges>) -> (Codes, Codes) {
+        let mut introduced = Vec::new();
+        let mut removed = Vec::new();
+        for (list, out) in [(&errors.get_ref().introduces, &mut introduced), (&errors.get_ref().removes, &mut removed)]
+        {
+            for code in list {
+                if self.codes.contains(code.get_ref()) {
+                    out.push((*code.get_ref(), self.loc(code)));
+                } else {
+                    self.diags.at(self.loc(code), format!("error {} is not defined in errors.toml", code.get_ref()));
+                }
+            }
+        }
+        (introduced, removed)
+    }
+
+    /// A `[removes.X]` entry, whose doc line says what happens now that the command is gone.
+    fn removal(&mut self, command: &Spanned<String>, removal: &Spanned<load::Removal>) -> RemoveDraft {
+        let doc = self.doc(&removal.get_ref().doc).unwrap_or_else(|| {
+            self.diags.at(
+                self.loc(command),
+                format!("the removal of `{}` needs a doc line saying what happens now", command.get_ref()),
+            );
+            String::new()
+        });
+        RemoveDraft { name: command.get_ref().clone(), loc: self.loc(command), doc }
     }
 
     pub(super) fn services(&mut self, services: &Option<Spanned<Vec<Spanned<String>>>>) -> Option<Vec<Service>> {
