@@ -16,6 +16,8 @@ pub mod emit;
 pub mod load;
 pub mod model;
 mod resolve;
+#[cfg(test)]
+mod testing;
 pub mod vocabulary;
 
 pub use check::{camel, snake};

@@ -189,3 +189,183 @@ impl FileCtx<'_> {
         Some(LinkDraft { role, kind: kind.get_ref().clone(), loc: self.loc(kind) })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::ArgDraft;
+    use crate::model::{ArgKind, LinkRole};
+    use crate::testing::check_form;
+
+    /// Checks a server form with the argument list `args` (on line 11): the arguments kept and the errors.
+    fn check_args(args: &str) -> (Vec<ArgDraft>, Vec<String>) {
+        let (form, errors) = check_form(&format!("\nfrom = \"server\"\nargs = {args}"));
+        (form.and_then(|f| f.args).expect("the form and its arguments are kept"), errors)
+    }
+
+    #[test]
+    fn values_and_literals() {
+        let (args, errors) = check_args(
+            r#"[
+  { literal = "OK", doc = "Accepted." },
+  { name = "handle", type = "handle", defines = "contact" },
+  { name = "status", type = "status", optional = true, prefix = "s:" },
+  { literal = "HIDDEN", name = "hidden", optional = true },
+  { name = "group", type = "count", refers = "group", optional = true, repeat = true },
+]"#,
+        );
+        assert_eq!(errors, Vec::<String>::new());
+        // `types.toml` of the tests: length, count, handle, word, status.
+        let kinds: Vec<ArgKind> = args.iter().map(|a| a.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                ArgKind::Literal { word: "OK".into(), name: None },
+                ArgKind::Value { name: "handle".into(), ty: 2 },
+                ArgKind::Value { name: "status".into(), ty: 4 },
+                ArgKind::Literal { word: "HIDDEN".into(), name: Some("hidden".into()) },
+                ArgKind::Value { name: "group".into(), ty: 1 },
+            ]
+        );
+        assert_eq!(args[0].doc.as_deref(), Some("Accepted."));
+        assert_eq!(args[2].prefix.as_deref(), Some("s:"));
+        assert!(args[4].optional && args[4].repeat);
+        let links: Vec<Option<(LinkRole, &str)>> =
+            args.iter().map(|a| a.link.as_ref().map(|l| (l.role, l.kind.as_str()))).collect();
+        assert_eq!(links, [None, Some((LinkRole::Defines, "contact")), None, None, Some((LinkRole::Refers, "group"))]);
+    }
+
+    #[test]
+    fn names_and_types() {
+        let (args, errors) = check_args(
+            r#"[
+  { name = "Handle", type = "handle" },
+  { name = "type", type = "word" },
+  { name = "payload", type = "word" },
+  { name = "user", type = "ghost" },
+  { name = "user", type = "handle" },
+  { name = "alone" },
+  { type = "word" },
+  { literal = "OK", type = "word" },
+]"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/v.toml:12:12: argument name `Handle` must be lowercase words joined by '-'",
+                "spec/v.toml:13:12: argument name `type` is reserved (a Rust keyword or a generated field)",
+                "spec/v.toml:14:12: argument name `payload` is reserved (a Rust keyword or a generated field)",
+                "spec/v.toml:15:27: unknown type `ghost`",
+                "spec/v.toml:16:12: argument `user` appears twice in this form",
+                "spec/v.toml:17:3: an argument needs `name` and `type`, or `literal` alone",
+                "spec/v.toml:18:3: an argument needs `name` and `type`, or `literal` alone",
+                "spec/v.toml:19:3: an argument needs `name` and `type`, or `literal` alone",
+            ]
+        );
+        // An argument of an unknown type, or of no kind, is left out; a badly named one is kept.
+        let names: Vec<String> = args
+            .iter()
+            .map(|a| match &a.kind {
+                ArgKind::Value { name, .. } => name.clone(),
+                ArgKind::Literal { word, .. } => word.clone(),
+            })
+            .collect();
+        assert_eq!(names, ["Handle", "type", "payload", "user"]);
+    }
+
+    #[test]
+    fn literals() {
+        let (args, errors) = check_args(
+            r#"[
+  { literal = "TWO WORDS" },
+  { literal = "", prefix = "x", repeat = true },
+  { literal = "NAMED", name = "named" },
+  { literal = "BARE", optional = true },
+  { literal = "SELF", name = "self", optional = true },
+  { literal = "AGAIN", name = "self", optional = true },
+]"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/v.toml:12:15: a literal must be one non-empty word",
+                "spec/v.toml:13:3: a literal cannot have a prefix",
+                "spec/v.toml:13:3: a literal cannot repeat",
+                "spec/v.toml:13:3: only the last argument may repeat",
+                "spec/v.toml:13:15: a literal must be one non-empty word",
+                "spec/v.toml:14:31: only an optional literal takes a `name`",
+                "spec/v.toml:15:3: an optional literal needs a `name` (its presence becomes a field)",
+                "spec/v.toml:16:30: argument name `self` must be lowercase words joined by '-', not a reserved word",
+                "spec/v.toml:17:31: argument name `self` must be lowercase words joined by '-', not a reserved word",
+                "spec/v.toml:17:31: argument `self` appears twice in this form",
+            ]
+        );
+        assert_eq!(args.len(), 6);
+        assert_eq!(args[2].kind, ArgKind::Literal { word: "NAMED".into(), name: None });
+    }
+
+    #[test]
+    fn places_of_optional_and_repeated_arguments() {
+        let (_, errors) = check_args(
+            r#"[
+  { name = "many", type = "word", repeat = true },
+  { name = "maybe", type = "word", optional = true },
+  { name = "marked", type = "word", optional = true, prefix = "" },
+  { literal = "FLAG", name = "flag", optional = true },
+  { name = "needed", type = "word" },
+]"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/v.toml:12:3: only the last argument may repeat",
+                "spec/v.toml:14:63: a prefix cannot be empty",
+                "spec/v.toml:16:3: a required argument cannot follow an optional one without a prefix or literal",
+            ]
+        );
+        // A prefix or a literal marks an optional argument: a required one may follow it.
+        let (_, errors) = check_args(
+            r#"[
+  { name = "marked", type = "word", optional = true, prefix = "m:" },
+  { literal = "FLAG", name = "flag", optional = true },
+  { name = "needed", type = "word" },
+]"#,
+        );
+        assert_eq!(errors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn at_most_sixteen_arguments() {
+        let list = |n: usize| {
+            let args: Vec<String> = (0..n).map(|i| format!("{{ name = \"a{i}\", type = \"word\" }}")).collect();
+            format!("[{}]", args.join(", "))
+        };
+        assert_eq!(check_args(&list(16)).1, Vec::<String>::new());
+        let (args, errors) = check_args(&list(17));
+        assert_eq!(
+            errors,
+            ["spec/v.toml:11:8: a form has at most 16 arguments (the matcher keeps their positions inline)"]
+        );
+        assert_eq!(args.len(), 17);
+    }
+
+    #[test]
+    fn links() {
+        let (args, errors) = check_args(
+            r#"[
+  { name = "both", type = "word", defines = "group", refers = "group" },
+  { literal = "LIT", refers = "group" },
+  { name = "odd", type = "word", defines = "Group" },
+]"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/v.toml:12:63: an argument either `defines` or `refers`, not both",
+                "spec/v.toml:13:31: `defines` and `refers` apply to named values, not literals",
+                "spec/v.toml:14:44: id kind `Group` must be lowercase words joined by '-'",
+            ]
+        );
+        let links: Vec<Option<&str>> = args.iter().map(|a| a.link.as_ref().map(|l| l.kind.as_str())).collect();
+        assert_eq!(links, [None, None, Some("Group")]);
+    }
+}

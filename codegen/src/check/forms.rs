@@ -177,3 +177,170 @@ impl FileCtx<'_> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Dir, Evidence, PayloadKind, Service, Trid};
+    use crate::testing::check_form;
+
+    #[test]
+    fn every_key_of_a_server_form() {
+        let (form, errors) = check_form(
+            r#"
+from = "server"
+trid = "zero"
+doc = "Lists contacts."
+services = ["NS"]
+answers = ["ADD", "LST"]
+warn = "Sent before sign-in ends."
+unverified = "The order of lines."
+evidence = { documented = "commands/add.md", inferred = "A server's code." }
+once = true
+args = [
+  { name = "index", type = "count" },
+  { name = "total", type = "count" },
+  { name = "groups", type = "count" },
+  { name = "length", type = "length" },
+]
+payload = { length = "length", kind = "xml", root = "ml", elements = ["d", "c"] }
+counter = { index = "index", total = "total" }
+counts = { groups = "LSG" }
+"#,
+        );
+        assert_eq!(errors, Vec::<String>::new());
+        let form = form.expect("the form is good");
+        assert_eq!(form.name, "f");
+        assert_eq!((form.from, form.trid), (Some(Dir::Server), Some(Trid::Zero)));
+        assert_eq!(form.doc.as_deref(), Some("Lists contacts."));
+        assert_eq!(form.services, Some(vec![Service::Ns]));
+        let answers: Vec<&str> = form.answers.iter().flatten().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(answers, ["ADD", "LST"]);
+        assert_eq!(form.warn.as_deref(), Some("Sent before sign-in ends."));
+        assert_eq!(form.unverified.as_deref(), Some("The order of lines."));
+        assert_eq!(
+            form.evidence,
+            Some(Evidence {
+                documented: Some("commands/add.md".into()),
+                seen: None,
+                inferred: Some("A server's code.".into())
+            })
+        );
+        assert_eq!(form.once, Some(true));
+        assert_eq!(form.args.as_ref().map(Vec::len), Some(4));
+        let payload = form.payload.expect("the payload is good");
+        assert_eq!((payload.length.as_str(), payload.kind), ("length", PayloadKind::Xml));
+        assert_eq!((payload.root.as_deref(), payload.elements), (Some("ml"), vec!["d".to_string(), "c".to_string()]));
+        let counter = form.counter.expect("the counter is kept");
+        assert_eq!((counter.index.0.as_str(), counter.total.0.as_str(), counter.per), ("index", "total", None));
+        let counts = form.counts.expect("counts are kept");
+        assert_eq!((counts[0].arg.0.as_str(), counts[0].command.0.as_str()), ("groups", "LSG"));
+    }
+
+    #[test]
+    fn a_form_with_an_unreadable_sender_or_trid_is_left_out_quietly() {
+        for (keys, expected) in [
+            (
+                "\nfrom = \"peer\"\nanswers = [\"bad\"]\nargs = []",
+                "spec/v.toml:10:8: `from` must be \"client\" or \"server\", not `peer`",
+            ),
+            (
+                "\nfrom = \"server\"\ntrid = \"maybe\"\nonce = true\nargs = [{ name = \"x\", type = \"ghost\" }]",
+                "spec/v.toml:11:8: `trid` must be \"yes\", \"no\" or \"zero\", not `maybe`",
+            ),
+        ] {
+            let (form, errors) = check_form(keys);
+            assert!(form.is_none(), "{keys}");
+            assert_eq!(errors, [expected], "{keys}");
+        }
+    }
+
+    #[test]
+    fn server_keys_on_a_client_form() {
+        let (form, errors) = check_form(
+            r#"
+from = "client"
+trid = "zero"
+answers = ["ADD", "add"]
+once = true
+args = [{ name = "count", type = "count" }]
+counter = { index = "count", total = "count" }
+counts = { count = "LST" }
+"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/v.toml:9:19: `once` applies to server forms only",
+                "spec/v.toml:11:8: trid = \"zero\" marks a server push; a client form cannot have it",
+                "spec/v.toml:12:11: `answers` applies to server forms only",
+                "spec/v.toml:12:19: `add` is not a command name",
+                "spec/v.toml:15:11: `counter` applies to server forms only",
+                "spec/v.toml:16:10: `counts` applies to server forms only",
+            ]
+        );
+        // The keys are kept for the resolve stage, which reports nothing more about them.
+        let form = form.expect("the form is kept");
+        assert_eq!(form.answers.map(|a| a.len()), Some(1));
+        assert!(form.counter.is_some() && form.counts.is_some());
+    }
+
+    #[test]
+    fn payloads() {
+        for (keys, expected, kind) in [
+            (
+                "\nfrom = \"server\"\nargs = []\npayload = { length = \"length\", kind = \"json\" }",
+                vec!["spec/v.toml:12:39: payload kind must be mime, xml, text or binary, not `json`"],
+                None,
+            ),
+            (
+                "\nfrom = \"server\"\nargs = []\npayload = { length = \"length\", kind = \"text\", elements = [\"a\", \"b\"] }",
+                vec!["spec/v.toml:12:59: `root` and `elements` apply to XML payloads only"],
+                Some(PayloadKind::Text),
+            ),
+            (
+                "\nfrom = \"server\"\nargs = []\npayload = { length = \"length\", kind = \"xml\", root = \"1st\", elements = [\"ok\", \"a b\"] }",
+                vec![
+                    "spec/v.toml:12:53: `1st` is not an XML element name",
+                    "spec/v.toml:12:78: `a b` is not an XML element name",
+                ],
+                Some(PayloadKind::Xml),
+            ),
+        ] {
+            let (form, errors) = check_form(keys);
+            assert_eq!(errors, expected, "{keys}");
+            let form = form.expect("the form is kept");
+            assert_eq!(form.payload.map(|p| p.kind), kind, "{keys}");
+        }
+    }
+
+    #[test]
+    fn counts_and_evidence() {
+        let (form, errors) = check_form(
+            r#"
+from = "server"
+args = []
+counts = { groups = "lsg", users = "LST" }
+evidence = { }
+"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/v.toml:12:21: `lsg` is not a command name",
+                "spec/v.toml:13:12: `evidence` needs `documented`, `seen` or `inferred`",
+            ]
+        );
+        let form = form.expect("the form is kept");
+        let counts: Vec<&str> = form.counts.iter().flatten().map(|c| c.arg.0.as_str()).collect();
+        assert_eq!(counts, ["users"]);
+        assert_eq!(form.evidence, Some(Evidence::default()));
+        let (_, errors) = check_form("\nfrom = \"server\"\nargs = []\ncounts = {}\nevidence = { seen = \" 2003 \" }");
+        assert_eq!(
+            errors,
+            [
+                "spec/v.toml:12:10: `counts` needs at least one argument",
+                "spec/v.toml:13:21: documentation has leading or trailing spaces",
+            ]
+        );
+    }
+}

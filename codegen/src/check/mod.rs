@@ -126,7 +126,9 @@ fn check_doc(file: usize, doc: &Spanned<String>, diags: &mut Diagnostics) -> Str
 
 #[cfg(test)]
 mod tests {
-    use super::{camel, is_command_name, is_kebab};
+    use super::{camel, check, is_command_name, is_kebab, is_xml_name, snake};
+    use crate::diag::Diagnostics;
+    use crate::testing::{check_form, errors, parse};
 
     #[test]
     fn names() {
@@ -143,5 +145,93 @@ mod tests {
         {
             assert_eq!(camel(name), rust);
         }
+    }
+
+    #[test]
+    fn field_and_element_names() {
+        assert_eq!(snake("list-version"), "list_version");
+        for (name, ok) in [("ml", true), ("_x", true), ("a-b.c:d", true), ("1st", false), ("a b", false), ("", false)] {
+            assert_eq!(is_xml_name(name), ok, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn doc_lines() {
+        for (doc, expected) in [
+            ("\"Adds a contact.\"", None),
+            ("\"\"", Some("documentation is empty")),
+            ("\"  \"", Some("documentation is empty")),
+            ("\"Two\\nlines.\"", Some("documentation must be one line")),
+            ("\" Spaced.\"", Some("documentation has leading or trailing spaces")),
+            ("\"A bell\\u0007.\"", Some("documentation holds a control character")),
+        ] {
+            let (form, errors) = check_form(&format!("\nfrom = \"client\"\ndoc = {doc}\nargs = []"));
+            let expected: Vec<String> = expected.map(|e| format!("spec/v.toml:11:7: {e}")).into_iter().collect();
+            assert_eq!(errors, expected, "{doc}");
+            // The text is kept as written, whatever is wrong with it.
+            assert!(form.and_then(|f| f.doc).is_some(), "{doc}");
+        }
+    }
+
+    /// The checkers run in order: types, then error codes, then version files, which refer to both.
+    #[test]
+    fn version_files_see_the_types_and_codes_checked_before() {
+        // The version files come first, and `b.toml` extends `a.toml`: the check stage reads each on its own.
+        let a = r#"
+[version]
+name = "A"
+doc = "A."
+
+[errors]
+introduces = [200, 201]
+
+[command.ADD]
+doc = "Adds."
+services = ["NS"]
+
+[command.ADD.form.f]
+from = "client"
+args = [{ name = "n", type = "number" }, { name = "w", type = "word" }]
+"#;
+        let b = r#"
+[version]
+name = "B"
+extends = "A"
+doc = "B."
+"#;
+        let errors_toml = r#"
+[error.200]
+doc = "Syntax error."
+
+[error.20]
+doc = "Two digits."
+"#;
+        let types = r#"
+[type.number]
+doc = "A number."
+check = "uint"
+
+[type.Word]
+doc = "A bad name."
+check = "token"
+"#;
+        let docs = parse(&[("a.toml", a), ("b.toml", b), ("errors.toml", errors_toml), ("types.toml", types)]);
+        let mut diags = Diagnostics::default();
+        let checked = check(&docs, &mut diags);
+        assert_eq!(
+            errors(&docs, diags),
+            [
+                "spec/a.toml:6:20: error 201 is not defined in errors.toml",
+                "spec/a.toml:14:63: unknown type `word`",
+                "spec/errors.toml:4:8: error code `20` must be three digits",
+                "spec/types.toml:5:7: type name `Word` must be lowercase words joined by '-'",
+            ]
+        );
+        assert_eq!(checked.types.len(), 2);
+        assert_eq!(checked.errors.iter().map(|e| e.code).collect::<Vec<_>>(), [200]);
+        let versions: Vec<&str> = checked.versions.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(versions, ["A", "B"]);
+        let args = checked.versions[0].commands[0].forms[0].args.as_ref().map(Vec::len);
+        assert_eq!(args, Some(1));
     }
 }

@@ -215,3 +215,235 @@ fn check_values(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check_types;
+    use crate::check::Checked;
+    use crate::diag::Diagnostics;
+    use crate::model::{Check, TypeKind};
+    use crate::testing::{errors, parse};
+
+    /// Checks `text` as `types.toml`: the checked types and the rendered errors.
+    fn check(text: &str) -> (Checked, Vec<String>) {
+        let docs = parse(&[("types.toml", text)]);
+        let mut diags = Diagnostics::default();
+        let mut checked = Checked::default();
+        let (file, doc) = docs.types.as_ref().expect("types.toml parses");
+        check_types(*file, doc, &mut checked, &mut diags);
+        (checked, errors(&docs, diags))
+    }
+
+    #[test]
+    fn every_kind_of_type() {
+        let (checked, errors) = check(
+            r#"
+[type.target]
+doc = "A handle or a word, defined before both."
+any_of = ["handle", "word"]
+
+[type.handle]
+doc = "An account handle."
+check = "handle"
+
+[type.word]
+doc = "Any word."
+check = "token"
+max_len = 8
+
+[type.small]
+doc = "A small number."
+check = "uint"
+max = 9
+
+[type.status]
+doc = "A presence status."
+values = [{ value = "NLN", doc = "Online." }, { value = "BSY", doc = "Busy." }]
+
+[type.pair]
+doc = "A number and a handle."
+parts = ["small", "handle"]
+separator = ":"
+"#,
+        );
+        assert_eq!(errors, Vec::<String>::new());
+        let names: Vec<&str> = checked.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["target", "handle", "word", "small", "status", "pair"]);
+        assert_eq!(checked.type_index["pair"], 5);
+        assert_eq!(checked.types[0].kind, TypeKind::AnyOf(vec![1, 2]));
+        assert_eq!(checked.types[0].doc, "A handle or a word, defined before both.");
+        assert_eq!(checked.types[2].max_len, Some(8));
+        assert_eq!(checked.types[3].kind, TypeKind::Check(Check::Uint { max: 9 }));
+        let TypeKind::Enum(values) = &checked.types[4].kind else { panic!("status is an enumeration") };
+        assert_eq!(values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), ["NLN", "BSY"]);
+        assert_eq!(checked.types[5].kind, TypeKind::Parts { separator: ":".into(), parts: vec![3, 1] });
+    }
+
+    #[test]
+    fn names_docs_and_kind_keys() {
+        let (checked, errors) = check(
+            r#"
+[type.Big]
+doc = "Not kebab case."
+check = "uint"
+
+[type.nothing]
+doc = "Neither kind."
+
+[type.both]
+doc = "Two kinds."
+check = "token"
+values = [{ value = "A", doc = "A." }]
+
+[type.undocumented]
+check = "token"
+
+[type.lonely]
+doc = "A separator without parts."
+check = "token"
+separator = ":"
+"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/types.toml:1:7: type name `Big` must be lowercase words joined by '-'",
+                "spec/types.toml:5:1: type `nothing` needs exactly one of `check`, `values`, `any_of` and `parts`",
+                "spec/types.toml:8:1: type `both` needs exactly one of `check`, `values`, `any_of` and `parts`",
+                "spec/types.toml:13:1: type `undocumented` needs a doc line",
+                "spec/types.toml:19:13: `separator` applies to `parts` only",
+            ]
+        );
+        // A type with no kind is a token check; one with two takes the first.
+        assert_eq!(checked.types[1].kind, TypeKind::Check(Check::Token));
+        assert!(matches!(checked.types[2].kind, TypeKind::Check(Check::Token)));
+        assert_eq!(checked.types[3].doc, "");
+    }
+
+    #[test]
+    fn checks_and_their_limits() {
+        let (checked, errors) = check(
+            r#"
+[type.odd]
+doc = "An unknown check."
+check = "prime"
+
+[type.word]
+doc = "A token with a maximum."
+check = "token"
+max = 3
+len = 2
+
+[type.status]
+doc = "An enumeration with limits."
+values = [{ value = "NLN", doc = "Online." }]
+max = 3
+len = 2
+"#,
+        );
+        let names = Check::NAMES.join(", ");
+        assert_eq!(
+            errors,
+            [
+                format!("spec/types.toml:3:9: unknown check `prime`; the checks are {names}"),
+                "spec/types.toml:5:1: `max` applies to check = \"uint\" only".to_string(),
+                "spec/types.toml:5:1: `len` applies to check = \"hex\" only".to_string(),
+                "spec/types.toml:11:1: `max` applies to checked types only".to_string(),
+                "spec/types.toml:11:1: `len` applies to checked types only".to_string(),
+            ]
+        );
+        assert_eq!(checked.types[0].kind, TypeKind::Check(Check::Token));
+    }
+
+    #[test]
+    fn unions_and_joined_types() {
+        let (checked, errors) = check(
+            r#"
+[type.handle]
+doc = "An account handle."
+check = "handle"
+
+[type.either]
+doc = "A union naming itself and an unknown type."
+any_of = ["either", "ghost", "handle"]
+
+[type.none]
+doc = "An empty union."
+any_of = []
+
+[type.single]
+doc = "One part, with a space for a separator."
+parts = ["handle"]
+separator = " "
+
+[type.unseparated]
+doc = "Parts without a separator."
+parts = ["handle", "handle"]
+
+[type.pair]
+doc = "Two handles."
+parts = ["handle", "handle"]
+separator = ","
+
+[type.nested]
+doc = "A union of a union and a joined type."
+any_of = ["either", "pair"]
+
+[type.deep]
+doc = "A joined type of a joined type and a union."
+parts = ["pair", "either"]
+separator = ";"
+"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/types.toml:7:11: a type cannot be one of its own members",
+                "spec/types.toml:7:21: unknown type `ghost`",
+                "spec/types.toml:11:10: `any_of` needs at least one type",
+                "spec/types.toml:15:9: `parts` needs at least two types",
+                "spec/types.toml:16:13: a separator is one or more characters other than spaces",
+                "spec/types.toml:20:9: `parts` needs a `separator`",
+                "spec/types.toml:29:11: type `nested` is a union of `either`, which is itself made of types",
+                "spec/types.toml:33:10: type `deep` is a joined type of `pair`, which is itself made of types",
+                "spec/types.toml:33:18: type `deep` is a joined type of `either`, which is itself made of types",
+            ]
+        );
+        // A union may hold a joined type, but not another union; the members that are left are kept.
+        assert_eq!(checked.types[1].kind, TypeKind::AnyOf(vec![0]));
+        assert_eq!(checked.types[4].kind, TypeKind::Parts { separator: String::new(), parts: vec![0, 0] });
+    }
+
+    #[test]
+    fn enumeration_values() {
+        let (checked, errors) = check(
+            r#"
+[type.status]
+doc = "A presence status."
+values = [
+  { value = "NLN", doc = "Online." },
+  { value = "nln", doc = "Online again." },
+  { value = "9LN", doc = "Starts with a digit." },
+  { value = "BSY" },
+]
+
+[type.empty]
+doc = "No values."
+values = []
+"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/types.toml:5:13: value `nln` clashes with `NLN` (same Rust name)",
+                "spec/types.toml:6:13: value `9LN` must be a letter followed by letters and digits",
+                "spec/types.toml:7:3: value `BSY` needs a doc line",
+                "spec/types.toml:12:10: `values` needs at least one value",
+            ]
+        );
+        let TypeKind::Enum(values) = &checked.types[0].kind else { panic!("status is an enumeration") };
+        assert_eq!(values.len(), 4);
+        assert_eq!(values[1].doc, "Online again.");
+        assert_eq!(checked.types[1].kind, TypeKind::Enum(Vec::new()));
+    }
+}

@@ -169,3 +169,152 @@ impl FileCtx<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Evidence, Service};
+    use crate::testing::check_version;
+
+    #[test]
+    fn header_errors_removals_and_commands() {
+        let (draft, errors) = check_version(
+            r#"
+[version]
+name = "MSNP9"
+extends = "MSNP8"
+doc = "The ninth version."
+client = "5.0"
+auth = "MD5"
+contact_list = "SYN"
+unverified = "Dates only."
+
+[errors]
+introduces = [911]
+removes = [201]
+payload = true
+
+[removes.CHG]
+doc = "Presence goes by PRP now."
+
+[command.OUT]
+services = ["SB", "NS", "SB"]
+errors = [200]
+evidence = { seen = "Traffic of 2003." }
+remove_forms = ["old"]
+"#,
+        );
+        assert_eq!(errors, Vec::<String>::new());
+        let draft = draft.expect("a valid version has a draft");
+        assert_eq!(draft.name, "MSNP9");
+        assert_eq!(draft.extends.as_ref().map(|(name, _)| name.as_str()), Some("MSNP8"));
+        assert!(!draft.is_abstract);
+        assert_eq!(draft.doc, "The ninth version.");
+        assert_eq!(
+            (draft.client.as_deref(), draft.auth.as_deref(), draft.contact_list.as_deref()),
+            (Some("5.0"), Some("MD5"), Some("SYN"))
+        );
+        assert_eq!(draft.unverified.as_deref(), Some("Dates only."));
+        assert_eq!(draft.errors_introduced.iter().map(|(code, _)| *code).collect::<Vec<_>>(), [911]);
+        assert_eq!(draft.errors_removed.iter().map(|(code, _)| *code).collect::<Vec<_>>(), [201]);
+        assert_eq!(draft.error_payload, Some(true));
+        assert_eq!(draft.removes.len(), 1);
+        assert_eq!(
+            (draft.removes[0].name.as_str(), draft.removes[0].doc.as_str()),
+            ("CHG", "Presence goes by PRP now.")
+        );
+        let command = &draft.commands[0];
+        assert_eq!(command.name, "OUT");
+        assert_eq!(command.doc, None);
+        // Services are sorted and each listed once.
+        assert_eq!(command.services, Some(vec![Service::Ns, Service::Sb]));
+        assert_eq!(command.errors, Some(vec![200]));
+        assert_eq!(command.evidence, Some(Evidence { seen: Some("Traffic of 2003.".into()), ..Evidence::default() }));
+        assert_eq!(command.remove_forms.iter().map(|(form, _)| form.as_str()).collect::<Vec<_>>(), ["old"]);
+        assert!(!command.had_forms);
+    }
+
+    #[test]
+    fn what_a_version_file_refers_to_must_exist() {
+        let (draft, errors) = check_version(
+            r#"
+[version]
+name = "V1"
+
+[errors]
+introduces = [200, 404]
+removes = [999]
+
+[removes.CHG]
+
+[command.ADD]
+doc = "Adds a contact."
+services = []
+errors = [201, 500]
+
+[command.Add]
+doc = "Not a command name."
+
+[command.LIST]
+doc = "Four letters."
+
+[command.REM]
+doc = "Removes a contact."
+services = ["NS", "XS"]
+
+[command.REM.form.Bad]
+from = "client"
+args = []
+"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/v.toml:1:1: version `V1` needs a doc line",
+                "spec/v.toml:5:20: error 404 is not defined in errors.toml",
+                "spec/v.toml:6:12: error 999 is not defined in errors.toml",
+                "spec/v.toml:8:10: the removal of `CHG` needs a doc line saying what happens now",
+                "spec/v.toml:12:12: `services` needs at least one of DS, NS and SB",
+                "spec/v.toml:13:16: error 500 is not defined in errors.toml",
+                "spec/v.toml:15:10: command name `Add` must be three uppercase letters",
+                "spec/v.toml:18:10: command name `LIST` must be three uppercase letters",
+                "spec/v.toml:23:19: unknown service `XS`; the services are DS, NS and SB",
+                "spec/v.toml:25:19: form name `Bad` must be lowercase words joined by '-'",
+            ]
+        );
+        // What can be read is kept: the known codes, the known services, the commands with good names.
+        let draft = draft.expect("the version's name is good");
+        assert_eq!(draft.errors_introduced.iter().map(|(code, _)| *code).collect::<Vec<_>>(), [200]);
+        assert!(draft.errors_removed.is_empty());
+        assert_eq!(draft.removes[0].doc, "");
+        let commands: Vec<&str> = draft.commands.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(commands, ["ADD", "REM"]);
+        assert_eq!(draft.commands[0].services, Some(Vec::new()));
+        assert_eq!(draft.commands[0].errors, Some(vec![201]));
+        assert_eq!(draft.commands[1].services, Some(vec![Service::Ns]));
+        // The form with a bad name is left out, but the command had forms.
+        assert!(draft.commands[1].forms.is_empty());
+        assert!(draft.commands[1].had_forms);
+    }
+
+    #[test]
+    fn a_version_with_a_bad_name_is_checked_but_left_out() {
+        let (draft, errors) = check_version(
+            r#"
+[version]
+name = "MSNP-9"
+doc = "A hyphen in the name."
+
+[command.Usr]
+doc = "A bad command name."
+"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "spec/v.toml:2:8: version name `MSNP-9` must be letters and digits",
+                "spec/v.toml:5:10: command name `Usr` must be three uppercase letters",
+            ]
+        );
+        assert!(draft.is_none());
+    }
+}
