@@ -4,9 +4,9 @@
 
 use super::args::{counter_args, length_arg, number_arg};
 use super::{CommandState, FormState};
-use crate::check::{ArgDraft, FormDraft, VersionDraft};
-use crate::diag::Diagnostics;
-use crate::model::{ArgKind, Count, Dir, Payload, Trid, Type};
+use crate::check::{ArgDraft, CountDraft, CounterDraft, FormDraft, VersionDraft};
+use crate::diag::{Diagnostics, Loc};
+use crate::model::{ArgKind, Count, Counter, Dir, Evidence, Payload, Service, Trid, Type};
 
 /// Adds a form, or replaces the inherited form of the same name in place. A replacement inherits every key
 /// it leaves out (who sends it, TrID, doc, services, answers, warning, payload) from the form it replaces.
@@ -19,11 +19,64 @@ pub(super) fn add_or_replace_form(
 ) {
     let replaced = command.forms.iter().position(|f| f.name == form.name);
     let base = replaced.map(|i| command.forms[i].clone());
-    let Some(from) = form.from.or(base.as_ref().map(|b| b.from)) else {
-        diags.at(form.loc.clone(), format!("form `{}` of `{}` needs `from`", form.name, command.name));
+    let base = base.as_ref();
+    let Some(keys) = keys(command, form, base, diags) else {
         return;
     };
-    let trid = form.trid.or(base.as_ref().map(|b| b.trid)).unwrap_or(Trid::Yes);
+    let Some(Arguments { args, arg_docs, payload }) = arguments(command, form, base, types, diags) else {
+        return;
+    };
+    let (counter_draft, counter) = counter(form, base, &args, types, diags);
+    let (counts_draft, counts) = counts(form, base, &args, types, diags);
+    let evidence = evidence(command, form, base, diags);
+    let Keys { from, trid, doc, services, answers, warn, once } = keys;
+    let state = FormState {
+        counter_draft,
+        counter,
+        counts_draft,
+        counts,
+        name: form.name.clone(),
+        from,
+        trid,
+        doc,
+        services,
+        answers,
+        warn,
+        // Not inherited: a restated form is a new statement, verified unless it says otherwise.
+        unverified: form.unverified.clone(),
+        evidence,
+        once,
+        args,
+        arg_docs,
+        payload,
+        since: draft.name.clone(),
+    };
+    match replaced {
+        Some(i) => command.forms[i] = state,
+        None => command.forms.push(state),
+    }
+}
+
+/// The keys of a form that do not depend on its arguments, each as the form states it or else as the form it
+/// replaces had it.
+struct Keys {
+    from: Dir,
+    trid: Trid,
+    doc: String,
+    services: Option<Vec<Service>>,
+    answers: Option<Vec<(String, Loc)>>,
+    warn: Option<String>,
+    once: bool,
+}
+
+/// The form's [`Keys`], checked against one another and against its command's services; `None` when neither the
+/// form nor the form it replaces says who sends it.
+fn keys(command: &CommandState, form: &FormDraft, base: Option<&FormState>, diags: &mut Diagnostics) -> Option<Keys> {
+    let Some(from) = form.from.or(base.map(|b| b.from)) else {
+        diags.at(form.loc.clone(), format!("form `{}` of `{}` needs `from`", form.name, command.name));
+        return None;
+    };
+    let trid = form.trid.or(base.map(|b| b.trid)).unwrap_or(Trid::Yes);
     // The check stage reports these when the form states both keys; here only when one is inherited.
     let both = |key_given: bool| form.from.is_some() && key_given;
     if trid == Trid::Zero && from == Dir::Client && !both(form.trid.is_some()) {
@@ -42,73 +95,135 @@ pub(super) fn add_or_replace_form(
             );
         }
     }
-    let answers = form.answers.clone().or(base.as_ref().and_then(|b| b.answers.clone()));
+    let answers = form.answers.clone().or(base.and_then(|b| b.answers.clone()));
     if answers.is_some() && from == Dir::Client && !both(form.answers.is_some()) {
         diags.at(form.loc.clone(), "`answers` applies to server forms only");
     }
-    let once = form.once.or(base.as_ref().map(|b| b.once)).unwrap_or(false);
+    let once = form.once.or(base.map(|b| b.once)).unwrap_or(false);
     if once && from == Dir::Client && !both(form.once.is_some()) {
         diags.at(form.loc.clone(), "`once` applies to server forms only");
     }
-    // A replacing form may leave out `args` to change only its doc, answers or other keys.
-    let (args, arg_docs, payload) = match (&form.args, &base) {
-        (None, Some(base)) => (base.args.clone(), base.arg_docs.clone(), base.payload.clone()),
+    Some(Keys {
+        from,
+        trid,
+        doc: form.doc.clone().or(base.map(|b| b.doc.clone())).unwrap_or_default(),
+        services: form.services.clone().or(base.and_then(|b| b.services.clone())),
+        answers,
+        warn: form.warn.clone().or(base.and_then(|b| b.warn.clone())),
+        once,
+    })
+}
+
+/// A form's arguments, their docs and its payload, which refers to one of them.
+struct Arguments {
+    args: Vec<ArgDraft>,
+    arg_docs: Vec<String>,
+    payload: Option<Payload>,
+}
+
+/// The form's [`Arguments`]: the ones it states, else the replaced form's (a replacing form may leave out `args`
+/// to change only its doc, answers or other keys); `None` when a new form states none.
+fn arguments(
+    command: &mut CommandState,
+    form: &FormDraft,
+    base: Option<&FormState>,
+    types: &[Type],
+    diags: &mut Diagnostics,
+) -> Option<Arguments> {
+    match (&form.args, base) {
+        (None, Some(base)) => {
+            Some(Arguments { args: base.args.clone(), arg_docs: base.arg_docs.clone(), payload: base.payload.clone() })
+        }
         (None, None) => {
             diags.at(form.loc.clone(), format!("form `{}` of `{}` is new and needs `args`", form.name, command.name));
-            return;
+            None
         }
         (Some(args), _) => {
-            let payload = match &form.payload {
-                Some(p) => length_arg(args, &p.length, &p.loc, types, diags).map(|length_arg| Payload {
-                    length_arg,
-                    kind: p.kind,
-                    root: p.root.clone(),
-                    elements: p.elements.clone(),
-                }),
-                None => base.as_ref().and_then(|b| b.payload.clone()).and_then(|p| {
-                    // An inherited payload must still find its length argument under the same name.
-                    let name = match &base.as_ref()?.args.get(p.length_arg)?.kind {
-                        ArgKind::Value { name, .. } => name.clone(),
-                        ArgKind::Literal { .. } => return None,
-                    };
-                    let length_arg = length_arg(args, &name, &form.loc, types, diags)?;
-                    Some(Payload { length_arg, ..p })
-                }),
-            };
-            let arg_docs =
-                args.iter().map(|arg| arg_doc(arg, base.as_ref(), command, types, diags)).collect::<Vec<_>>();
+            let payload = payload(form, args, base, types, diags);
+            let arg_docs = args.iter().map(|arg| arg_doc(arg, base, command, types, diags)).collect::<Vec<_>>();
             for (arg, doc) in args.iter().zip(&arg_docs) {
                 // The first doc an argument name gets in a command's history is the one others inherit.
                 if arg.doc.is_some() {
                     command.arg_docs.entry(history_key(&arg.kind)).or_insert_with(|| doc.clone());
                 }
             }
-            (args.clone(), arg_docs, payload)
+            Some(Arguments { args: args.clone(), arg_docs, payload })
         }
-    };
-    // `counter` and `counts` are inherited like the other keys, and found again by name in the arguments as they
-    // now stand; a name the form's own text did not state is reported at the form.
-    let counter_draft = form.counter.clone().or(base.as_ref().and_then(|b| b.counter_draft.clone()));
-    let inherited_at = |stated: bool| (!stated).then_some(&form.loc);
-    let counter =
-        counter_draft.as_ref().and_then(|c| counter_args(&args, c, inherited_at(form.counter.is_some()), types, diags));
-    let counts_draft = form.counts.clone().or(base.as_ref().and_then(|b| b.counts_draft.clone()));
-    let counts = counts_draft
+    }
+}
+
+/// The payload of a form that states `args`: its own, else the replaced form's, whose length argument must still
+/// be found under the same name.
+fn payload(
+    form: &FormDraft,
+    args: &[ArgDraft],
+    base: Option<&FormState>,
+    types: &[Type],
+    diags: &mut Diagnostics,
+) -> Option<Payload> {
+    match &form.payload {
+        Some(p) => length_arg(args, &p.length, &p.loc, types, diags).map(|length_arg| Payload {
+            length_arg,
+            kind: p.kind,
+            root: p.root.clone(),
+            elements: p.elements.clone(),
+        }),
+        None => base.and_then(|b| b.payload.clone()).and_then(|p| {
+            let name = match &base?.args.get(p.length_arg)?.kind {
+                ArgKind::Value { name, .. } => name.clone(),
+                ArgKind::Literal { .. } => return None,
+            };
+            let length_arg = length_arg(args, &name, &form.loc, types, diags)?;
+            Some(Payload { length_arg, ..p })
+        }),
+    }
+}
+
+/// `counter`, inherited like the other keys, found again by name in the arguments as they now stand; a name the
+/// form's own text did not state is reported at the form. Returns the draft (for forms that replace this one)
+/// and the counter it resolves to.
+fn counter(
+    form: &FormDraft,
+    base: Option<&FormState>,
+    args: &[ArgDraft],
+    types: &[Type],
+    diags: &mut Diagnostics,
+) -> (Option<CounterDraft>, Option<Counter>) {
+    let draft = form.counter.clone().or(base.and_then(|b| b.counter_draft.clone()));
+    let inherited = (form.counter.is_none()).then_some(&form.loc);
+    let counter = draft.as_ref().and_then(|c| counter_args(args, c, inherited, types, diags));
+    (draft, counter)
+}
+
+/// `counts`, inherited and found again like [`counter`]: the drafts and the counts they resolve to.
+fn counts(
+    form: &FormDraft,
+    base: Option<&FormState>,
+    args: &[ArgDraft],
+    types: &[Type],
+    diags: &mut Diagnostics,
+) -> (Option<Vec<CountDraft>>, Vec<Count>) {
+    let drafts = form.counts.clone().or(base.and_then(|b| b.counts_draft.clone()));
+    let inherited = (form.counts.is_none()).then_some(&form.loc);
+    let counts = drafts
         .iter()
         .flatten()
         .filter_map(|c| {
-            let at = inherited_at(form.counts.is_some());
-            let arg = number_arg(&args, &c.arg, "`counts`", at, types, diags)?;
+            let arg = number_arg(args, &c.arg, "`counts`", inherited, types, diags)?;
             Some(Count { arg, command: c.command.0.clone() })
         })
         .collect();
-    // Where the form comes from: its own statement, else the form it replaces (a restated form keeps its source),
-    // else its command's (in this file or earlier). A form with none and nothing unverified is a gap the spec
-    // should close.
+    (drafts, counts)
+}
+
+/// Where the form comes from: its own statement, else the form it replaces (a restated form keeps its source),
+/// else its command's (in this file or earlier). A form with none and nothing unverified is a gap the spec
+/// should close, reported as a warning.
+fn evidence(command: &CommandState, form: &FormDraft, base: Option<&FormState>, diags: &mut Diagnostics) -> Evidence {
     let evidence = form
         .evidence
         .clone()
-        .or_else(|| base.as_ref().map(|b| b.evidence.clone()).filter(|e| !e.is_empty()))
+        .or_else(|| base.map(|b| b.evidence.clone()).filter(|e| !e.is_empty()))
         .or_else(|| command.evidence.clone())
         .unwrap_or_default();
     if evidence.is_empty() && form.unverified.is_none() && command.unverified.is_none() {
@@ -117,31 +232,7 @@ pub(super) fn add_or_replace_form(
             format!("form `{}` of `{}` has no `evidence` and is not `unverified`", form.name, command.name),
         );
     }
-    let state = FormState {
-        counter_draft,
-        counter,
-        counts_draft,
-        counts,
-        name: form.name.clone(),
-        from,
-        trid,
-        doc: form.doc.clone().or(base.as_ref().map(|b| b.doc.clone())).unwrap_or_default(),
-        services: form.services.clone().or(base.as_ref().and_then(|b| b.services.clone())),
-        answers,
-        warn: form.warn.clone().or(base.as_ref().and_then(|b| b.warn.clone())),
-        // Not inherited: a restated form is a new statement, verified unless it says otherwise.
-        unverified: form.unverified.clone(),
-        evidence,
-        once,
-        args,
-        arg_docs,
-        payload,
-        since: draft.name.clone(),
-    };
-    match replaced {
-        Some(i) => command.forms[i] = state,
-        None => command.forms.push(state),
-    }
+    evidence
 }
 
 /// The doc of an argument: its own; else the same-named argument's in the form it replaces; else the

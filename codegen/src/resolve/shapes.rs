@@ -95,38 +95,7 @@ pub(super) fn finish(draft: &VersionDraft, state: &VersionState, file: &str, sha
             errors: command.errors.clone(),
             since: command.since.clone(),
             unverified: command.unverified.clone(),
-            forms: command
-                .forms
-                .iter()
-                .map(|form| Form {
-                    name: form.name.clone(),
-                    from: form.from,
-                    shape: shapes.intern(&draft.name, command, form),
-                    services: form.services.clone().unwrap_or_else(|| command.services.clone()),
-                    answers: match (&form.answers, form.from, form.trid) {
-                        (Some(list), _, _) => list.iter().map(|(a, _)| a.clone()).collect(),
-                        (None, Dir::Server, Trid::Yes) => vec![command.name.clone()],
-                        _ => Vec::new(),
-                    },
-                    warn: form.warn.clone(),
-                    unverified: form.unverified.clone(),
-                    evidence: form.evidence.clone(),
-                    once: form.once,
-                    doc: form.doc.clone(),
-                    since: form.since.clone(),
-                    arg_docs: form.arg_docs.clone(),
-                    counter: form.counter,
-                    counts: form.counts.clone(),
-                    links: form
-                        .args
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(arg, a)| {
-                            a.link.as_ref().map(|l| Link { arg, role: l.role, kind: l.kind.clone() })
-                        })
-                        .collect(),
-                })
-                .collect(),
+            forms: command.forms.iter().map(|form| finish_form(&draft.name, command, form, shapes)).collect(),
         })
         .collect();
     Version {
@@ -142,5 +111,36 @@ pub(super) fn finish(draft: &VersionDraft, state: &VersionState, file: &str, sha
         errors: state.errors.iter().copied().collect(),
         error_payload: state.error_payload,
         removed: draft.removes.iter().map(|r| Removed { name: r.name.clone(), doc: r.doc.clone() }).collect(),
+    }
+}
+
+/// Turns a resolved form of `command` into the model, interning its shape; `version` is the version being finished.
+fn finish_form(version: &str, command: &CommandState, form: &FormState, shapes: &mut Shapes) -> Form {
+    Form {
+        name: form.name.clone(),
+        from: form.from,
+        shape: shapes.intern(version, command, form),
+        services: form.services.clone().unwrap_or_else(|| command.services.clone()),
+        // A server form with a TrID answers its own command unless it says otherwise.
+        answers: match (&form.answers, form.from, form.trid) {
+            (Some(list), _, _) => list.iter().map(|(a, _)| a.clone()).collect(),
+            (None, Dir::Server, Trid::Yes) => vec![command.name.clone()],
+            _ => Vec::new(),
+        },
+        warn: form.warn.clone(),
+        unverified: form.unverified.clone(),
+        evidence: form.evidence.clone(),
+        once: form.once,
+        doc: form.doc.clone(),
+        since: form.since.clone(),
+        arg_docs: form.arg_docs.clone(),
+        counter: form.counter,
+        counts: form.counts.clone(),
+        links: form
+            .args
+            .iter()
+            .enumerate()
+            .filter_map(|(arg, a)| a.link.as_ref().map(|l| Link { arg, role: l.role, kind: l.kind.clone() }))
+            .collect(),
     }
 }
