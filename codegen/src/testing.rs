@@ -5,6 +5,7 @@
 
 use crate::diag::{Diagnostics, Rendered};
 use crate::load::{self, Documents, SourceFile};
+use crate::model::{Command, Form, Shape, Spec, Version};
 
 /// A `types.toml` the tests of later stages share: two numbers, a handle, a word and an enumeration.
 pub const TYPES: &str = r#"
@@ -61,6 +62,89 @@ pub fn parse(files: &[(&str, &str)]) -> Documents {
 /// The errors in `diags`, rendered against `docs`'s files, in the order the generator prints them.
 pub fn errors(docs: &Documents, diags: Diagnostics) -> Vec<String> {
     diags.into_sorted().iter().map(|error| Rendered { error, files: &docs.files }.to_string()).collect()
+}
+
+/// The warnings in `diags`, rendered like [`errors`].
+pub fn warnings(docs: &Documents, diags: &mut Diagnostics) -> Vec<String> {
+    diags.warnings_sorted().iter().map(|error| Rendered { error, files: &docs.files }.to_string()).collect()
+}
+
+/// What the stages up to resolve make of a spec: the model, its errors and its warnings.
+pub struct Resolved {
+    /// The resolved model (partial when there are errors).
+    pub spec: Spec,
+    /// Every error, rendered.
+    pub errors: Vec<String>,
+    /// Every warning, rendered.
+    pub warnings: Vec<String>,
+}
+
+impl Resolved {
+    /// The version `name`.
+    pub fn version(&self, name: &str) -> &Version {
+        self.spec.versions.iter().find(|v| v.name == name).unwrap_or_else(|| panic!("no version {name}"))
+    }
+
+    /// The command `name` as `version` has it.
+    pub fn command(&self, version: &str, name: &str) -> &Command {
+        let commands = &self.version(version).commands;
+        commands.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("{version} has no {name}"))
+    }
+
+    /// The names of `version`'s commands, in order.
+    pub fn commands(&self, version: &str) -> Vec<&str> {
+        self.version(version).commands.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The form `name` of `command` as `version` has it.
+    pub fn form(&self, version: &str, command: &str, name: &str) -> &Form {
+        let forms = &self.command(version, command).forms;
+        forms.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{version} {command} has no form {name}"))
+    }
+
+    /// The shape of `form`.
+    pub fn shape(&self, form: &Form) -> &Shape {
+        &self.spec.shapes[form.shape]
+    }
+}
+
+/// A good version the resolve tests extend: `ADD` with a client `request` and a server `reply`, and error 200.
+pub const BASE: &str = r#"
+[version]
+name = "BASE"
+doc = "The version others extend."
+auth = "MD5"
+
+[errors]
+introduces = [200]
+
+[command.ADD]
+doc = "Adds a contact."
+services = ["NS"]
+evidence = { documented = "commands/add.md" }
+
+[command.ADD.form.request]
+from = "client"
+doc = "Asks to add a contact."
+args = [{ name = "handle", type = "handle" }]
+
+[command.ADD.form.reply]
+from = "server"
+doc = "The contact is added."
+args = [{ name = "handle", type = "handle", doc = "The contact added." }]
+"#;
+
+/// Checks and resolves [`TYPES`] and [`ERRORS`] with the version files `versions`.
+pub fn resolve(versions: &[(&str, &str)]) -> Resolved {
+    let mut files = vec![("types.toml", TYPES), ("errors.toml", ERRORS)];
+    files.extend_from_slice(versions);
+    let docs = parse(&files);
+    let mut diags = Diagnostics::default();
+    let checked = crate::check::check(&docs, &mut diags);
+    let names: Vec<String> = docs.files.iter().map(|f| f.path.clone()).collect();
+    let spec = crate::resolve::resolve(checked, &names, &mut diags);
+    let warnings = warnings(&docs, &mut diags);
+    Resolved { spec, errors: errors(&docs, diags), warnings }
 }
 
 /// Checks the version file `text` (as `spec/v.toml`) against [`TYPES`] and [`ERRORS`]: its draft, `None` when

@@ -77,3 +77,106 @@ fn check_links(draft: &VersionDraft, state: &VersionState, form: &FormState, dia
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Link, LinkRole};
+    use crate::testing::resolve;
+
+    /// `LST` items answer `LST` and `LSG`, count `LSG` lines and refer to the groups `LSG` items define.
+    const V1: &str = r#"
+[version]
+name = "V1"
+doc = "A version."
+
+[command.LSG]
+doc = "A group."
+services = ["NS"]
+unverified = "Made up."
+
+[command.LSG.form.item]
+from = "server"
+args = [{ name = "group", type = "word", doc = "A group id.", defines = "group" }]
+
+[command.LST]
+doc = "Lists contacts."
+services = ["NS", "SB"]
+unverified = "Made up."
+
+[command.LST.form.item]
+from = "server"
+services = ["NS"]
+answers = ["LST", "LSG"]
+args = [{ name = "group", type = "word", doc = "Its group.", refers = "group" }, { name = "count", type = "count" }]
+counts = { count = "LSG" }
+"#;
+
+    #[test]
+    fn links_between_commands() {
+        let resolved = resolve(&[("v1.toml", V1)]);
+        assert_eq!(resolved.errors, Vec::<String>::new());
+        let link = |command: &str| resolved.form("V1", command, "item").links.clone();
+        assert_eq!(link("LSG"), [Link { arg: 0, role: LinkRole::Defines, kind: "group".into() }]);
+        assert_eq!(link("LST"), [Link { arg: 0, role: LinkRole::Refers, kind: "group".into() }]);
+        assert_eq!(resolved.form("V1", "LST", "item").answers, ["LST", "LSG"]);
+    }
+
+    #[test]
+    fn a_version_that_breaks_an_inherited_form_is_reported_where_it_does() {
+        let resolved = resolve(&[
+            ("v1.toml", V1),
+            (
+                "v2.toml",
+                r#"
+[version]
+name = "V2"
+extends = "V1"
+doc = "The second version."
+
+[removes.LSG]
+doc = "Groups are gone."
+
+[command.LST]
+services = ["SB"]
+"#,
+            ),
+        ]);
+        assert_eq!(
+            resolved.errors,
+            [
+                "spec/v2.toml:6:10: `LST`'s form `item` answers `LSG`, which `V2` removes",
+                "spec/v2.toml:9:10: `LST`'s form `item` uses service NS, which `LST` no longer lists",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_restated_form_names_commands_and_ids_of_its_version() {
+        let resolved = resolve(&[
+            ("v1.toml", V1),
+            (
+                "v2.toml",
+                r#"
+[version]
+name = "V2"
+extends = "V1"
+doc = "The second version."
+
+[command.LST.form.item]
+answers = ["LST", "XFR"]
+args = [{ name = "group", type = "word", refers = "grp" }, { name = "count", type = "count" }]
+counts = { count = "XFR" }
+"#,
+            ),
+        ]);
+        assert_eq!(
+            resolved.errors,
+            [
+                "spec/v2.toml:7:19: `XFR` is not a command of `V2`",
+                "spec/v2.toml:8:51: `refers = \"grp\"`: no argument of `V2` defines `grp`",
+                "spec/v2.toml:9:20: `counts` names `XFR`, which is not a command of `V2`",
+            ]
+        );
+        assert_eq!(resolved.form("V2", "LST", "item").arg_docs[0], "Its group.");
+    }
+}

@@ -142,3 +142,185 @@ fn change_command(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Service;
+    use crate::testing::{BASE, resolve};
+
+    #[test]
+    fn a_version_inherits_what_it_does_not_change() {
+        let resolved = resolve(&[
+            ("base.toml", BASE),
+            (
+                "v2.toml",
+                r#"
+[version]
+name = "V2"
+extends = "BASE"
+doc = "The second version."
+
+[errors]
+introduces = [201]
+payload = true
+
+[command.ADD]
+doc = "Adds a contact to a list."
+errors = [201]
+
+[command.REM]
+doc = "Removes a contact."
+services = ["NS"]
+evidence = { seen = "Traffic." }
+
+[command.REM.form.request]
+from = "client"
+args = [{ name = "handle", type = "handle" }]
+"#,
+            ),
+            ("v3.toml", "[version]\nname = \"V3\"\nextends = \"V2\"\ndoc = \"The third version.\"\n"),
+        ]);
+        assert_eq!(resolved.errors, Vec::<String>::new());
+        assert_eq!(resolved.commands("V2"), ["ADD", "REM"]);
+        let add = resolved.command("V2", "ADD");
+        assert_eq!((add.doc.as_str(), add.since.as_str()), ("Adds a contact to a list.", "BASE"));
+        assert_eq!((add.services.as_slice(), add.errors.as_slice()), ([Service::Ns].as_slice(), [201].as_slice()));
+        // The forms are inherited as they were, shapes and all.
+        let forms: Vec<(&str, &str)> = add.forms.iter().map(|f| (f.name.as_str(), f.since.as_str())).collect();
+        assert_eq!(forms, [("request", "BASE"), ("reply", "BASE")]);
+        assert_eq!(add.forms, resolved.command("BASE", "ADD").forms);
+        assert_eq!(resolved.command("BASE", "ADD").doc, "Adds a contact.");
+        assert_eq!(resolved.command("V2", "REM").since, "V2");
+        assert_eq!(
+            (resolved.version("BASE").errors.as_slice(), resolved.version("BASE").error_payload),
+            (&[200][..], false)
+        );
+        assert_eq!(
+            (resolved.version("V2").errors.as_slice(), resolved.version("V2").error_payload),
+            (&[200, 201][..], true)
+        );
+        // A version that changes nothing has everything its parent has.
+        assert_eq!(resolved.version("V3").commands, resolved.version("V2").commands);
+        assert_eq!(
+            (resolved.version("V3").errors.as_slice(), resolved.version("V3").error_payload),
+            (&[200, 201][..], true)
+        );
+    }
+
+    #[test]
+    fn removing_commands_and_error_codes() {
+        let resolved = resolve(&[
+            ("base.toml", BASE),
+            (
+                "v2.toml",
+                r#"
+[version]
+name = "V2"
+extends = "BASE"
+doc = "The second version."
+
+[errors]
+introduces = [200, 201]
+removes = [200, 911]
+
+[removes.ADD]
+doc = "Contacts are added with ADC."
+
+[removes.REM]
+doc = "Never had it."
+"#,
+            ),
+            (
+                "v3.toml",
+                r#"
+[version]
+name = "V3"
+extends = "BASE"
+doc = "The third version."
+
+[removes.ADD]
+doc = "Contacts are added with ADC."
+
+[command.ADD]
+doc = "Changed anyway."
+"#,
+            ),
+        ]);
+        assert_eq!(
+            resolved.errors,
+            [
+                "spec/v2.toml:8:17: `V2` removes error 911, which it does not have",
+                "spec/v2.toml:13:10: `V2` removes `REM`, which it does not have",
+                "spec/v3.toml:9:10: `V3` both removes and changes `ADD`",
+            ]
+        );
+        // Error codes are removed before they are introduced: 200 is removed and introduced again.
+        assert_eq!(resolved.version("V2").errors, [200, 201]);
+        assert!(resolved.commands("V2").is_empty());
+        assert!(resolved.commands("V3").is_empty());
+        let removed: Vec<(&str, &str)> =
+            resolved.version("V2").removed.iter().map(|r| (r.name.as_str(), r.doc.as_str())).collect();
+        assert_eq!(removed, [("ADD", "Contacts are added with ADC."), ("REM", "Never had it.")]);
+    }
+
+    #[test]
+    fn an_error_code_is_introduced_once() {
+        let resolved = resolve(&[
+            ("base.toml", BASE),
+            (
+                "v2.toml",
+                "[version]\nname = \"V2\"\nextends = \"BASE\"\ndoc = \"Two.\"\n[errors]\nintroduces = [201, 200]\n",
+            ),
+        ]);
+        assert_eq!(resolved.errors, ["spec/v2.toml:6:20: error 200 is already known to `V2`"]);
+        assert_eq!(resolved.version("V2").errors, [200, 201]);
+    }
+
+    #[test]
+    fn removing_forms_and_what_a_new_command_needs() {
+        let resolved = resolve(&[
+            ("base.toml", BASE),
+            (
+                "v2.toml",
+                r#"
+[version]
+name = "V2"
+extends = "BASE"
+doc = "The second version."
+
+[command.ADD]
+remove_forms = ["reply", "ghost"]
+
+[command.LST]
+remove_forms = ["all"]
+"#,
+            ),
+            (
+                "v3.toml",
+                r#"
+[version]
+name = "V3"
+extends = "BASE"
+doc = "The third version."
+
+[command.ADD]
+remove_forms = ["request", "reply"]
+"#,
+            ),
+        ]);
+        assert_eq!(
+            resolved.errors,
+            [
+                "spec/v2.toml:7:26: `ADD` has no form `ghost` to remove",
+                "spec/v2.toml:9:10: `LST` is new in `V2` and needs a doc line",
+                "spec/v2.toml:9:10: `LST` is new in `V2` and needs `services`",
+                "spec/v2.toml:9:10: `LST` is new in `V2` and needs at least one form",
+                "spec/v2.toml:10:17: `LST` is new in `V2`; it has no form `all` to remove",
+                "spec/v3.toml:6:10: `ADD` has no forms left in `V3`; remove the command instead",
+            ]
+        );
+        let forms: Vec<&str> = resolved.command("V2", "ADD").forms.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(forms, ["request"]);
+        assert_eq!(resolved.commands("V2"), ["ADD", "LST"]);
+    }
+}

@@ -274,3 +274,210 @@ fn history_key(kind: &ArgKind) -> String {
         ArgKind::Literal { word, .. } => format!("={word}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Dir, Evidence, Service, Trid};
+    use crate::testing::resolve;
+
+    /// A version whose `LST` has a client `request` and a server `item` that states every key.
+    const BASE: &str = r#"
+[version]
+name = "BASE"
+doc = "The version others extend."
+
+[command.LST]
+doc = "Lists contacts."
+services = ["NS", "SB"]
+evidence = { documented = "commands/lst.md" }
+
+[command.LST.form.request]
+from = "client"
+args = []
+
+[command.LST.form.item]
+from = "server"
+trid = "no"
+doc = "One contact."
+services = ["NS"]
+answers = ["LST"]
+warn = "Old clients ignore it."
+unverified = "The order of items."
+once = true
+args = [
+  { name = "handle", type = "handle", doc = "The contact." },
+  { literal = "X", doc = "A marker." },
+  { name = "count", type = "count", doc = "How many groups." },
+  { name = "length", type = "length" },
+]
+payload = { length = "length", kind = "text" }
+"#;
+
+    #[test]
+    fn a_replacement_inherits_the_keys_it_leaves_out() {
+        let resolved = resolve(&[
+            ("base.toml", BASE),
+            (
+                "v2.toml",
+                r#"
+[version]
+name = "V2"
+extends = "BASE"
+doc = "The second version."
+
+[command.LST.form.item]
+doc = "One contact, restated."
+"#,
+            ),
+        ]);
+        assert_eq!(resolved.errors, Vec::<String>::new());
+        let (old, new) = (resolved.form("BASE", "LST", "item"), resolved.form("V2", "LST", "item"));
+        assert_eq!(
+            (new.from, new.services.as_slice(), new.answers.as_slice()),
+            (Dir::Server, &[Service::Ns][..], &["LST".to_string()][..])
+        );
+        assert_eq!((new.warn.as_deref(), new.once), (Some("Old clients ignore it."), true));
+        assert_eq!((new.doc.as_str(), new.since.as_str()), ("One contact, restated.", "V2"));
+        // The syntax is the replaced form's, and so are the argument docs and the evidence (the command's).
+        assert_eq!(new.shape, old.shape);
+        assert_eq!(resolved.shape(new).trid, Trid::No);
+        assert_eq!(new.arg_docs, ["The contact.", "A marker.", "How many groups.", "Byte length of the payload."]);
+        assert_eq!(new.evidence, Evidence { documented: Some("commands/lst.md".into()), ..Evidence::default() });
+        // What is unverified belongs to the statement that says it.
+        assert_eq!((old.unverified.as_deref(), new.unverified.as_deref()), (Some("The order of items."), None));
+        // The replacement takes the replaced form's place.
+        let forms: Vec<&str> = resolved.command("V2", "LST").forms.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(forms, ["request", "item"]);
+    }
+
+    #[test]
+    fn new_arguments_inherit_docs_by_name() {
+        let resolved = resolve(&[
+            ("base.toml", BASE),
+            (
+                "v2.toml",
+                r#"
+[version]
+name = "V2"
+extends = "BASE"
+doc = "The second version."
+
+[command.LST.form.request]
+args = [{ name = "handle", type = "handle" }]
+
+[command.LST.form.item]
+args = [
+  { name = "count", type = "count" },
+  { literal = "X" },
+  { name = "handle", type = "handle", doc = "The contact, restated." },
+  { name = "word", type = "word" },
+  { name = "length", type = "length" },
+]
+"#,
+            ),
+        ]);
+        assert_eq!(resolved.errors, Vec::<String>::new());
+        // From the replaced form by name (or word), else from the type named like the argument.
+        let item = resolved.form("V2", "LST", "item");
+        assert_eq!(
+            item.arg_docs,
+            ["How many groups.", "A marker.", "The contact, restated.", "Any word.", "Byte length of the payload."]
+        );
+        // The payload is inherited and finds its length argument again, now the fifth.
+        assert_eq!(resolved.shape(item).payload.as_ref().map(|p| p.length_arg), Some(4));
+        // Another form of the command finds the first doc the name had in the command's history.
+        assert_eq!(resolved.form("V2", "LST", "request").arg_docs, ["The contact."]);
+    }
+
+    #[test]
+    fn what_a_form_cannot_inherit_or_leave_out() {
+        let resolved = resolve(&[
+            ("base.toml", BASE),
+            (
+                "v2.toml",
+                r#"
+[version]
+name = "V2"
+extends = "BASE"
+doc = "The second version."
+
+[command.LST.form.request]
+trid = "zero"
+services = ["DS"]
+
+[command.LST.form.item]
+from = "client"
+args = [{ name = "handle", type = "handle" }, { name = "extra", type = "word" }]
+
+[command.LST.form.fresh]
+args = []
+
+[command.LST.form.bare]
+from = "server"
+"#,
+            ),
+        ]);
+        assert_eq!(
+            resolved.errors,
+            [
+                "spec/v2.toml:6:19: trid = \"zero\" marks a server push; a client form cannot have it",
+                "spec/v2.toml:6:19: form `request` names service DS, which `LST` does not list",
+                "spec/v2.toml:10:19: `answers` applies to server forms only",
+                "spec/v2.toml:10:19: `once` applies to server forms only",
+                "spec/v2.toml:10:19: the payload length argument `length` is not an argument of this form",
+                "spec/v2.toml:12:47: argument `extra` needs a doc line (none to inherit)",
+                "spec/v2.toml:14:19: form `fresh` of `LST` needs `from`",
+                "spec/v2.toml:17:19: form `bare` of `LST` is new and needs `args`",
+            ]
+        );
+        let forms: Vec<&str> = resolved.command("V2", "LST").forms.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(forms, ["request", "item"]);
+        // The payload whose length argument is gone is dropped.
+        assert_eq!(resolved.shape(resolved.form("V2", "LST", "item")).payload, None);
+    }
+
+    #[test]
+    fn a_form_without_evidence_is_a_gap_unless_unverified() {
+        let resolved = resolve(&[(
+            "v1.toml",
+            r#"
+[version]
+name = "V1"
+doc = "A version."
+
+[command.ADD]
+doc = "Adds a contact."
+services = ["NS"]
+
+[command.ADD.form.request]
+from = "client"
+args = []
+
+[command.ADD.form.reply]
+from = "server"
+evidence = { seen = "Traffic." }
+args = []
+
+[command.ADD.form.maybe]
+from = "server"
+unverified = "Never seen."
+args = [{ literal = "MAYBE" }]
+
+[command.REM]
+doc = "Removes a contact."
+services = ["NS"]
+unverified = "All of it."
+
+[command.REM.form.request]
+from = "client"
+args = []
+"#,
+        )]);
+        assert_eq!(resolved.errors, Vec::<String>::new());
+        assert_eq!(
+            resolved.warnings,
+            ["spec/v1.toml:9:19: form `request` of `ADD` has no `evidence` and is not `unverified`"]
+        );
+        assert_eq!(resolved.form("V1", "ADD", "reply").evidence.seen.as_deref(), Some("Traffic."));
+    }
+}

@@ -96,3 +96,38 @@ pub fn resolve(checked: Checked, file_names: &[String], diags: &mut Diagnostics)
     }
     Spec { types: checked.types, errors: checked.errors, shapes: shapes.list, versions }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{BASE, resolve};
+
+    #[test]
+    fn concrete_versions_keep_how_their_predecessor_authenticates() {
+        let resolved = resolve(&[
+            ("base.toml", BASE),
+            (
+                "v2.toml",
+                "[version]\nname = \"V2\"\nextends = \"BASE\"\ndoc = \"Two.\"\nclient = \"2.0\"\ncontact_list = \"SYN\"\n",
+            ),
+            ("v3.toml", "[version]\nname = \"V3\"\nextends = \"V2\"\ndoc = \"Three.\"\nauth = \"SSO\"\n"),
+            ("x.toml", "[version]\nname = \"X\"\nabstract = true\ndoc = \"A base for nothing.\"\n"),
+        ]);
+        assert_eq!(resolved.errors, Vec::<String>::new());
+        let versions: Vec<String> = resolved
+            .spec
+            .versions
+            .iter()
+            .map(|v| format!("{} {} {:?} {:?} {:?}", v.name, v.file, v.client, v.auth, v.contact_list))
+            .collect();
+        // The abstract version is left out of the model; the client is each version's own.
+        assert_eq!(
+            versions,
+            [
+                "BASE spec/base.toml None Some(\"MD5\") None",
+                "V2 spec/v2.toml Some(\"2.0\") Some(\"MD5\") Some(\"SYN\")",
+                "V3 spec/v3.toml None Some(\"SSO\") Some(\"SYN\")",
+            ]
+        );
+        assert_eq!(resolved.version("V3").extends.as_deref(), Some("V2"));
+    }
+}

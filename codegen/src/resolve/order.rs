@@ -80,7 +80,63 @@ pub fn natural_key(name: &str) -> Vec<(String, u64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::natural_key;
+    use super::{natural_key, order_versions};
+    use crate::diag::Diagnostics;
+    use crate::testing::{errors, parse};
+
+    /// A version file: `name`, abstract or not, extending `parent` when given.
+    fn version(name: &str, is_abstract: bool, parent: Option<&str>) -> String {
+        let extends = parent.map(|p| format!("extends = \"{p}\"\n")).unwrap_or_default();
+        format!("[version]\nname = \"{name}\"\n{extends}abstract = {is_abstract}\ndoc = \"A version.\"\n")
+    }
+
+    /// The names of the versions in `files` in the order they are applied, and the errors.
+    fn order(files: &[(&str, String)]) -> (Vec<String>, Vec<String>) {
+        let files: Vec<(&str, &str)> = files.iter().map(|(name, text)| (*name, text.as_str())).collect();
+        let docs = parse(&files);
+        let mut diags = Diagnostics::default();
+        let checked = crate::check::check(&docs, &mut diags);
+        let order = order_versions(&checked.versions, &mut diags);
+        (order.into_iter().map(|i| checked.versions[i].name.clone()).collect(), errors(&docs, diags))
+    }
+
+    #[test]
+    fn each_version_comes_after_the_one_it_extends() {
+        let (order, errors) = order(&[
+            ("a.toml", version("MSNP10", false, Some("MSNP9"))),
+            ("b.toml", version("MSNP9", false, Some("common"))),
+            ("c.toml", version("common", true, None)),
+            ("d.toml", version("MSNP2", false, None)),
+            ("e.toml", version("MSNP8", false, Some("common"))),
+        ]);
+        assert_eq!(errors, Vec::<String>::new());
+        // Among the versions ready at once, natural order decides: MSNP2 before common, MSNP8 before MSNP9.
+        assert_eq!(order, ["MSNP2", "common", "MSNP8", "MSNP9", "MSNP10"]);
+    }
+
+    #[test]
+    fn unknown_parents_abstract_chains_cycles_and_twins() {
+        let (order, errors) = order(&[
+            ("a.toml", version("A", false, Some("GHOST"))),
+            ("b.toml", version("B", true, Some("ROOT"))),
+            ("c.toml", version("C1", false, Some("C2"))),
+            ("d.toml", version("C2", false, Some("C1"))),
+            ("e.toml", version("ROOT", false, None)),
+            ("f.toml", version("ROOT", false, None)),
+        ]);
+        assert_eq!(
+            errors,
+            [
+                "spec/a.toml:3:11: `A` extends `GHOST`, which is not defined",
+                "spec/b.toml:3:11: an abstract version can only extend another abstract version",
+                "spec/c.toml:3:11: `C1` is part of an `extends` cycle",
+                "spec/d.toml:3:11: `C2` is part of an `extends` cycle",
+                "spec/f.toml:2:8: version `ROOT` is defined twice",
+            ]
+        );
+        // A version with an unknown parent or in a cycle is left out; the abstract one is still applied.
+        assert_eq!(order, ["ROOT", "ROOT", "B"]);
+    }
 
     #[test]
     fn natural_order() {

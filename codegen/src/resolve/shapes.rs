@@ -144,3 +144,97 @@ fn finish_form(version: &str, command: &CommandState, form: &FormState, shapes: 
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Trid;
+    use crate::testing::resolve;
+
+    /// `MSNP8`: `ADD` with a client request, a server reply and a server push without a TrID.
+    const MSNP8: &str = r#"
+[version]
+name = "MSNP8"
+doc = "A version."
+
+[command.ADD]
+doc = "Adds a contact."
+services = ["NS"]
+unverified = "Made up."
+
+[command.ADD.form.request]
+from = "client"
+doc = "Asks to add a contact."
+args = [{ name = "handle", type = "handle" }]
+
+[command.ADD.form.reply]
+from = "server"
+args = [{ name = "handle", type = "handle" }]
+
+[command.ADD.form.push]
+from = "server"
+trid = "no"
+args = [{ name = "handle", type = "handle" }]
+
+[command.REM]
+doc = "Removes a contact."
+services = ["NS"]
+unverified = "Made up."
+
+[command.REM.form.request]
+from = "client"
+args = [{ name = "handle", type = "handle" }]
+"#;
+
+    /// A version named `name` extending `MSNP8` whose `ADD` request takes `args`.
+    fn changed(name: &str, args: &str) -> String {
+        format!(
+            "[version]\nname = \"{name}\"\nextends = \"MSNP8\"\ndoc = \"A change.\"\n\n[command.ADD.form.request]\ndoc = \"Restated.\"\nargs = {args}\n"
+        )
+    }
+
+    #[test]
+    fn forms_with_the_same_syntax_share_a_shape() {
+        let resolved = resolve(&[
+            ("msnp8.toml", MSNP8),
+            ("msnp9.toml", &changed("MSNP9", "[{ name = \"handle\", type = \"handle\" }]")),
+        ]);
+        assert_eq!(resolved.errors, Vec::<String>::new());
+        let shape = |version: &str, command: &str, form: &str| resolved.form(version, command, form).shape;
+        // The reply has the request's syntax (who sends a form plays no part); the push has no TrID.
+        assert_eq!(shape("MSNP8", "ADD", "reply"), shape("MSNP8", "ADD", "request"));
+        assert_ne!(shape("MSNP8", "ADD", "push"), shape("MSNP8", "ADD", "request"));
+        // Another command's form never shares a shape; a restated form with a new doc keeps its shape, whose doc
+        // is the first form's.
+        assert_ne!(shape("MSNP8", "REM", "request"), shape("MSNP8", "ADD", "request"));
+        assert_eq!(shape("MSNP9", "ADD", "request"), shape("MSNP8", "ADD", "request"));
+        let names: Vec<(&str, &str)> =
+            resolved.spec.shapes.iter().map(|s| (s.rust_name.as_str(), s.doc.as_str())).collect();
+        assert_eq!(names, [("AddRequest", "Asks to add a contact."), ("AddPush", ""), ("RemRequest", "")]);
+        assert_eq!(resolved.spec.shapes[1].trid, Trid::No);
+    }
+
+    #[test]
+    fn a_new_syntax_is_named_after_the_version_that_brings_it() {
+        let word = "[{ name = \"word\", type = \"word\" }]";
+        let resolved = resolve(&[
+            ("msnp8.toml", MSNP8),
+            ("msnp9.toml", &changed("MSNP9", word)),
+            ("cvr0.toml", &changed("CVR0", "[{ literal = \"X\" }]")),
+            ("v9.toml", &changed("V9", "[]")),
+        ]);
+        assert_eq!(resolved.errors, Vec::<String>::new());
+        let names: Vec<&str> = resolved.spec.shapes.iter().map(|s| s.rust_name.as_str()).collect();
+        // Versions are applied CVR0, MSNP9, V9; `V9` is also MSNP9's suffix, so its name takes a number.
+        assert_eq!(names, ["AddRequest", "AddPush", "RemRequest", "AddRequestCvr0", "AddRequestV9", "AddRequestV9_2"]);
+        assert_eq!(resolved.shape(resolved.form("V9", "ADD", "request")).rust_name, "AddRequestV9_2");
+    }
+
+    #[test]
+    fn a_server_form_with_a_trid_answers_its_own_command() {
+        let resolved = resolve(&[("msnp8.toml", MSNP8)]);
+        let answers = |form: &str| resolved.form("MSNP8", "ADD", form).answers.clone();
+        assert_eq!(answers("reply"), ["ADD"]);
+        assert_eq!(answers("push"), Vec::<String>::new());
+        assert_eq!(answers("request"), Vec::<String>::new());
+    }
+}
