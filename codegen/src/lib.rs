@@ -7,6 +7,11 @@
 //! spec/*.toml --load--> documents --check--> drafts --resolve--> model::Spec --emit--> Rust source
 //! ```
 //!
+//! Each stage is the module of its name. `check` has a module per checker (`types.toml`, `errors.toml`, version
+//! files with their forms and argument lists) and `resolve` one per step (the order of versions, applying a
+//! version, adding and replacing forms, the arguments their keys name, what an applied version refers to, and
+//! shapes); each module's unit tests sit beside it.
+//!
 //! Problems are collected across stages and reported together, each as `spec/FILE:LINE:COL: message`.
 
 mod check;
@@ -16,6 +21,8 @@ pub mod emit;
 pub mod load;
 pub mod model;
 mod resolve;
+#[cfg(test)]
+mod testing;
 pub mod vocabulary;
 
 pub use check::{camel, snake};
