@@ -5,24 +5,13 @@
 use md5::{Digest, Md5};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
-/// Lowercase hexadecimal of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 0xf)] as char);
-    }
-    out
-}
-
 /// The MD5 login digest (`USR TrID MD5 S digest`): the lowercase hex MD5 of the salt the server sent, exactly as
 /// sent, followed by the password.
 pub fn md5_login_digest(salt: &str, password: &str) -> String {
     let mut hasher = Md5::new();
     hasher.update(salt.as_bytes());
     hasher.update(password.as_bytes());
-    hex(&hasher.finalize())
+    hex::encode(hasher.finalize())
 }
 
 /// A product ID and key a client answers challenges with.
@@ -100,7 +89,7 @@ pub fn msnp11_challenge(challenge: &str, product: ProductKey) -> String {
     let (high, low) = (high as u32, low as u32);
     let out = [words[0] ^ high, words[1] ^ low, words[2] ^ high, words[3] ^ low];
     let bytes: Vec<u8> = out.iter().flat_map(|w| w.to_le_bytes()).collect();
-    hex(&bytes)
+    hex::encode(bytes)
 }
 
 /// The bytes written as `%XX` in Passport 1.4's sign-in and password: all but `A-Z a-z 0-9 - _ . ~`.
