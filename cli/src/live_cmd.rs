@@ -451,25 +451,10 @@ fn presence_table(version: &str, account: &str, changed: &Changed) -> String {
     out
 }
 
-/// Rows under a header, each column as wide as its widest cell; control characters in cells are shown, not sent.
+/// Rows under a header, indented, in aligned columns; control characters in cells are shown, not sent.
 fn columns<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
-    let rows: Vec<[String; N]> = rows.iter().map(|row| row.clone().map(|cell| visible(&cell).into_owned())).collect();
-    let rows = &rows[..];
-    let mut widths = header.map(str::len);
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &mut dyn Iterator<Item = &str>| {
-        let padded: Vec<String> = cells.zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
-        padded.join("  ").trim_end().to_string() + "\n"
-    };
-    let mut out = format!("  {}", line(&mut header.iter().copied()));
-    for row in rows {
-        out += &format!("  {}", line(&mut row.iter().map(String::as_str)));
-    }
-    out
+    let rows = rows.iter().map(|row| row.iter().map(|cell| visible(cell).into_owned()));
+    crate::columns::columns(2, header, rows)
 }
 
 #[cfg(test)]
