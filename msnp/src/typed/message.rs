@@ -108,9 +108,11 @@ impl<'r, 'a> Incoming<'r, 'a> {
         }
     }
 
-    /// The value of argument `name`, which must be there.
+    /// The value of argument `name`, which must be there: [`ParseError::MissingArgument`] when the line leaves it
+    /// out (or the form has no such argument).
     pub fn require<T: FromToken<'a>>(&self, name: ArgName) -> Result<T, ParseError> {
-        self.get(name)?.ok_or_else(|| self.not_a_value(name))
+        self.get(name)?
+            .ok_or_else(|| ParseError::MissingArgument { command: self.form.command.to_string(), argument: name.0 })
     }
 
     /// Every value of a repeated argument `name` (none when the form has no such argument).
