@@ -352,9 +352,11 @@ fn exact_error(version: &'static VersionDef, dir: Dir, services: Services, raw: 
 }
 
 /// Why a message could not be written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ComposeError {
     /// The version has no such form in that direction.
+    #[error("{version} has no form `{form}` in that direction")]
     NoSuchForm {
         /// The form asked for.
         form: FormRef,
@@ -362,6 +364,7 @@ pub enum ComposeError {
         version: &'static str,
     },
     /// An argument the form needs was not given.
+    #[error("`{form}` needs argument `{argument}`")]
     Missing {
         /// The form.
         form: FormRef,
@@ -369,6 +372,7 @@ pub enum ComposeError {
         argument: &'static str,
     },
     /// A value was given for an argument the form does not have.
+    #[error("`{form}` has no argument `{argument}`")]
     Unused {
         /// The form.
         form: FormRef,
@@ -376,6 +380,7 @@ pub enum ComposeError {
         argument: &'static str,
     },
     /// The line written does not match the form (a value of the wrong type, a space inside a value, ...).
+    #[error("`{form}`: {detail}")]
     Invalid {
         /// The form.
         form: FormRef,
@@ -383,19 +388,6 @@ pub enum ComposeError {
         detail: String,
     },
 }
-
-impl fmt::Display for ComposeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ComposeError::NoSuchForm { form, version } => write!(f, "{version} has no form `{form}` in that direction"),
-            ComposeError::Missing { form, argument } => write!(f, "`{form}` needs argument `{argument}`"),
-            ComposeError::Unused { form, argument } => write!(f, "`{form}` has no argument `{argument}`"),
-            ComposeError::Invalid { form, detail } => write!(f, "`{form}`: {detail}"),
-        }
-    }
-}
-
-impl std::error::Error for ComposeError {}
 
 /// Where an argument's tokens are in a message's token buffer: start and end of each.
 type Spans = SmallVec<[(u32, u32); 1]>;
