@@ -1,7 +1,8 @@
 //! The client against a faulty embedded server, one fault per test: the server closes during SYN, announces a
 //! payload of 1 GB, refers the client to itself with `XFR NS` forever, stops answering, sends a line no spec
 //! allows; Passport's nexus redirects, its login server redirects, and it answers 401. Each failure names its
-//! stage; nothing hangs and nothing grows with what the server announces.
+//! stage; nothing hangs and nothing grows with what the server announces. The server's sessions, in turn, say what
+//! ended them.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 use msnp::client::{Client, ClientConfig, Failure, LoginError, PassportError, Stage};
 use msnp::frame::FrameError;
 use msnp::net::NetError;
-use msnp::server::{Fault, REDIRECTING_NEXUS_PATH, Server, ServerConfig};
+use msnp::server::{Fault, REDIRECTING_NEXUS_PATH, Server, ServerConfig, SessionError, Sessions};
 use msnp_tests::alloc::{Counting, peak_of};
 
 #[global_allocator]
@@ -245,4 +246,48 @@ async fn connections_that_stall_are_closed_at_their_deadlines() {
 
 fn config_for(server: &Server, n: u32) -> ClientConfig {
     config(server, n, "alice-password")
+}
+
+/// Serves one connection on which the client sends `send` (then closes its side, when `close`), and gives how the
+/// session ended.
+async fn session_ended_by(send: &[u8], close: bool) -> Result<(), SessionError> {
+    use tokio::io::AsyncWriteExt;
+    let config = ServerConfig {
+        limits: msnp::frame::Limits { max_line: 64, max_payload: 64 },
+        // Long enough that a frame's deadline (30 s, counted from when the frame is seen to be under way) passes
+        // first.
+        login_timeout: Duration::from_secs(120),
+        ..ServerConfig::default()
+    };
+    let sessions = Sessions::new(config, "127.0.0.1:1864".parse().expect("an address"));
+    // The pipe holds everything the server answers, so that it never waits for this side to read.
+    let (mut ours, theirs) = tokio::io::duplex(1 << 16);
+    ours.write_all(send).await.expect("the pipe takes the bytes");
+    if close {
+        ours.shutdown().await.expect("the pipe closes");
+    }
+    let ended = sessions.serve(Box::new(theirs), "127.0.0.1:1863".parse().expect("an address"), false).await;
+    drop(ours);
+    ended
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_session_says_what_ended_it() {
+    // Closes the protocol has: refused without signing in.
+    assert!(session_ended_by(b"VER 1 MSNP8 CVR0\r\nSYN 2 0\r\n", false).await.is_ok());
+    let ended = session_ended_by(b"VER 1 MSNP8 CVR0\r\n", true).await;
+    assert!(matches!(ended, Err(SessionError::Closed)), "{ended:?}");
+    let ended = session_ended_by(b"USR 1 MD5 I alice@example.com\r\n", false).await;
+    assert!(matches!(&ended, Err(SessionError::NoVersion { command }) if command == "USR"), "{ended:?}");
+    let ended = session_ended_by(b"VER x MSNP8\r\n", false).await;
+    assert!(matches!(ended, Err(SessionError::Protocol(_))), "{ended:?}");
+    let ended = session_ended_by(format!("VER 1 {}\r\n", "MSNP8 ".repeat(20)).as_bytes(), false).await;
+    assert!(matches!(ended, Err(SessionError::Frame(NetError::Frame(FrameError::LineTooLong { .. })))), "{ended:?}");
+    // Deadlines, on the paused clock: nothing sent, and a line that never ends.
+    let ended = session_ended_by(b"", false).await;
+    assert!(matches!(ended, Err(SessionError::Timeout { what: "the sign-in", .. })), "{ended:?}");
+    let ended = session_ended_by(b"VER 1 MSNP8 CVR0\r\nCVR 2 0x0409 win", false).await;
+    assert!(matches!(ended, Err(SessionError::Timeout { what: "a frame under way", .. })), "{ended:?}");
+    let error = ended.unwrap_err().to_string();
+    assert_eq!(error, "a frame under way took longer than 30s");
 }

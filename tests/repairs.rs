@@ -80,3 +80,17 @@ proptest! {
         }
     }
 }
+
+/// A trailing argument a server left out reads as absent, and requiring it says that it is missing.
+#[test]
+fn a_missing_trailing_argument_is_reported_as_missing() {
+    use msnp::generated::forms::usr;
+    use msnp::typed::ParseError;
+    let version = msnp::SPEC.version("MSNP7").expect("MSNP7");
+    let received = Received::read(version, msnp::spec::Dir::Server, Services::NS, "USR 4 OK a@b.c Alice", b"")
+        .expect("USR OK without its verified flag is repaired");
+    assert_eq!(received.repair().map(|r| r.kind), Some(RepairKind::MissingTail));
+    let error = received.incoming().require::<bool>(usr::args::VERIFIED).expect_err("the flag is missing");
+    assert_eq!(error, ParseError::MissingArgument { command: "USR".into(), argument: "verified" });
+    assert_eq!(error.to_string(), "USR: argument `verified` is missing");
+}

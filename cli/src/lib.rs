@@ -2,6 +2,7 @@
 //!
 //! Everything runs through [`run`] with explicit standard streams, so tests drive the real command in process.
 
+mod columns;
 mod live_cmd;
 mod serve_cmd;
 mod spec_cmd;

@@ -15,8 +15,10 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use msnp::client::{Client, ClientConfig, Failure, LoginError, Presence};
 use msnp::contacts::ContactList;
+use msnp::generated::types::Status;
 use msnp::spec::VersionDef;
 
 use msnp::text::visible;
@@ -83,8 +85,8 @@ pub struct Connect {
 /// Arguments of `msnp chg`.
 #[derive(Debug, clap::Args)]
 pub struct ChgArgs {
-    /// The status: NLN, BSY, IDL, BRB, AWY, PHN, LUN or HDN.
-    #[arg(value_name = "STATUS", value_parser = ["NLN", "BSY", "IDL", "BRB", "AWY", "PHN", "LUN", "HDN"])]
+    /// The status to set.
+    #[arg(value_name = "STATUS", value_parser = status_parser())]
     status: String,
     /// The client capabilities sent with the status (MSNP8 and later).
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -114,6 +116,16 @@ pub struct DemoArgs {
     /// Let the embedded server misbehave as real servers do (as `msnp serve --quirk`); repeat for several.
     #[arg(long = "quirk", value_name = "NAME", value_parser = crate::serve_cmd::quirk_parser())]
     quirks: Vec<msnp::server::Quirk>,
+}
+
+/// The parser of `chg STATUS`: the spec's status words ([`Status`]) but FLN, which only a server sends, each with
+/// its description from the spec, so the help lists them.
+fn status_parser() -> PossibleValuesParser {
+    let status_type = msnp::SPEC.types.iter().find(|t| t.name == "status");
+    PossibleValuesParser::new(Status::ALL.iter().filter(|s| **s != Status::Fln).map(|s| {
+        let word = s.as_str();
+        PossibleValue::new(word).help(status_type.and_then(|t| t.value_doc(word)))
+    }))
 }
 
 /// `8` or `MSNP8`, within [`VERSIONS`].
@@ -451,25 +463,10 @@ fn presence_table(version: &str, account: &str, changed: &Changed) -> String {
     out
 }
 
-/// Rows under a header, each column as wide as its widest cell; control characters in cells are shown, not sent.
+/// Rows under a header, indented, in aligned columns; control characters in cells are shown, not sent.
 fn columns<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
-    let rows: Vec<[String; N]> = rows.iter().map(|row| row.clone().map(|cell| visible(&cell).into_owned())).collect();
-    let rows = &rows[..];
-    let mut widths = header.map(str::len);
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &mut dyn Iterator<Item = &str>| {
-        let padded: Vec<String> = cells.zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
-        padded.join("  ").trim_end().to_string() + "\n"
-    };
-    let mut out = format!("  {}", line(&mut header.iter().copied()));
-    for row in rows {
-        out += &format!("  {}", line(&mut row.iter().map(String::as_str)));
-    }
-    out
+    let rows = rows.iter().map(|row| row.iter().map(|cell| visible(cell).into_owned()));
+    crate::columns::columns(2, header, rows)
 }
 
 #[cfg(test)]
@@ -484,5 +481,14 @@ mod tests {
         assert_eq!(parse_version("MSNP8"), Ok(8));
         assert!(parse_version("15").unwrap_err().contains("MSNP2 to MSNP14"));
         assert!(parse_version("eight").unwrap_err().contains("not a version number"));
+    }
+
+    #[test]
+    fn chg_takes_the_statuses_a_client_sets() {
+        use clap::builder::TypedValueParser;
+        let values: Vec<_> = super::status_parser().possible_values().into_iter().flatten().collect();
+        let words: Vec<&str> = values.iter().map(|v| v.get_name()).collect();
+        assert_eq!(words, ["NLN", "BSY", "IDL", "BRB", "AWY", "PHN", "LUN", "HDN"]);
+        assert!(values.iter().all(|v| v.get_help().is_some()));
     }
 }

@@ -3,17 +3,7 @@
 //! the nexus's `PassportURLs` header, the login request's `Authorization` header and the ticket in the answer.
 
 use md5::{Digest, Md5};
-
-/// Lowercase hexadecimal of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 0xf)] as char);
-    }
-    out
-}
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// The MD5 login digest (`USR TrID MD5 S digest`): the lowercase hex MD5 of the salt the server sent, exactly as
 /// sent, followed by the password.
@@ -21,7 +11,7 @@ pub fn md5_login_digest(salt: &str, password: &str) -> String {
     let mut hasher = Md5::new();
     hasher.update(salt.as_bytes());
     hasher.update(password.as_bytes());
-    hex(&hasher.finalize())
+    hex::encode(hasher.finalize())
 }
 
 /// A product ID and key a client answers challenges with.
@@ -99,46 +89,21 @@ pub fn msnp11_challenge(challenge: &str, product: ProductKey) -> String {
     let (high, low) = (high as u32, low as u32);
     let out = [words[0] ^ high, words[1] ^ low, words[2] ^ high, words[3] ^ low];
     let bytes: Vec<u8> = out.iter().flat_map(|w| w.to_le_bytes()).collect();
-    hex(&bytes)
+    hex::encode(bytes)
 }
+
+/// The bytes written as `%XX` in Passport 1.4's sign-in and password: all but `A-Z a-z 0-9 - _ . ~`.
+const PASSPORT_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// Percent-encodes every byte outside `A-Z a-z 0-9 - _ . ~` (after UTF-8), as Passport 1.4's sign-in and password
 /// must be: the servers URL-decode both, so this is always safe.
 pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, PASSPORT_ESCAPED).to_string()
 }
 
 /// Decodes `%XX` escapes (and leaves anything else as it is); `None` when the result is not UTF-8.
 pub fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match escaped {
-            Some(b) => {
-                out.push(b);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_decode_str(text).decode_utf8().ok().map(|text| text.into_owned())
 }
 
 /// The login server's address from the nexus's `PassportURLs` header value (`DALogin=login.passport.com/login2.srf`):
@@ -280,5 +245,10 @@ mod tests {
         assert_eq!(passport_ticket("Passport1.4 da-status=success,from-PP=t=1&p=2").as_deref(), Some("t=1&p=2"));
         assert_eq!(passport_ticket("Passport1.4 da-status=failed"), None);
         assert_eq!(percent_decode("a%40b%2"), Some("a@b%2".into()));
+        // Only two hexadecimal digits make an escape (`%+a` is no byte 0x0a).
+        assert_eq!(percent_decode("a%+ab%zz"), Some("a%+ab%zz".into()));
+        assert_eq!(percent_encode("caf\u{e9} ~x_y.z-"), "caf%C3%A9%20~x_y.z-");
+        assert_eq!(percent_decode("caf%C3%A9"), Some("caf\u{e9}".into()));
+        assert_eq!(percent_decode("%FF"), None);
     }
 }

@@ -63,6 +63,7 @@ struct Entry {
 
 /// Why an accounts file cannot be used.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AccountsError {
     /// The file cannot be read.
     #[error("{path}: {source}")]

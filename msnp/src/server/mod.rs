@@ -43,6 +43,7 @@ use tokio::task::JoinHandle;
 pub use accounts::{Account, Accounts, AccountsError};
 pub use passport::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH, REDIRECTING_NEXUS_PATH};
 pub use quirks::{Quirk, Quirks, UnknownQuirk};
+pub use session::SessionError;
 
 use crate::spec::VersionDef;
 use crate::wire::frame::Limits;
@@ -276,7 +277,8 @@ async fn accept(listener: TcpListener, state: Arc<State>, role: session::Role) {
         let Ok(local) = stream.local_addr() else { continue };
         let state = state.clone();
         sessions.spawn(async move {
-            session::run(Box::new(stream), local, state, role).await;
+            // The server keeps no log; how a session ended is for callers of `Sessions::serve`.
+            let _ended = session::run(Box::new(stream), local, state, role).await;
             drop(admitted);
         });
     }
@@ -319,9 +321,16 @@ impl Sessions {
     }
 
     /// Serves one connection to the notification server (or the dispatch server, when `dispatch`) until it ends;
-    /// `local` is the address the client is taken to have reached.
-    pub async fn serve(&self, stream: crate::wire::net::Stream, local: SocketAddr, dispatch: bool) {
+    /// `local` is the address the client is taken to have reached. `Ok` when the client signed out or the server
+    /// closed the connection as the protocol has it (after a referral, or after refusing the version, the sign-in
+    /// or the challenge answer); otherwise what ended the session.
+    pub async fn serve(
+        &self,
+        stream: crate::wire::net::Stream,
+        local: SocketAddr,
+        dispatch: bool,
+    ) -> Result<(), SessionError> {
         let role = if dispatch { session::Role::Dispatch } else { session::Role::Notification };
-        session::run(stream, local, self.state.clone(), role).await;
+        session::run(stream, local, self.state.clone(), role).await
     }
 }

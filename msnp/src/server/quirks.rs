@@ -124,17 +124,9 @@ impl fmt::Display for Quirk {
 }
 
 /// A name that is no quirk's.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a quirk (one of: {names})", names = Quirk::ALL.map(Quirk::name).join(", "))]
 pub struct UnknownQuirk(pub String);
-
-impl fmt::Display for UnknownQuirk {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = Quirk::ALL.iter().map(|q| q.name()).collect();
-        write!(f, "`{}` is not a quirk (one of: {})", self.0, names.join(", "))
-    }
-}
-
-impl std::error::Error for UnknownQuirk {}
 
 impl FromStr for Quirk {
     type Err = UnknownQuirk;

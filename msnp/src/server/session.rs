@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -13,11 +14,11 @@ use crate::account::auth::{ProductKey, challenge_response, md5_login_digest};
 use crate::account::contacts::{AccountInfo, List};
 use crate::generated::forms::*;
 use crate::spec::{Dir, Services, VersionDef};
-use crate::typed::ErrorReply;
 use crate::typed::message::{ComposeError, FormRef, Incoming, Outgoing, Received};
+use crate::typed::{ErrorReply, ParseError};
 use crate::wire::net::{Connection, Frame, NetError, Stream};
 use crate::wire::raw::{RawCommand, Tokens};
-use crate::wire::text::Plain;
+use crate::wire::text::{Plain, visible};
 
 /// Which server a connection reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,8 +53,56 @@ enum Next {
     Close,
 }
 
-/// Serves one connection until it closes; `local` is the address the client reached.
-pub async fn run(stream: Stream, local: SocketAddr, state: Arc<State>, role: Role) {
+/// What ended a session, when it was neither the client signing out nor the server closing the connection as the
+/// protocol has it (after a referral, or after refusing the version, the sign-in or the challenge answer).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The client closed the connection.
+    #[error("the client closed the connection")]
+    Closed,
+    /// Reading from or writing to the connection failed.
+    #[error("the connection failed: {0}")]
+    Io(#[source] std::io::Error),
+    /// The client sent what cannot be framed: a line or a payload over the limits, a line that is not UTF-8.
+    #[error("the client sent an unreadable frame: {0}")]
+    Frame(#[source] NetError),
+    /// A deadline passed: for signing in, for a frame under way, between two commands, or for a write.
+    #[error("{what} took longer than {limit:?}")]
+    Timeout {
+        /// What was waited for.
+        what: &'static str,
+        /// The limit that passed.
+        limit: Duration,
+    },
+    /// The client's first command was not VER.
+    #[error("the client sent `{}` before VER", visible(.command))]
+    NoVersion {
+        /// The command it sent instead.
+        command: String,
+    },
+    /// A line the session must act on cannot be read: a malformed VER, a TrID or an argument missing.
+    #[error("the client sent a line the session cannot act on: {0}")]
+    Protocol(#[from] ParseError),
+    /// The server could not write a reply in the session's version (a defect of the server).
+    #[error("the server could not write its reply: {0}")]
+    Compose(#[from] ComposeError),
+}
+
+impl From<NetError> for SessionError {
+    fn from(error: NetError) -> Self {
+        match error {
+            NetError::Closed => SessionError::Closed,
+            NetError::Io(error) => SessionError::Io(error),
+            NetError::Timeout(limit) => SessionError::Timeout { what: "a write", limit },
+            error @ (NetError::Frame(_) | NetError::NotUtf8) => SessionError::Frame(error),
+        }
+    }
+}
+
+/// Serves one connection until it ends; `local` is the address the client reached. `Ok` when the client signed
+/// out or the server closed the connection as the protocol has it; otherwise what ended the session.
+pub async fn run(stream: Stream, local: SocketAddr, state: Arc<State>, role: Role) -> Result<(), SessionError> {
     let newest = state
         .config
         .versions
@@ -61,7 +110,8 @@ pub async fn run(stream: Stream, local: SocketAddr, state: Arc<State>, role: Rol
         .rev()
         .find_map(|n| crate::SPEC.version(&format!("MSNP{n}")))
         .or(crate::SPEC.versions.last());
-    let Some(newest) = newest else { return };
+    // A spec without versions serves nothing.
+    let Some(newest) = newest else { return Ok(()) };
     let mut conn = Connection::new(stream, newest, Dir::Client, state.config.limits, state.config.idle_timeout);
     let (outbox, mut inbox) = mpsc::channel(256);
     let mut session = Session {
@@ -83,15 +133,21 @@ pub async fn run(stream: Stream, local: SocketAddr, state: Arc<State>, role: Rol
     let login_deadline = Instant::now() + login_timeout;
     let mut quiet_since = Instant::now();
     let mut partial_since: Option<Instant> = None;
-    loop {
+    let ended = loop {
+        // The deadline that passes first, and what it waits for.
+        let mut next = (quiet_since + idle_timeout, "the next command", idle_timeout);
+        if session.handle.is_none() && login_deadline < next.0 {
+            next = (login_deadline, "the sign-in", login_timeout);
+        }
+        if let Some(since) = partial_since
+            && since + frame_timeout < next.0
+        {
+            next = (since + frame_timeout, "a frame under way", frame_timeout);
+        }
+        let (deadline, what, limit) = next;
         let now = Instant::now();
-        let deadline = match session.handle {
-            None => login_deadline.min(quiet_since + idle_timeout),
-            Some(_) => quiet_since + idle_timeout,
-        };
-        let deadline = partial_since.map_or(deadline, |since| deadline.min(since + frame_timeout));
         if now >= deadline {
-            break;
+            break Err(SessionError::Timeout { what, limit });
         }
         let wait = (deadline - now).min(frame_timeout);
         tokio::select! {
@@ -109,21 +165,23 @@ pub async fn run(stream: Stream, local: SocketAddr, state: Arc<State>, role: Rol
                         Ok(Next::Continue)
                     }
                     // Any other read error (closed, over the limits) ends the session.
-                    Err(_) => Err(()),
+                    Err(error) => Err(error.into()),
                 };
                 match next {
                     Ok(Next::Continue) => {}
-                    Ok(Next::Close) | Err(()) => break,
+                    Ok(Next::Close) => break Ok(()),
+                    Err(error) => break Err(error),
                 }
             }
             Some(push) = inbox.recv() => {
-                if conn.send(push).await.is_err() {
-                    break;
+                if let Err(error) = conn.send(push).await {
+                    break Err(error.into());
                 }
             }
         }
-    }
+    };
     session.sign_out();
+    ended
 }
 
 impl Session {
@@ -132,23 +190,23 @@ impl Session {
     }
 
     /// A message of `form` from the server in the session's version.
-    fn reply(&self, form: FormRef) -> Result<Outgoing, ()> {
-        Outgoing::new(self.version(), Dir::Server, form).map_err(|_| ())
+    fn reply(&self, form: FormRef) -> Result<Outgoing, SessionError> {
+        Ok(Outgoing::new(self.version(), Dir::Server, form)?)
     }
 
-    async fn send(&self, conn: &mut Connection<Stream>, message: Outgoing) -> Result<(), ()> {
-        let bytes = message.to_bytes().map_err(|_| ())?;
-        conn.send(bytes).await.map_err(|_| ())
+    async fn send(&self, conn: &mut Connection<Stream>, message: Outgoing) -> Result<(), SessionError> {
+        let bytes = message.to_bytes()?;
+        Ok(conn.send(bytes).await?)
     }
 
     /// Sends error `code` in answer to TrID `trid` (0 when the request had none).
-    async fn error(&self, conn: &mut Connection<Stream>, code: u16, trid: Option<u32>) -> Result<(), ()> {
+    async fn error(&self, conn: &mut Connection<Stream>, code: u16, trid: Option<u32>) -> Result<(), SessionError> {
         let mut line = Vec::new();
         ErrorReply { code, tr_id: trid.unwrap_or(0), payload: None }.write(&mut line);
-        conn.send(line).await.map_err(|_| ())
+        Ok(conn.send(line).await?)
     }
 
-    async fn handle(&mut self, conn: &mut Connection<Stream>, frame: Frame) -> Result<Next, ()> {
+    async fn handle(&mut self, conn: &mut Connection<Stream>, frame: Frame) -> Result<Next, SessionError> {
         let raw = RawCommand::parse(&frame.line, &frame.payload, Tokens::Wire);
         if raw.is_error_code() {
             return Ok(Next::Continue);
@@ -220,14 +278,20 @@ impl Session {
     }
 
     /// VER: the highest version both sides accept, or `VER TrID 0` and a disconnect.
-    async fn negotiate(&mut self, conn: &mut Connection<Stream>, raw: &RawCommand<'_>) -> Result<Next, ()> {
+    async fn negotiate(&mut self, conn: &mut Connection<Stream>, raw: &RawCommand<'_>) -> Result<Next, SessionError> {
         // Before a version is chosen, the line is read as VER reads in every dialect (the session's default one).
-        let Ok(request) = Incoming::parse(self.version(), Dir::Client, raw) else { return Ok(Next::Close) };
-        if !request.is(ver::REQUEST) {
-            return Ok(Next::Close);
+        let no_version = || SessionError::NoVersion { command: raw.name().to_string() };
+        if raw.name() != ver::REQUEST.command {
+            return Err(no_version());
         }
-        let trid = request.trid().ok_or(())?;
-        let offered: Vec<&str> = request.get_all(ver::args::DIALECTS).map_err(|_| ())?;
+        let request = Incoming::parse(self.version(), Dir::Client, raw)?;
+        if !request.is(ver::REQUEST) {
+            return Err(no_version());
+        }
+        let trid = request
+            .trid()
+            .ok_or_else(|| ParseError::MissingArgument { command: raw.name().to_string(), argument: "TrID" })?;
+        let offered: Vec<&str> = request.get_all(ver::args::DIALECTS)?;
         let accepted = &self.state.config.versions;
         let newest = offered
             .into_iter()
@@ -250,9 +314,13 @@ impl Session {
     }
 
     /// USR I: the dispatch server refers the client on; the notification server challenges it.
-    async fn sign_in(&mut self, conn: &mut Connection<Stream>, message: &Incoming<'_, '_>) -> Result<Next, ()> {
+    async fn sign_in(
+        &mut self,
+        conn: &mut Connection<Stream>,
+        message: &Incoming<'_, '_>,
+    ) -> Result<Next, SessionError> {
         let trid = message.trid().unwrap_or(0);
-        let handle: &str = message.require(usr::args::HANDLE).map_err(|_| ())?;
+        let handle: &str = message.require(usr::args::HANDLE)?;
         if self.role == Role::Dispatch {
             // The notification server on the address the client reached this one at (the listener may be bound
             // to every interface).
@@ -284,17 +352,21 @@ impl Session {
     }
 
     /// USR S: checks the digest or the ticket, then USR OK and what follows a sign-in.
-    async fn authenticate(&mut self, conn: &mut Connection<Stream>, message: &Incoming<'_, '_>) -> Result<Next, ()> {
+    async fn authenticate(
+        &mut self,
+        conn: &mut Connection<Stream>,
+        message: &Incoming<'_, '_>,
+    ) -> Result<Next, SessionError> {
         let trid = message.trid().unwrap_or(0);
         let Some((handle, salt)) = self.pending.take() else {
             self.error(conn, 911, Some(trid)).await?;
             return Ok(Next::Close);
         };
         let accepted = if message.is(usr::MD5_S) {
-            let digest: &str = message.require(usr::args::DIGEST).map_err(|_| ())?;
+            let digest: &str = message.require(usr::args::DIGEST)?;
             self.state.config.accounts.get(&handle).is_some_and(|a| md5_login_digest(&salt, &a.password) == digest)
         } else {
-            let ticket: &str = message.require(usr::args::TICKET).map_err(|_| ())?;
+            let ticket: &str = message.require(usr::args::TICKET)?;
             self.state.take_ticket(ticket, &handle)
         };
         let state = self.state.clone();
@@ -303,8 +375,8 @@ impl Session {
             return Ok(Next::Close);
         };
         let list = &account.list;
-        let ok = usr_ok(self.version(), &list.account, trid, state.config.quirks).map_err(|_| ())?;
-        conn.send(ok).await.map_err(|_| ())?;
+        let ok = usr_ok(self.version(), &list.account, trid, state.config.quirks)?;
+        conn.send(ok).await?;
         let handle = list.account.handle.clone();
         self.sign_on(handle.clone());
         if let Ok(push) = self.reply(sbs::PUSH) {
@@ -318,10 +390,10 @@ impl Session {
         }
         match self.state.config.fault {
             Some(Fault::HugePayload) => {
-                conn.send(b"MSG Hotmail Hotmail 1000000000\r\n".to_vec()).await.map_err(|_| ())?;
+                conn.send(b"MSG Hotmail Hotmail 1000000000\r\n".to_vec()).await?;
             }
             Some(Fault::GarbageLine) => {
-                conn.send(b"ZZZ this is no command\r\n".to_vec()).await.map_err(|_| ())?;
+                conn.send(b"ZZZ this is no command\r\n".to_vec()).await?;
             }
             Some(Fault::SignOut) => {
                 self.send(conn, self.reply(out::NOTICE)?.arg(out::args::REASON, "OTH")).await?;
@@ -340,7 +412,7 @@ impl Session {
     }
 
     /// The initial profile message (`MSG Hotmail Hotmail`), with the session's own values.
-    fn profile(&self, handle: &str) -> Result<Outgoing, ()> {
+    fn profile(&self, handle: &str) -> Result<Outgoing, SessionError> {
         let mut text = String::from("MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsprofile; charset=UTF-8\r\n");
         for (name, value) in [
             ("LoginTime", "1726321960"),
@@ -402,7 +474,7 @@ impl Session {
         conn: &mut Connection<Stream>,
         trid: u32,
         message: &Incoming<'_, '_>,
-    ) -> Result<Next, ()> {
+    ) -> Result<Next, SessionError> {
         let handle = self.handle.clone().unwrap_or_default();
         let state = self.state.clone();
         let Some(account) = state.config.accounts.get(&handle) else { return Ok(Next::Close) };
@@ -417,10 +489,9 @@ impl Session {
             self.send(conn, reply).await?;
             return Ok(Next::Continue);
         }
-        let lines =
-            syn_answer::answer(self.version(), list, trid, current, self.state.config.quirks).map_err(|_| ())?;
+        let lines = syn_answer::answer(self.version(), list, trid, current, self.state.config.quirks)?;
         let cut = if self.state.config.fault == Some(Fault::CloseDuringSyn) { lines.len() / 2 } else { lines.len() };
-        conn.send(lines[..cut].concat()).await.map_err(|_| ())?;
+        conn.send(lines[..cut].concat()).await?;
         if cut < lines.len() {
             return Ok(Next::Close);
         }
@@ -433,10 +504,10 @@ impl Session {
         conn: &mut Connection<Stream>,
         trid: u32,
         message: &Incoming<'_, '_>,
-    ) -> Result<(), ()> {
-        let status: &str = message.require(chg::args::STATUS).map_err(|_| ())?;
-        let caps: Option<&str> = message.get(chg::args::CAPS).map_err(|_| ())?;
-        let msn_object: Option<&str> = message.get(chg::args::MSN_OBJECT).map_err(|_| ())?;
+    ) -> Result<(), SessionError> {
+        let status: &str = message.require(chg::args::STATUS)?;
+        let caps: Option<&str> = message.get(chg::args::CAPS)?;
+        let msn_object: Option<&str> = message.get(chg::args::MSN_OBJECT)?;
         let reply = self
             .reply(chg::REPLY)?
             .trid(trid)
@@ -464,10 +535,10 @@ impl Session {
                     .maybe_arg(iln::args::NETWORK, 1u32)
                     .maybe_arg(iln::args::FRIENDLY_NAME, Plain(&name))
                     .maybe_arg(iln::args::CAPS, caps.as_deref().unwrap_or("0"));
-                iln.write(&mut lines).map_err(|_| ())?;
+                iln.write(&mut lines)?;
             }
             if !lines.is_empty() {
-                conn.send(lines).await.map_err(|_| ())?;
+                conn.send(lines).await?;
             }
         }
         let was_visible = previous.flatten().is_some_and(|s| s != "HDN");
@@ -544,8 +615,8 @@ impl Session {
         conn: &mut Connection<Stream>,
         trid: u32,
         message: &Incoming<'_, '_>,
-    ) -> Result<Next, ()> {
-        let id: &str = message.require(qry::args::CLIENT_KEY_ID).map_err(|_| ())?;
+    ) -> Result<Next, SessionError> {
+        let id: &str = message.require(qry::args::CLIENT_KEY_ID)?;
         let answer = String::from_utf8_lossy(message.payload()).into_owned();
         let version = self.version().number();
         let good = self.challenge.take().is_some_and(|challenge| {

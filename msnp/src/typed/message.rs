@@ -108,9 +108,11 @@ impl<'r, 'a> Incoming<'r, 'a> {
         }
     }
 
-    /// The value of argument `name`, which must be there.
+    /// The value of argument `name`, which must be there: [`ParseError::MissingArgument`] when the line leaves it
+    /// out (or the form has no such argument).
     pub fn require<T: FromToken<'a>>(&self, name: ArgName) -> Result<T, ParseError> {
-        self.get(name)?.ok_or_else(|| self.not_a_value(name))
+        self.get(name)?
+            .ok_or_else(|| ParseError::MissingArgument { command: self.form.command.to_string(), argument: name.0 })
     }
 
     /// Every value of a repeated argument `name` (none when the form has no such argument).
@@ -350,9 +352,11 @@ fn exact_error(version: &'static VersionDef, dir: Dir, services: Services, raw: 
 }
 
 /// Why a message could not be written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ComposeError {
     /// The version has no such form in that direction.
+    #[error("{version} has no form `{form}` in that direction")]
     NoSuchForm {
         /// The form asked for.
         form: FormRef,
@@ -360,6 +364,7 @@ pub enum ComposeError {
         version: &'static str,
     },
     /// An argument the form needs was not given.
+    #[error("`{form}` needs argument `{argument}`")]
     Missing {
         /// The form.
         form: FormRef,
@@ -367,6 +372,7 @@ pub enum ComposeError {
         argument: &'static str,
     },
     /// A value was given for an argument the form does not have.
+    #[error("`{form}` has no argument `{argument}`")]
     Unused {
         /// The form.
         form: FormRef,
@@ -374,6 +380,7 @@ pub enum ComposeError {
         argument: &'static str,
     },
     /// The line written does not match the form (a value of the wrong type, a space inside a value, ...).
+    #[error("`{form}`: {detail}")]
     Invalid {
         /// The form.
         form: FormRef,
@@ -381,19 +388,6 @@ pub enum ComposeError {
         detail: String,
     },
 }
-
-impl fmt::Display for ComposeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ComposeError::NoSuchForm { form, version } => write!(f, "{version} has no form `{form}` in that direction"),
-            ComposeError::Missing { form, argument } => write!(f, "`{form}` needs argument `{argument}`"),
-            ComposeError::Unused { form, argument } => write!(f, "`{form}` has no argument `{argument}`"),
-            ComposeError::Invalid { form, detail } => write!(f, "`{form}`: {detail}"),
-        }
-    }
-}
-
-impl std::error::Error for ComposeError {}
 
 /// Where an argument's tokens are in a message's token buffer: start and end of each.
 type Spans = SmallVec<[(u32, u32); 1]>;

@@ -51,6 +51,13 @@ pub enum ParseError {
         /// The argument (`TrID` for the transaction ID).
         argument: &'static str,
     },
+    /// An argument the line must carry is absent (a trailing argument left out).
+    MissingArgument {
+        /// The command.
+        command: String,
+        /// The argument.
+        argument: &'static str,
+    },
     /// An error reply is not `NNN TrID`.
     BadErrorReply {
         /// What is wrong.
@@ -68,6 +75,9 @@ impl fmt::Display for ParseError {
             }
             ParseError::Placeholder { command, argument } => {
                 write!(f, "{command}: a placeholder stands for `{argument}`, which has no typed value")
+            }
+            ParseError::MissingArgument { command, argument } => {
+                write!(f, "{command}: argument `{argument}` is missing")
             }
             ParseError::BadErrorReply { detail } => write!(f, "error reply: {detail}"),
         }

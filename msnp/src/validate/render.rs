@@ -1,7 +1,12 @@
 //! Showing diagnostics to people: `FILE:LINE:COL: error: message`, the source line with the offending text
 //! underlined, the form the spec expects and a hint. (JSON output serializes [`Diagnostic`] directly.)
+//!
+//! The source line and its underline are laid out by `annotate-snippets`, which measures text in display columns:
+//! the carets stay under a wide character (CJK, emoji) as they do under ASCII.
 
 use std::fmt::Write;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::{Diagnostic, Severity, Summary};
 use crate::wire::text::visible;
@@ -18,9 +23,7 @@ pub fn render_human(d: &Diagnostic) -> String {
     let pad = " ".repeat(gutter);
     if !d.source.is_empty() {
         let (source, start, width) = shown(&d.source, d.column.saturating_sub(1), d.width.max(1));
-        let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{} | {source}", d.line);
-        let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(width.max(1)));
+        let _ = writeln!(out, "{}", snippet(&source, d.line, start, width));
     }
     if let Some(expected) = &d.expected {
         let _ = writeln!(out, "{pad} = expected: {}", visible(expected));
@@ -30,6 +33,27 @@ pub fn render_human(d: &Diagnostic) -> String {
     }
     out
 }
+
+/// The snippet of `line` (shown as `source`), underlined from character `start` for `width` characters:
+///
+/// ```text
+///    |
+/// 41 | S: USR 7 OK example@hotmail.com example%20user 1 0
+///    |                                                  ^
+/// ```
+///
+/// An underline that starts past the end of the line (a missing argument) is one caret just after it.
+fn snippet(source: &str, line: usize, start: usize, width: usize) -> String {
+    let byte = |chars: usize| source.char_indices().nth(chars).map_or(source.len(), |(at, _)| at);
+    let span = byte(start)..byte(start + width.max(1));
+    let report = [Group::with_level(Level::ERROR)
+        .element(Snippet::source(source).line_start(line).annotation(AnnotationKind::Primary.span(span)))];
+    // No terminal width: a long line is shown whole, never cut to fit.
+    Renderer::plain().term_width(WHOLE_LINE).render(&report)
+}
+
+/// A width no transcript line reaches, so that the renderer never shortens one.
+const WHOLE_LINE: usize = 1 << 24;
 
 /// The source line as shown, and where the underline of `width` characters from character `column` (0-based)
 /// starts and how wide it is there: a tab is shown as one space (it would shift the underline), a control
@@ -106,5 +130,30 @@ mod tests {
         let out = render_human(&d);
         assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
         assert!(out.contains("3 | S: CHG \\x1b[2J NLN"), "{out}");
+    }
+
+    #[test]
+    fn the_underline_stays_under_wide_characters() {
+        // Full-width letters and CJK take two columns each, as does the emoji: the carets are counted in columns.
+        let source = "S: ILN 1 NLN 名前@example.com ＡＤＤ😀 0";
+        let diagnostic = |column, width| Diagnostic {
+            file: "-".into(),
+            line: 7,
+            column,
+            width,
+            severity: Severity::Warning,
+            code: "arg-type",
+            message: "m".into(),
+            expected: None,
+            hint: None,
+            source: source.into(),
+        };
+        // `ＡＤＤ😀`: character 29, four characters, eight columns from column 31.
+        let shown = render_human(&diagnostic(29, 4));
+        let underline = format!("  | {}{}\n", " ".repeat(30), "^".repeat(8));
+        assert!(shown.ends_with(&format!("7 | {source}\n{underline}")), "{shown}");
+        // The `0` after them: character 34, column 40.
+        let shown = render_human(&diagnostic(34, 1));
+        assert!(shown.ends_with(&format!("  | {}^\n", " ".repeat(39))), "{shown}");
     }
 }
