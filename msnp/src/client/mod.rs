@@ -14,8 +14,9 @@
 //!
 //! Every step has a timeout, and a failure names its stage and shows the server's line.
 //!
-//! The parts: [`error`](LoginError) names how a session fails; `login` signs in; `step` reads the server within a
-//! step's time; `sync` synchronises the contact list with one of two SYN readers.
+//! The parts, each in a module of its own: `error` says how a session fails ([`LoginError`], [`Stage`],
+//! [`Failure`]); `login` signs in; `step` reads the server within a step's time; `sync` synchronises the contact
+//! list, with one reader per shape of the SYN answer.
 
 mod error;
 mod login;

@@ -43,7 +43,8 @@ struct Conn {
     stuck: bool,
     /// Outstanding requests by TrID.
     requests: Requests,
-    /// Commands the client has sent (as [`command_key`]s), for the server lines that may only follow them.
+    /// Commands the client has sent (as [`command_key`](crate::spec::command_key)s), for the server lines that may
+    /// only follow them.
     sent: Vec<u32>,
     used: bool,
     /// The counters of the answer being received (see [`answer`]).
