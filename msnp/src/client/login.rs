@@ -214,3 +214,92 @@ impl Client {
             .map_err(|e| LoginError::new(Stage::Login, Failure::Passport(e)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
+
+    use super::super::{Client, ClientConfig, Failure, LoginError, Stage, Stream};
+    use crate::account::auth::md5_login_digest;
+
+    /// A server that reads a line from the client before sending each of `answers` (with the line's TrID for `{t}`),
+    /// and keeps what it read.
+    async fn serve(stream: DuplexStream, answers: Vec<String>, heard: Arc<Mutex<Vec<String>>>) {
+        let mut stream = BufReader::new(stream);
+        for answer in answers {
+            let mut line = String::new();
+            if stream.read_line(&mut line).await.unwrap_or(0) == 0 {
+                return;
+            }
+            let line = line.trim_end();
+            let answer = answer.replace("{t}", line.split(' ').nth(1).unwrap_or_default());
+            heard.lock().expect("not poisoned").push(line.to_string());
+            let _ = stream.write_all(format!("{answer}\r\n").as_bytes()).await;
+        }
+    }
+
+    /// Logs in with MSNP7 to servers that each answer with `answers`; gives the result, every address connected
+    /// to, and the lines the servers heard.
+    async fn login(answers: &[&str]) -> (Result<Client, LoginError>, Vec<String>, Vec<String>) {
+        let version = crate::SPEC.version("MSNP7").expect("MSNP7");
+        let mut config = ClientConfig::new(version, "ds.example:1863", "alice@example.com", "secret");
+        config.max_referrals = 1;
+        config.timeout = std::time::Duration::from_secs(5);
+        let (addresses, heard) = (Arc::new(Mutex::new(Vec::new())), Arc::new(Mutex::new(Vec::new())));
+        let answers: Vec<String> = answers.iter().map(|a| a.to_string()).collect();
+        let connect = |address: String| {
+            addresses.lock().expect("not poisoned").push(address);
+            let (ours, theirs) = tokio::io::duplex(4096);
+            tokio::spawn(serve(theirs, answers.clone(), heard.clone()));
+            async move { Ok(Box::new(ours) as Stream) }
+        };
+        let result = Client::login_via(&config, connect).await;
+        let addresses = addresses.lock().expect("not poisoned").clone();
+        let heard = heard.lock().expect("not poisoned").clone();
+        (result, addresses, heard)
+    }
+
+    #[tokio::test]
+    async fn msnp7_signs_in_with_the_md5_digest() {
+        let salt = "1013928519.693957190";
+        let (result, addresses, heard) = login(&[
+            "VER {t} MSNP7 CVR0",
+            "INF {t} MD5",
+            &format!("USR {{t}} MD5 S {salt}"),
+            "USR {t} OK alice@example.com Alice 1",
+        ])
+        .await;
+        let client = result.expect("signed in");
+        assert_eq!(client.version().name, "MSNP7");
+        assert!(client.warnings().is_empty(), "{:?}", client.warnings());
+        assert_eq!(addresses, ["ds.example:1863"]);
+        let digest = md5_login_digest(salt, "secret");
+        let expected = ["VER 1 MSNP7 CVR0", "INF 2", "USR 3 MD5 I alice@example.com", &format!("USR 4 MD5 S {digest}")];
+        assert_eq!(heard, expected);
+    }
+
+    #[tokio::test]
+    async fn a_refused_version_fails_at_ver() {
+        let (result, _, heard) = login(&["VER {t} 0"]).await;
+        let error = result.expect_err("no version in common");
+        assert_eq!(error.stage, Stage::Ver);
+        assert!(matches!(error.failure, Failure::VersionRefused));
+        assert_eq!(error.server_line.as_deref(), Some("VER 1 0"));
+        assert_eq!(heard, ["VER 1 MSNP7 CVR0"]);
+    }
+
+    #[tokio::test]
+    async fn referrals_are_followed_up_to_the_limit() {
+        let referral = "XFR {t} NS 10.0.0.2:1863 0 10.0.0.1:1863";
+        let (result, addresses, heard) = login(&["VER {t} MSNP7 CVR0", "INF {t} MD5", referral]).await;
+        let error = result.expect_err("one referral allowed, two given");
+        assert_eq!(error.stage, Stage::UsrI);
+        assert!(matches!(error.failure, Failure::TooManyReferrals(1)));
+        assert_eq!(addresses, ["ds.example:1863", "10.0.0.2:1863"]);
+        // The second connection goes on with the TrIDs after the first's.
+        let second = ["VER 4 MSNP7 CVR0", "INF 5", "USR 6 MD5 I alice@example.com"];
+        assert_eq!(heard[3..], second);
+    }
+}
