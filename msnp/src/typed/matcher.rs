@@ -8,7 +8,7 @@
 //! hold the two to the same answers on fixture lines and on generated ones.
 
 use crate::spec::value::{Invalid, parse_uint};
-use crate::spec::{ArgKind, CommandDef, Dir, FormDef, Services, Shape, Trid, ValueError};
+use crate::spec::{ArgDef, ArgKind, CommandDef, Dir, FormDef, Services, Shape, Trid, TypeDef, ValueError};
 use crate::wire::raw::RawCommand;
 
 /// The most arguments a shape may have (the generator enforces it).
@@ -135,15 +135,43 @@ fn match_with(
     leniency: Leniency,
 ) -> Result<Option<u32>, Mismatch> {
     let tokens = raw.arg_slice();
-    let count = tokens.len();
     let placeholders = raw.has_placeholders();
-    let is_placeholder = |token: &str| placeholders && crate::wire::raw::is_placeholder(token);
-    let fail =
-        |kind, token: Option<usize>, arg: Option<usize>, progress: usize| Mismatch { kind, token, arg, progress };
-    let mut at = 0;
-    let mut trid = None;
-    match shape.trid {
-        Trid::No => {}
+    let (mut at, trid) = match_trid(shape.trid, tokens, placeholders)?;
+    if shape.args.len() > MAX_ARGS {
+        // The generator refuses such shapes; a table built another way gets an error, not a panic.
+        return Err(fail(MismatchKind::ExtraArg, None, Some(MAX_ARGS), 0));
+    }
+    // The generator allows at most MAX_ARGS arguments per form; `positions` holds that many.
+    for (index, arg) in shape.args.iter().enumerate() {
+        let taken = match (tokens.get(at), &arg.kind) {
+            (None, _) if arg.optional || (leniency.missing_tail && tail_may_be_missing(shape, index)) => 0,
+            (None, _) => return Err(fail(MismatchKind::ArgMissing, None, Some(index), at)),
+            (Some(&token), ArgKind::Literal(word)) => match_literal(arg, word, token, (index, at), placeholders)?,
+            (Some(_), ArgKind::Value { ty, .. }) => match_value(arg, ty, tokens, (index, at), placeholders, leniency)?,
+        };
+        record.set(index, at, taken);
+        at += taken;
+    }
+    finish(tokens, at, trid, leniency)
+}
+
+/// A mismatch of `kind` at `token`, in shape argument `arg`, after `progress` tokens matched.
+#[inline]
+fn fail(kind: MismatchKind, token: Option<usize>, arg: Option<usize>, progress: usize) -> Mismatch {
+    Mismatch { kind, token, arg, progress }
+}
+
+/// Whether `token` is a placeholder; `placeholders` says whether the line holds any.
+#[inline]
+fn is_placeholder(placeholders: bool, token: &str) -> bool {
+    placeholders && crate::wire::raw::is_placeholder(token)
+}
+
+/// The TrID, when the shape has one: how many tokens it took, and its value (none for a placeholder).
+#[inline]
+fn match_trid(trid: Trid, tokens: &[&str], placeholders: bool) -> Result<(usize, Option<u32>), Mismatch> {
+    match trid {
+        Trid::No => Ok((0, None)),
         Trid::Yes | Trid::Zero => {
             let Some(&token) = tokens.first() else {
                 return Err(fail(MismatchKind::TridMissing, None, None, 0));
@@ -151,90 +179,86 @@ fn match_with(
             if token.is_empty() {
                 return Err(fail(MismatchKind::EmptyArg, Some(0), None, 0));
             }
-            if !is_placeholder(token) {
-                if shape.trid == Trid::Zero && token.as_bytes() != b"0" {
-                    return Err(fail(MismatchKind::TridNotZero, Some(0), None, 0));
-                }
-                match parse_uint(token, u32::MAX as u64) {
-                    Ok(n) => trid = Some(n as u32),
-                    Err(e) => return Err(fail(MismatchKind::TridInvalid(e), Some(0), None, 0)),
-                }
+            if is_placeholder(placeholders, token) {
+                return Ok((1, None));
             }
-            at = 1;
-        }
-    }
-    if shape.args.len() > MAX_ARGS {
-        // The generator refuses such shapes; a table built another way gets an error, not a panic.
-        return Err(fail(MismatchKind::ExtraArg, None, Some(MAX_ARGS), 0));
-    }
-    // The generator allows at most MAX_ARGS arguments per form; `positions` holds that many.
-    for (index, arg) in shape.args.iter().enumerate() {
-        if at >= count {
-            if arg.optional || (leniency.missing_tail && tail_may_be_missing(shape, index)) {
-                record.set(index, at, 0);
-                continue;
+            if trid == Trid::Zero && token.as_bytes() != b"0" {
+                return Err(fail(MismatchKind::TridNotZero, Some(0), None, 0));
             }
-            return Err(fail(MismatchKind::ArgMissing, None, Some(index), at));
-        }
-        let token = tokens.get(at).copied().unwrap_or_default();
-        let placeholder = is_placeholder(token);
-        match &arg.kind {
-            ArgKind::Literal(word) => {
-                if token == *word || placeholder {
-                    record.set(index, at, 1);
-                    at += 1;
-                } else if arg.optional {
-                    record.set(index, at, 0);
-                } else if token.is_empty() {
-                    return Err(fail(MismatchKind::EmptyArg, Some(at), Some(index), at));
-                } else {
-                    return Err(fail(MismatchKind::LiteralExpected(word), Some(at), Some(index), at));
-                }
-            }
-            ArgKind::Value { ty, .. } => {
-                if let Some(prefix) = arg.prefix
-                    && !token.starts_with(prefix)
-                    && !placeholder
-                {
-                    if arg.optional {
-                        record.set(index, at, 0);
-                        continue;
-                    }
-                    return Err(fail(MismatchKind::PrefixMissing(prefix), Some(at), Some(index), at));
-                }
-                let end = if arg.repeat { count } else { at + 1 };
-                let mut bad = None;
-                for (position, &token) in tokens.iter().enumerate().take(end).skip(at) {
-                    if token.is_empty() {
-                        return Err(fail(MismatchKind::EmptyArg, Some(position), Some(index), position));
-                    }
-                    if is_placeholder(token) {
-                        continue;
-                    }
-                    let value = arg.prefix.and_then(|p| token.strip_prefix(p)).unwrap_or(token);
-                    if let Err(e) = ty.check(value) {
-                        bad = Some(fail(MismatchKind::BadValue(e), Some(position), Some(index), position));
-                        break;
-                    }
-                }
-                if let Some(mismatch) = bad {
-                    // With extra arguments allowed, the tokens before the first that is no value of the argument
-                    // are the argument (none, for an optional one), and that token starts the extras: a server's
-                    // added argument where the form has a free or repeated slot.
-                    let taken = mismatch.token.unwrap_or(at) - at;
-                    if leniency.extra_tail && (arg.optional || (arg.repeat && taken > 0)) {
-                        record.set(index, at, taken);
-                        at += taken;
-                        continue;
-                    }
-                    return Err(mismatch);
-                }
-                record.set(index, at, end - at);
-                at = end;
+            match parse_uint(token, u32::MAX as u64) {
+                Ok(n) => Ok((1, Some(n as u32))),
+                Err(e) => Err(fail(MismatchKind::TridInvalid(e), Some(0), None, 0)),
             }
         }
     }
-    finish(tokens, at, trid, leniency)
+}
+
+/// A literal argument `word` (shape argument `index`) at token `at`: the word or a placeholder takes the token, an
+/// optional literal may be absent. Returns how many tokens it took.
+#[inline]
+fn match_literal(
+    arg: &ArgDef,
+    word: &'static str,
+    token: &str,
+    (index, at): (usize, usize),
+    placeholders: bool,
+) -> Result<usize, Mismatch> {
+    if token == word || is_placeholder(placeholders, token) {
+        Ok(1)
+    } else if arg.optional {
+        Ok(0)
+    } else if token.is_empty() {
+        Err(fail(MismatchKind::EmptyArg, Some(at), Some(index), at))
+    } else {
+        Err(fail(MismatchKind::LiteralExpected(word), Some(at), Some(index), at))
+    }
+}
+
+/// A value argument of type `ty` (shape argument `index`) from token `at`: one token, or every remaining one for a
+/// repeated argument, each a value of the type after the argument's prefix. An optional argument whose prefix is
+/// missing is absent. Returns how many tokens it took.
+#[inline]
+fn match_value(
+    arg: &ArgDef,
+    ty: &TypeDef,
+    tokens: &[&str],
+    (index, at): (usize, usize),
+    placeholders: bool,
+    leniency: Leniency,
+) -> Result<usize, Mismatch> {
+    if let Some(prefix) = arg.prefix
+        && !tokens[at].starts_with(prefix)
+        && !is_placeholder(placeholders, tokens[at])
+    {
+        if arg.optional {
+            return Ok(0);
+        }
+        return Err(fail(MismatchKind::PrefixMissing(prefix), Some(at), Some(index), at));
+    }
+    let end = if arg.repeat { tokens.len() } else { at + 1 };
+    let mut bad = None;
+    for (position, &token) in tokens.iter().enumerate().take(end).skip(at) {
+        if token.is_empty() {
+            return Err(fail(MismatchKind::EmptyArg, Some(position), Some(index), position));
+        }
+        if is_placeholder(placeholders, token) {
+            continue;
+        }
+        let value = arg.prefix.and_then(|p| token.strip_prefix(p)).unwrap_or(token);
+        if let Err(e) = ty.check(value) {
+            bad = Some(fail(MismatchKind::BadValue(e), Some(position), Some(index), position));
+            break;
+        }
+    }
+    let Some(mismatch) = bad else { return Ok(end - at) };
+    // With extra arguments allowed, the tokens before the first that is no value of the argument are the argument
+    // (none, for an optional one), and that token starts the extras: a server's added argument where the form has
+    // a free or repeated slot.
+    let taken = mismatch.token.unwrap_or(at) - at;
+    if leniency.extra_tail && (arg.optional || (arg.repeat && taken > 0)) {
+        return Ok(taken);
+    }
+    Err(mismatch)
 }
 
 /// What is left after the shape's last argument: nothing, or (with [`Leniency::extra_tail`]) extra arguments.

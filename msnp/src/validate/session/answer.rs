@@ -93,7 +93,7 @@ impl Validator<'_> {
     fn answered_request(&self, form: &'static FormDef, trid: Option<u32>) -> Option<(&'static str, Option<u32>)> {
         match (form.shape.trid, trid) {
             (Trid::Yes, Some(t)) => {
-                let (request, _) = self.conn.requests.get(&t)?;
+                let (request, _) = self.conn.requests.get(t)?;
                 form.answers.contains(request).then_some((*request, Some(t)))
             }
             (Trid::No, _) => match self.conn.answer.request {
@@ -310,4 +310,52 @@ fn token_start(found: &Match<'_, '_>, form: &FormDef, arg: usize) -> usize {
     let start = found.token_index(arg).and_then(|i| raw.arg_span(i)).map_or(0, |span| span.start);
     let prefix = form.shape.args.get(arg).and_then(|a| a.prefix).map_or(0, str::len);
     start + prefix
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::codes;
+
+    /// An MSNP7 session up to the SYN reply.
+    const MSNP7_SYN: &str = "C: VER 1 MSNP7 CVR0\nS: VER 1 MSNP7\nC: SYN 5 0\nS: SYN 5 1\n";
+
+    #[test]
+    fn numbered_lists_that_add_up_are_clean() {
+        let lists = "S: LST 5 FL 1 1 2 bob@example.com Bob\nS: LST 5 FL 1 2 2 carol@example.com Carol\n\
+                     S: LST 5 AL 1 0 0\nS: LST 5 BL 1 0 0\nS: LST 5 RL 1 0 0\n";
+        assert_eq!(codes(&format!("{MSNP7_SYN}{lists}")), []);
+    }
+
+    #[test]
+    fn a_list_short_of_its_total_is_reported_when_the_answer_ends() {
+        // At the end of the transcript, and when the client asks again.
+        let short = "S: LST 5 FL 1 1 2 bob@example.com Bob\n";
+        assert_eq!(codes(&format!("{MSNP7_SYN}{short}")), [(5, "list-count-mismatch")]);
+        assert_eq!(codes(&format!("{MSNP7_SYN}{short}C: SYN 6 1\nS: SYN 6 1\n")), [(5, "list-count-mismatch")]);
+    }
+
+    #[test]
+    fn an_index_past_its_total_or_a_changed_total_is_reported_at_once() {
+        assert_eq!(
+            codes(&format!("{MSNP7_SYN}S: LST 5 RL 1 2 1 bob@example.com Bob\n")),
+            [(5, "list-index-above-total")]
+        );
+        let changed = "S: LST 5 RL 1 1 2 bob@example.com Bob\nS: LST 5 RL 1 2 3 carol@example.com Carol\n";
+        // Reported once: a broken count is not reported again as short.
+        assert_eq!(codes(&format!("{MSNP7_SYN}{changed}")), [(6, "list-total-changed")]);
+    }
+
+    #[test]
+    fn counted_lines_must_match_the_count_announced() {
+        let syn = "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\nC: SYN 5 0\nS: SYN 5 1 2 0\n";
+        assert_eq!(codes(&format!("{syn}S: LST bob@example.com Bob 4\nS: LST carol@example.com Carol 4\n")), []);
+        assert_eq!(codes(&format!("{syn}S: LST bob@example.com Bob 4\n")), [(4, "list-count-mismatch")]);
+    }
+
+    #[test]
+    fn a_group_no_line_defined_is_reported() {
+        let syn = "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\nC: SYN 5 0\nS: SYN 5 1 1 1\nS: LSG 0 Other%20Contacts 0\n";
+        assert_eq!(codes(&format!("{syn}S: LST bob@example.com Bob 11 0\n")), []);
+        assert_eq!(codes(&format!("{syn}S: LST bob@example.com Bob 11 0,4\n")), [(6, "undefined-id")]);
+    }
 }
