@@ -67,7 +67,7 @@ async fn garbage(target: std::net::SocketAddr, seed: u64) -> Option<tokio::net::
 
 /// One legitimate session: log in, synchronise, sign out.
 async fn session(i: usize, dispatch: String, nexus: String) -> Result<(), String> {
-    let version = msnp::SPEC.version(if i % 2 == 0 { "MSNP7" } else { "MSNP8" }).ok_or("a version")?;
+    let version = msnp::SPEC.version(if i.is_multiple_of(2) { "MSNP7" } else { "MSNP8" }).ok_or("a version")?;
     let mut config = ClientConfig::new(version, &dispatch, &format!("user{i}@example.com"), &format!("pass{i}"));
     config.nexus = nexus;
     config.timeout = Duration::from_secs(30);

@@ -82,18 +82,13 @@ fn keys(command: &CommandState, form: &FormDraft, base: Option<&FormState>, diag
     if trid == Trid::Zero && from == Dir::Client && !both(form.trid.is_some()) {
         diags.at(form.loc.clone(), "trid = \"zero\" marks a server push; a client form cannot have it");
     }
-    if let (Some(services), true) = (&form.services, !command.services.is_empty()) {
-        if let Some(outside) = services.iter().find(|s| !command.services.contains(s)) {
-            diags.at(
-                form.loc.clone(),
-                format!(
-                    "form `{}` names service {}, which `{}` does not list",
-                    form.name,
-                    outside.name(),
-                    command.name
-                ),
-            );
-        }
+    if let (Some(services), true) = (&form.services, !command.services.is_empty())
+        && let Some(outside) = services.iter().find(|s| !command.services.contains(s))
+    {
+        diags.at(
+            form.loc.clone(),
+            format!("form `{}` names service {}, which `{}` does not list", form.name, outside.name(), command.name),
+        );
     }
     let answers = form.answers.clone().or(base.and_then(|b| b.answers.clone()));
     if answers.is_some() && from == Dir::Client && !both(form.answers.is_some()) {
