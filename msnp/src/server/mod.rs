@@ -22,6 +22,7 @@
 //! book services, which this server does not provide: their clients log in and exchange presence (ADL, CHG).
 
 pub mod accounts;
+mod error;
 mod passport;
 pub mod quirks;
 #[cfg(test)]
@@ -41,9 +42,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 pub use accounts::{Account, Accounts, AccountsError};
+pub use error::SessionError;
 pub use passport::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH, REDIRECTING_NEXUS_PATH};
 pub use quirks::{Quirk, Quirks, UnknownQuirk};
-pub use session::SessionError;
 
 use crate::spec::VersionDef;
 use crate::wire::frame::Limits;
