@@ -501,6 +501,7 @@ mod tests {
         value("count", &COUNT, true, None),
     ];
     static SHAPE: Shape = Shape {
+        index: 0,
         name: "Test",
         command: "TST",
         trid: Trid::Yes,

@@ -40,7 +40,8 @@ pub fn build(model: &model::Spec) -> Result<&'static Spec, String> {
         type_def(model, index, &mut built)?;
     }
     let types: Vec<&'static TypeDef> = built.into_iter().flatten().collect();
-    let shapes: Vec<&'static Shape> = model.shapes.iter().map(|s| shape(s, &types)).collect();
+    let shapes: Vec<&'static Shape> =
+        model.shapes.iter().enumerate().map(|(index, s)| shape(index, s, &types)).collect::<Result<_, _>>()?;
     let versions: Vec<VersionDef> =
         model.versions.iter().enumerate().map(|(rank, v)| version(model, rank, v, &shapes)).collect();
     let errors: Vec<ErrorDef> = model
@@ -102,7 +103,7 @@ fn type_def(
     Ok(def)
 }
 
-fn shape(shape: &model::Shape, types: &[&'static TypeDef]) -> &'static Shape {
+fn shape(index: usize, shape: &model::Shape, types: &[&'static TypeDef]) -> Result<&'static Shape, String> {
     let args = shape
         .args
         .iter()
@@ -128,7 +129,8 @@ fn shape(shape: &model::Shape, types: &[&'static TypeDef]) -> &'static Shape {
             model::PayloadKind::Binary => PayloadKind::Binary,
         },
     });
-    Box::leak(Box::new(Shape {
+    Ok(Box::leak(Box::new(Shape {
+        index: u16::try_from(index).map_err(|_| "more than 65535 shapes".to_string())?,
         name: text(&shape.rust_name),
         command: text(&shape.command),
         trid: match shape.trid {
@@ -140,7 +142,7 @@ fn shape(shape: &model::Shape, types: &[&'static TypeDef]) -> &'static Shape {
         payload,
         doc: text(&shape.doc),
         quick: |_, _| None,
-    }))
+    })))
 }
 
 fn dir(d: model::Dir) -> Dir {
@@ -169,7 +171,7 @@ fn version(model: &model::Spec, rank: usize, version: &model::Version, shapes: &
             let name = text(&command.name);
             let forms = forms
                 .iter()
-                .map(|&(index, form)| FormDef {
+                .map(|&(_, form)| FormDef {
                     name: text(&form.name),
                     command: name,
                     from: dir(form.from),
@@ -192,7 +194,6 @@ fn version(model: &model::Spec, rank: usize, version: &model::Version, shapes: &
                         form.counts.iter().map(|c| CountDef { arg: c.arg, command: text(&c.command) }).collect(),
                     ),
                     links: Vec::leak(form.links.iter().map(link).collect()),
-                    index,
                 })
                 .collect();
             CommandDef {

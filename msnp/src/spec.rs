@@ -315,6 +315,8 @@ pub struct PayloadDef {
 /// A command syntax: what one generated struct parses and writes.
 #[derive(Debug)]
 pub struct Shape {
+    /// Its position among the spec's shapes: what the generated [`crate::Message`] tells its variants apart by.
+    pub index: u16,
     /// The generated struct's name, such as `UsrOkV8`.
     pub name: &'static str,
     /// The command, such as `USR`.
@@ -441,8 +443,6 @@ pub struct FormDef {
     /// `refers`). They are kept here rather than in [`ArgDef`] because shapes are shared by forms that may
     /// differ in them.
     pub links: &'static [LinkDef],
-    /// Its position among the version's forms (used by the generated typed enums).
-    pub index: u16,
 }
 
 /// A form's `counter`: its lines are numbered `index` of `total` within one answer to a request, counted

@@ -5,9 +5,19 @@
 //! - `quick`: the generated checks of types and shapes (`mod quick`), which the matcher tries before walking
 //!   the tables: the validator's hot path;
 //! - `versions`: the `Version` enum and `VERSIONS`, every version's resolved tables;
-//! - `typed`: Rust enums of the enumerated types (`mod types`), one struct per shape (`mod shapes`), and per
-//!   version and direction an enum of the messages allowed, with the `Message` enum over them;
+//! - `typed`: Rust enums of the enumerated types (`mod types`), one struct per shape (`mod shapes`) and the
+//!   `Message` enum over them;
 //! - `names`: the `forms` module, the names of forms and arguments as constants for `crate::message`.
+//!
+//! # One typed layer
+//!
+//! The typed layer is the shape structs: one per distinct syntax, shared by every version and form that uses
+//! it, each parsing and writing its line. Which shapes a line may take is the version's to say, and the version
+//! says it at run time through its tables (the forms of the command, tried in order), not through generated
+//! types: `Message::parse` selects the form in the version's table, then dispatches on the form's shape (its
+//! `Shape::index`), so there is one `Message` enum with one variant per shape rather than an enum per version
+//! and direction. Code that speaks many versions (the client, the server, the validator) goes through the
+//! by-name layer instead (`crate::message`, with the `forms` constants), which needs no type per syntax.
 
 mod names;
 mod quick;
@@ -18,7 +28,7 @@ mod versions;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::check::snake;
+use crate::check::{camel, snake};
 use crate::model::{ArgKind, Check, Dir, Service, Shape, Spec, Trid, Type};
 
 /// The first lines of the generated file.
@@ -85,6 +95,14 @@ fn screaming(camel_name: &str) -> String {
     out
 }
 
+fn shape_struct(shape: &Shape) -> Ident {
+    ident(&shape.rust_name)
+}
+
+fn value_enum(ty: &Type) -> Ident {
+    ident(&camel(&ty.name))
+}
+
 fn type_static(ty: &Type) -> Ident {
     format_ident!("TYPE_{}", snake(&ty.name).to_uppercase())
 }
@@ -106,6 +124,11 @@ fn option_str(value: Option<&str>) -> TokenStream {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
     }
+}
+
+/// An unsuffixed integer literal: where it goes says which integer it is.
+fn number(n: impl Into<u64>) -> proc_macro2::Literal {
+    proc_macro2::Literal::u64_unsuffixed(n.into())
 }
 
 fn services_tokens(list: &[Service]) -> TokenStream {

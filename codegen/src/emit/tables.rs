@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{check_tokens, doc_attr, option_str, quick_shape_fn, quick_type_fn, shape_static, type_static};
+use super::{check_tokens, doc_attr, number, option_str, quick_shape_fn, quick_type_fn, shape_static, type_static};
 use crate::model::{ArgKind, PayloadKind, Shape, Spec, Trid, Type, TypeKind};
 
 pub(super) fn emit(spec: &Spec) -> TokenStream {
@@ -17,7 +17,7 @@ pub(super) fn emit(spec: &Spec) -> TokenStream {
         quote!(ErrorDef { code: #code, name: #name, doc: #doc })
     });
     let error_count = spec.errors.len();
-    let shapes = spec.shapes.iter().map(|s| emit_shape_static(spec, s));
+    let shapes = spec.shapes.iter().enumerate().map(|(index, s)| emit_shape_static(spec, index, s));
     quote! {
         /// The compiled-in spec.
         pub static SPEC: Spec = Spec { versions: &VERSIONS, types: &[#(&#type_refs),*], errors: &ERRORS };
@@ -69,8 +69,9 @@ fn emit_type_static(spec: &Spec, ty: &Type) -> TokenStream {
     }
 }
 
-fn emit_shape_static(spec: &Spec, shape: &Shape) -> TokenStream {
+fn emit_shape_static(spec: &Spec, index: usize, shape: &Shape) -> TokenStream {
     let static_name = shape_static(shape);
+    let index = number(u16::try_from(index).expect("fewer than 65536 shapes"));
     let (name, command, doc) = (&shape.rust_name, &shape.command, &shape.doc);
     let trid = match shape.trid {
         Trid::Yes => quote!(Trid::Yes),
@@ -109,7 +110,7 @@ fn emit_shape_static(spec: &Spec, shape: &Shape) -> TokenStream {
     quote! {
         #item_doc
         pub static #static_name: Shape = Shape {
-            name: #name, command: #command, trid: #trid, args: &[#(#args),*], payload: #payload, doc: #doc,
+            index: #index, name: #name, command: #command, trid: #trid, args: &[#(#args),*], payload: #payload, doc: #doc,
             quick: quick::#quick,
         };
     }

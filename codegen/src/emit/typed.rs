@@ -1,19 +1,18 @@
 //! The typed layer: Rust enums of the enumerated value types (`mod types`), one struct per shape
-//! (`mod shapes`), per version a module with an enum of the messages each direction sends, and the `Message`
-//! enum over those.
+//! (`mod shapes`) and the `Message` enum with one variant per shape. Why there is one enum over shapes, not one
+//! per version, is said in the module above.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{doc_attr, ident, option_str, shape_static, synopsis};
+use super::{doc_attr, ident, number, option_str, shape_static, shape_struct, synopsis, value_enum};
 use crate::check::{camel, snake};
-use crate::model::{Arg, ArgKind, Check, Dir, Shape, Spec, Trid, Type, TypeKind, Version};
+use crate::model::{Arg, ArgKind, Check, Shape, Spec, Trid, Type, TypeKind};
 
 pub(super) fn emit(spec: &Spec) -> TokenStream {
-    let value_enums = spec.types.iter().filter_map(emit_value_enum);
-    let structs = spec.shapes.iter().map(|s| emit_shape_struct(spec, s));
-    let modules = spec.versions.iter().enumerate().map(|(rank, v)| emit_version_module(spec, rank, v));
-    let message = emit_message_enum(spec);
+    let value_enums = spec.types.iter().filter_map(value_enum_item);
+    let structs = spec.shapes.iter().map(|s| shape_struct_item(spec, s));
+    let message = message_enum(spec);
     quote! {
         /// Rust enums for the spec's enumerated value types.
         pub mod types {
@@ -25,21 +24,21 @@ pub(super) fn emit(spec: &Spec) -> TokenStream {
             #[allow(unused_imports)]
             use crate::typed::{field, optional_field, repeated_field, trid, LineWriter, ParseError};
             use crate::matcher::Match;
+            use crate::spec::Shape;
+            use crate::typed::Typed;
             #(#structs)*
         }
-
-        #(#modules)*
 
         #message
     }
 }
 
 /// The Rust enum of an enumerated type.
-fn emit_value_enum(ty: &Type) -> Option<TokenStream> {
+fn value_enum_item(ty: &Type) -> Option<TokenStream> {
     let TypeKind::Enum(values) = &ty.kind else {
         return None;
     };
-    let name = ident(&camel(&ty.name));
+    let name = value_enum(ty);
     let variants: Vec<Ident> = values.iter().map(|v| ident(&camel(&v.value))).collect();
     let docs = values.iter().map(|v| doc_attr(&format!("`{}`: {}", v.value, v.doc)));
     let words: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
@@ -91,9 +90,8 @@ struct FieldPlan {
 }
 
 fn field_plan(spec: &Spec, shape: &Shape, index: usize, arg: &Arg) -> Option<FieldPlan> {
-    let position = index;
+    let is_length = shape.payload.as_ref().is_some_and(|p| p.length_arg == index);
     let index = Literal::usize_unsuffixed(index);
-    let is_length = shape.payload.as_ref().is_some_and(|p| p.length_arg == position);
     match &arg.kind {
         _ if is_length => None,
         ArgKind::Literal { name: Some(name), word } => {
@@ -139,29 +137,30 @@ fn rust_type(ty: &Type) -> (TokenStream, bool) {
         TypeKind::Check(Check::Uint { .. }) => (quote!(u64), false),
         TypeKind::Check(Check::Flag) => (quote!(bool), false),
         TypeKind::Enum(_) => {
-            let name = ident(&camel(&ty.name));
+            let name = value_enum(ty);
             (quote!(super::types::#name), false)
         }
         TypeKind::Check(_) | TypeKind::AnyOf(_) | TypeKind::Parts { .. } => (quote!(&'a str), true),
     }
 }
 
-/// Whether the struct of `shape` borrows from the line (and so has a lifetime).
-fn shape_borrows(spec: &Spec, shape: &Shape) -> bool {
-    shape.payload.is_some()
-        || shape.args.iter().enumerate().any(|(i, a)| field_plan(spec, shape, i, a).is_some_and(|f| f.borrows))
+fn field_plans(spec: &Spec, shape: &Shape) -> Vec<FieldPlan> {
+    shape.args.iter().enumerate().filter_map(|(i, a)| field_plan(spec, shape, i, a)).collect()
 }
 
-fn emit_shape_struct(spec: &Spec, shape: &Shape) -> TokenStream {
-    let name = ident(&shape.rust_name);
+/// Whether the struct of `shape` borrows from the line (and so has a lifetime).
+fn shape_borrows(spec: &Spec, shape: &Shape) -> bool {
+    shape.payload.is_some() || field_plans(spec, shape).iter().any(|f| f.borrows)
+}
+
+fn shape_struct_item(spec: &Spec, shape: &Shape) -> TokenStream {
+    let name = shape_struct(shape);
     let static_name = shape_static(shape);
-    let command = &shape.command;
-    let borrows = shape_borrows(spec, shape);
-    let (generics, match_life) = if borrows { (quote!(<'a>), quote!('a)) } else { (quote!(), quote!('_)) };
-    let plans: Vec<FieldPlan> =
-        shape.args.iter().enumerate().filter_map(|(i, a)| field_plan(spec, shape, i, a)).collect();
+    let generics = shape_borrows(spec, shape).then(|| quote!(<'a>));
+    let plans = field_plans(spec, shape);
     let (fields, reads) = fields_and_reads(shape, &plans);
     let writes = writes(shape, &plans);
+    let command = &shape.command;
     let end = if shape.payload.is_some() { quote!(w.end(self.payload);) } else { quote!(w.end(b"");) };
     // Shapes without arguments read nothing and write only the name; keep the generated code warning-free.
     let m = if reads.is_empty() { quote!(_m) } else { quote!(m) };
@@ -169,7 +168,6 @@ fn emit_shape_struct(spec: &Spec, shape: &Shape) -> TokenStream {
     let synopsis = synopsis(shape);
     let doc =
         doc_attr(&if shape.doc.is_empty() { format!("`{synopsis}`") } else { format!("`{synopsis}`: {}", shape.doc) });
-    let read_doc = doc_attr(&format!("Reads a line that matched [`{static_name}`]."));
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,22 +175,14 @@ fn emit_shape_struct(spec: &Spec, shape: &Shape) -> TokenStream {
             #(#fields)*
         }
 
-        impl #generics #name #generics {
-            /// The syntax this struct follows.
-            pub const SHAPE: &'static crate::spec::Shape = &super::#static_name;
+        impl<'a> Typed<'a> for #name #generics {
+            const SHAPE: &'static Shape = &super::#static_name;
 
-            /// Parses a raw command that should have this shape.
-            pub fn parse(raw: &crate::raw::RawCommand<#match_life>) -> Result<Self, ParseError> {
-                Self::from_match(&crate::typed::parse_shape(Self::SHAPE, raw)?)
-            }
-
-            #read_doc
-            pub fn from_match(#m: &Match<'_, #match_life>) -> Result<Self, ParseError> {
+            fn from_match(#m: &Match<'_, 'a>) -> Result<Self, ParseError> {
                 Ok(Self { #(#reads)* })
             }
 
-            /// Writes the command in wire form: the line, CRLF and the payload.
-            pub fn write(&self, out: &mut Vec<u8>) {
+            fn write(&self, out: &mut Vec<u8>) {
                 #binding = LineWriter::new(out, #command);
                 #(#writes)*
                 #end
@@ -250,149 +240,55 @@ fn arg_ident(arg: &Arg) -> Option<Ident> {
     }
 }
 
-fn emit_version_module(spec: &Spec, rank: usize, version: &Version) -> TokenStream {
-    let module = ident(&version.name.to_lowercase());
-    let doc = doc_attr(&format!("Typed messages of {}: {}", version.name, version.doc));
-    let enums = [Dir::Client, Dir::Server].map(|d| emit_direction_enum(spec, rank, version, d));
+/// `Message`: one variant per shape, and error replies. The version's tables choose the form, and so the shape.
+fn message_enum(spec: &Spec) -> TokenStream {
+    let names: Vec<Ident> = spec.shapes.iter().map(shape_struct).collect();
+    let variants = spec.shapes.iter().zip(&names).map(|(shape, name)| {
+        let life = if shape_borrows(spec, shape) { quote!(<'a>) } else { quote!() };
+        let doc = doc_attr(&format!("`{}`", synopsis(shape)));
+        quote! { #doc #name(shapes::#name #life), }
+    });
+    let indices = (0..spec.shapes.len()).map(|index| number(index as u64));
     quote! {
-        #doc
-        pub mod #module {
-            #(#enums)*
-        }
-    }
-}
-
-/// Whether the message enum of `version` in direction `d` borrows from the line (and so has a lifetime).
-fn direction_borrows(spec: &Spec, version: &Version, d: Dir) -> bool {
-    d == Dir::Server
-        || version
-            .commands
-            .iter()
-            .flat_map(|c| &c.forms)
-            .any(|f| f.from == d && shape_borrows(spec, &spec.shapes[f.shape]))
-}
-
-/// `Message`: any version's typed messages, chosen by version and direction.
-fn emit_message_enum(spec: &Spec) -> TokenStream {
-    let mut variants = Vec::new();
-    let mut parses = Vec::new();
-    let mut writes = Vec::new();
-    for version in &spec.versions {
-        let module = ident(&version.name.to_lowercase());
-        let version_variant = ident(&camel(&version.name));
-        for (d, who) in [(Dir::Client, "Client"), (Dir::Server, "Server")] {
-            let variant = format_ident!("{}{who}", camel(&version.name));
-            let enum_name = ident(who);
-            let ty = if direction_borrows(spec, version, d) {
-                quote!(#module::#enum_name<'a>)
-            } else {
-                quote!(#module::#enum_name)
-            };
-            let doc = doc_attr(&format!("A message the {} sends in {}.", who.to_lowercase(), version.name));
-            let dir_variant = ident(who);
-            variants.push(quote! { #doc #variant(#ty), });
-            parses.push(quote!((Version::#version_variant, Dir::#dir_variant) => Message::#variant(#module::#enum_name::parse(raw)?),));
-            writes.push(quote!(Message::#variant(message) => message.write(out),));
-        }
-    }
-    quote! {
-        /// A typed message of any version, in either direction.
-        #[derive(Clone, Debug, PartialEq, Eq)]
-        pub enum Message<'a> {
-            #(#variants)*
-        }
-
-        impl<'a> Message<'a> {
-            /// Parses a raw command sent by `dir` on a connection speaking `version`.
-            pub fn parse(version: Version, dir: Dir, raw: &crate::raw::RawCommand<'a>) -> Result<Self, crate::typed::ParseError> {
-                Ok(match (version, dir) {
-                    #(#parses)*
-                })
-            }
-
-            /// Writes the message in wire form: the line, CRLF and the payload.
-            pub fn write(&self, out: &mut Vec<u8>) {
-                match self {
-                    #(#writes)*
-                }
-            }
-        }
-    }
-}
-
-fn emit_direction_enum(spec: &Spec, rank: usize, version: &Version, d: Dir) -> TokenStream {
-    let (enum_name, who) = match d {
-        Dir::Client => (ident("Client"), "client"),
-        Dir::Server => (ident("Server"), "server"),
-    };
-    let mut variants = Vec::new();
-    let mut arms = Vec::new();
-    let mut writes = Vec::new();
-    // A server enum always has the error reply variant, which borrows its payload.
-    let borrows = direction_borrows(spec, version, d);
-    for (command, forms) in version.sorted_commands() {
-        for (index, form) in forms.into_iter().filter(|(_, f)| f.from == d) {
-            let shape = &spec.shapes[form.shape];
-            let variant = format_ident!("{}{}", camel(&command.name), camel(&form.name));
-            let struct_name = ident(&shape.rust_name);
-            let ty = if shape_borrows(spec, shape) {
-                quote!(super::shapes::#struct_name<'a>)
-            } else {
-                quote!(super::shapes::#struct_name)
-            };
-            let doc = doc_attr(&if form.doc.is_empty() { format!("`{}`", synopsis(shape)) } else { form.doc.clone() });
-            variants.push(quote! { #doc #variant(#ty), });
-            arms.push(quote!(#index => #enum_name::#variant(super::shapes::#struct_name::from_match(&m)?),));
-            writes.push(quote!(#enum_name::#variant(message) => message.write(out),));
-        }
-    }
-    let life = if borrows { quote!(<'a>) } else { quote!() };
-    let doc = doc_attr(&format!("A message the {who} sends in {}.", version.name));
-    let parse_doc =
-        doc_attr(&format!("Parses a command line the {who} sent, choosing the {} form it matches.", version.name));
-    let dir_tokens = match d {
-        Dir::Client => quote!(crate::spec::Dir::Client),
-        Dir::Server => quote!(crate::spec::Dir::Server),
-    };
-    let (error_variant, error_parse, error_write) = if d == Dir::Server {
-        (
-            quote! { /// An error reply: a three-digit code and the TrID of the refused request.
-            Error(crate::typed::ErrorReply<'a>), },
-            quote! { if raw.is_error_code() { return crate::typed::ErrorReply::parse(raw).map(#enum_name::Error); } },
-            quote!(#enum_name::Error(reply) => reply.write(out),),
-        )
-    } else {
-        (quote!(), quote!(), quote!())
-    };
-    let raw_life = if borrows { quote!('a) } else { quote!('_) };
-    let unknown = quote! {
-        _ => return Err(crate::typed::ParseError::UnknownCommand { command: raw.name().to_string(), version: super::VERSIONS[#rank].name })
-    };
-    quote! {
-        #doc
+        /// A typed message of any version, in either direction: one variant per shape, whose struct parses and
+        /// writes the line. Which shapes a line may take depends on the version and the direction, as the
+        /// version's tables say.
         #[derive(Clone, Debug, PartialEq, Eq)]
         #[allow(clippy::large_enum_variant)]
-        pub enum #enum_name #life {
+        pub enum Message<'a> {
             #(#variants)*
-            #error_variant
+            /// An error reply: a three-digit code and the TrID of the refused request.
+            Error(crate::typed::ErrorReply<'a>),
         }
 
-        impl #life #enum_name #life {
-            #parse_doc
-            pub fn parse(raw: &crate::raw::RawCommand<#raw_life>) -> Result<Self, crate::typed::ParseError> {
-                #error_parse
-                let (form, m) = crate::typed::select_form(&super::VERSIONS[#rank], #dir_tokens, raw)?;
-                Ok(match form.index {
-                    #(#arms)*
-                    #unknown,
+        use crate::typed::Typed as _;
+
+        impl<'a> Message<'a> {
+            /// Parses a raw command sent by `dir` on a connection speaking `version`: the first form of the
+            /// command that `dir` sends and the line matches, read as its shape's struct.
+            pub fn parse(
+                version: Version,
+                dir: Dir,
+                raw: &crate::raw::RawCommand<'a>,
+            ) -> Result<Self, crate::typed::ParseError> {
+                if dir == Dir::Server && raw.is_error_code() {
+                    return crate::typed::ErrorReply::parse(raw).map(Message::Error);
+                }
+                let (form, m) = crate::typed::select_form(version.def(), dir, raw)?;
+                Ok(match form.shape.index {
+                    #(#indices => Message::#names(shapes::#names::from_match(&m)?),)*
+                    _ => {
+                        let command = raw.name().to_string();
+                        return Err(crate::typed::ParseError::UnknownCommand { command, version: version.name() });
+                    }
                 })
             }
 
             /// Writes the message in wire form: the line, CRLF and the payload.
             pub fn write(&self, out: &mut Vec<u8>) {
                 match self {
-                    #(#writes)*
-                    #error_write
+                    #(Message::#names(message) => message.write(out),)*
+                    Message::Error(reply) => reply.write(out),
                 }
             }
         }

@@ -16,7 +16,7 @@ pub(super) fn emit(spec: &Spec) -> TokenStream {
     }
 }
 
-/// The commands of a version sorted by name (the order lookups binary-search), with each form's index.
+/// The commands of a version sorted by name (the order lookups binary-search).
 fn version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream {
     let sorted = version.sorted_commands();
     let commands = sorted.iter().map(|(command, forms)| {
@@ -26,7 +26,7 @@ fn version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream {
         let client_payload = command.carries_payload(spec, Dir::Client);
         let server_payload = command.carries_payload(spec, Dir::Server);
         let command_unverified = option_str(command.unverified.as_deref());
-        let forms = forms.iter().map(|&(index, form)| form_def(spec, name, index, form));
+        let forms = forms.iter().map(|&(_, form)| form_def(spec, name, form));
         quote! {
             CommandDef {
                 name: #name, doc: #doc, services: #services, errors: &[#(#errors),*], since: #since,
@@ -58,8 +58,8 @@ fn version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream {
     }
 }
 
-/// Form number `index` of the version, of command `command`.
-fn form_def(spec: &Spec, command: &str, index: u16, form: &Form) -> TokenStream {
+/// A form of command `command`.
+fn form_def(spec: &Spec, command: &str, form: &Form) -> TokenStream {
     let (form_name, doc, since) = (&form.name, &form.doc, &form.since);
     let from = dir(form.from);
     let shape = shape_static(&spec.shapes[form.shape]);
@@ -100,7 +100,6 @@ fn form_def(spec: &Spec, command: &str, index: u16, form: &Form) -> TokenStream 
             doc: #doc,
             since: #since,
             arg_docs: &[#(#arg_docs),*], counter: #counter, counts: &[#(#counts),*], links: &[#(#links),*],
-            index: #index,
         }
     }
 }
