@@ -261,23 +261,8 @@ mod tests {
     fn error_replies_carry_a_payload_only_where_the_version_says() {
         use super::payload_length;
         use crate::raw::{RawCommand, Tokens};
-        use crate::spec::{CommandIndex, Dir, VersionDef};
-        let version = |error_payload| VersionDef {
-            name: "TEST",
-            doc: "",
-            extends: None,
-            client: None,
-            auth: None,
-            contact_list: None,
-            unverified: None,
-            commands: &[],
-            command_keys: &[],
-            index: CommandIndex::new(),
-            errors: &[],
-            error_payload,
-            removed: &[],
-            rank: 0,
-        };
+        use crate::spec::{Dir, VersionDef};
+        let version = |error_payload| VersionDef { error_payload, ..VersionDef::new("TEST", "", 0, &[], &[]) };
         let raw = RawCommand::parse("801 45 5", b"", Tokens::Wire);
         assert_eq!(payload_length(&version(true), Dir::Server, &raw), Some(5));
         assert_eq!(payload_length(&version(false), Dir::Server, &raw), None);

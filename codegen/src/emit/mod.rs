@@ -9,6 +9,10 @@
 //!   `Message` enum over them;
 //! - `names`: the `forms` module, the names of forms and arguments as constants for `crate::message`.
 //!
+//! Tables are written with the runtime's `const` constructors and builder methods
+//! (`ArgDef::value("dialects", &TYPE_DIALECT).repeat()`), so that what is empty, absent or false is not written
+//! at all.
+//!
 //! # One typed layer
 //!
 //! The typed layer is the shape structs: one per distinct syntax, shared by every version and form that uses
@@ -51,8 +55,8 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
     let names = names::emit(spec);
     quote! {
         use crate::spec::{
-            ArgDef, ArgKind, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, Evidence, FormDef, LinkDef,
-            LinkRole, PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
+            ArgDef, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, FormDef, LinkDef, LinkRole,
+            PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
         };
 
         #version_enum
@@ -132,8 +136,13 @@ fn number(n: impl Into<u64>) -> proc_macro2::Literal {
 }
 
 fn services_tokens(list: &[Service]) -> TokenStream {
-    let bits = Service::mask(list);
-    quote!(Services(#bits))
+    match Service::mask(list) {
+        1 => quote!(Services::DS),
+        2 => quote!(Services::NS),
+        4 => quote!(Services::SB),
+        7 => quote!(Services::ALL),
+        bits => quote!(Services(#bits)),
+    }
 }
 
 fn dir(d: Dir) -> TokenStream {
@@ -145,7 +154,10 @@ fn dir(d: Dir) -> TokenStream {
 
 fn check_tokens(check: &Check) -> TokenStream {
     match check {
-        Check::Uint { max } => quote!(Check::Uint { max: #max }),
+        Check::Uint { max } => {
+            let max = number(*max);
+            quote!(Check::Uint { max: #max })
+        }
         Check::Flag => quote!(Check::Flag),
         Check::Token => quote!(Check::Token),
         Check::Digits => quote!(Check::Digits),

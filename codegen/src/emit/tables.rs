@@ -4,20 +4,19 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{check_tokens, doc_attr, number, option_str, quick_shape_fn, quick_type_fn, shape_static, type_static};
-use crate::model::{ArgKind, PayloadKind, Shape, Spec, Trid, Type, TypeKind};
+use super::{check_tokens, doc_attr, number, quick_shape_fn, quick_type_fn, shape_static, shape_struct, type_static};
+use crate::model::{Arg, ArgKind, Payload, PayloadKind, Shape, Spec, Trid, Type, TypeKind};
 
 pub(super) fn emit(spec: &Spec) -> TokenStream {
-    let types = spec.types.iter().map(|t| emit_type_static(spec, t));
     let type_refs = spec.types.iter().map(type_static);
+    let types = spec.types.iter().map(|t| type_def(spec, t));
     let errors = spec.errors.iter().map(|e| {
-        let code = e.code;
-        let name = option_str(e.name.as_deref());
-        let doc = &e.doc;
-        quote!(ErrorDef { code: #code, name: #name, doc: #doc })
+        let (code, doc) = (number(e.code), &e.doc);
+        let name = e.name.as_ref().map(|name| quote!(.name(#name)));
+        quote!(ErrorDef::new(#code, #doc) #name)
     });
     let error_count = spec.errors.len();
-    let shapes = spec.shapes.iter().enumerate().map(|(index, s)| emit_shape_static(spec, index, s));
+    let shapes = spec.shapes.iter().enumerate().map(|(index, s)| shape_def(spec, index, s));
     quote! {
         /// The compiled-in spec.
         pub static SPEC: Spec = Spec { versions: &VERSIONS, types: &[#(&#type_refs),*], errors: &ERRORS };
@@ -31,10 +30,9 @@ pub(super) fn emit(spec: &Spec) -> TokenStream {
     }
 }
 
-fn emit_type_static(spec: &Spec, ty: &Type) -> TokenStream {
-    let name_ident = type_static(ty);
-    let name = &ty.name;
-    let doc = &ty.doc;
+fn type_def(spec: &Spec, ty: &Type) -> TokenStream {
+    let static_name = type_static(ty);
+    let (name, doc) = (&ty.name, &ty.doc);
     let kind = match &ty.kind {
         TypeKind::Check(check) => {
             let check = check_tokens(check);
@@ -43,7 +41,7 @@ fn emit_type_static(spec: &Spec, ty: &Type) -> TokenStream {
         TypeKind::Enum(values) => {
             let values = values.iter().map(|v| {
                 let (value, doc) = (&v.value, &v.doc);
-                quote!(EnumValue { value: #value, doc: #doc, packed: crate::spec::pack_word(#value) })
+                quote!(EnumValue::new(#value, #doc))
             });
             quote!(TypeKind::Enum(&[#(#values),*]))
         }
@@ -56,62 +54,82 @@ fn emit_type_static(spec: &Spec, ty: &Type) -> TokenStream {
             quote!(TypeKind::Parts { separator: #separator, parts: &[#(&#parts),*] })
         }
     };
-    let max_len = match ty.max_len {
-        Some(n) => quote!(Some(#n)),
-        None => quote!(None),
-    };
+    let max_len = ty.max_len.map(|n| {
+        let n = number(n);
+        quote!(.max_len(#n))
+    });
     let item_doc = doc_attr(&format!("Type `{name}`: {doc}"));
     let quick = quick_type_fn(ty);
     quote! {
         #item_doc
-        pub static #name_ident: TypeDef =
-            TypeDef { name: #name, doc: #doc, kind: #kind, max_len: #max_len, quick: quick::#quick };
+        pub static #static_name: TypeDef = TypeDef::new(#name, #doc, #kind).quick(quick::#quick) #max_len;
     }
 }
 
-fn emit_shape_static(spec: &Spec, index: usize, shape: &Shape) -> TokenStream {
+fn shape_def(spec: &Spec, index: usize, shape: &Shape) -> TokenStream {
     let static_name = shape_static(shape);
+    let (name, command) = (&shape.rust_name, &shape.command);
     let index = number(u16::try_from(index).expect("fewer than 65536 shapes"));
-    let (name, command, doc) = (&shape.rust_name, &shape.command, &shape.doc);
     let trid = match shape.trid {
         Trid::Yes => quote!(Trid::Yes),
         Trid::No => quote!(Trid::No),
         Trid::Zero => quote!(Trid::Zero),
     };
-    let args = shape.args.iter().map(|arg| {
-        let kind = match &arg.kind {
-            ArgKind::Value { name, ty } => {
-                let ty = type_static(&spec.types[*ty]);
-                quote!(ArgKind::Value { name: #name, ty: &#ty })
-            }
-            ArgKind::Literal { word, .. } => quote!(ArgKind::Literal(#word)),
-        };
-        let (doc, optional, repeat) = (&arg.doc, arg.optional, arg.repeat);
-        let prefix = option_str(arg.prefix.as_deref());
-        quote!(ArgDef { kind: #kind, doc: #doc, optional: #optional, repeat: #repeat, prefix: #prefix })
+    let args = (!shape.args.is_empty()).then(|| {
+        let args = shape.args.iter().map(|arg| arg_def(spec, arg));
+        quote!(.args(&[#(#args),*]))
     });
-    let payload = match &shape.payload {
-        Some(p) => {
-            let length_arg = p.length_arg;
-            let kind = match p.kind {
-                PayloadKind::Mime => quote!(PayloadKind::Mime),
-                PayloadKind::Xml => quote!(PayloadKind::Xml),
-                PayloadKind::Text => quote!(PayloadKind::Text),
-                PayloadKind::Binary => quote!(PayloadKind::Binary),
-            };
-            let root = option_str(p.root.as_deref());
-            let elements = &p.elements;
-            quote!(Some(PayloadDef { length_arg: #length_arg, kind: #kind, root: #root, elements: &[#(#elements),*] }))
-        }
-        None => quote!(None),
-    };
-    let item_doc = doc_attr(&format!("The syntax of [`shapes::{name}`]."));
+    let payload = shape.payload.as_ref().map(|p| {
+        let payload = payload_def(p);
+        quote!(.payload(#payload))
+    });
+    let doc = (!shape.doc.is_empty()).then(|| {
+        let doc = &shape.doc;
+        quote!(.doc(#doc))
+    });
+    let item_doc = doc_attr(&format!("The syntax of [`shapes::{}`].", shape_struct(shape)));
     let quick = quick_shape_fn(shape);
     quote! {
         #item_doc
-        pub static #static_name: Shape = Shape {
-            index: #index, name: #name, command: #command, trid: #trid, args: &[#(#args),*], payload: #payload, doc: #doc,
-            quick: quick::#quick,
-        };
+        pub static #static_name: Shape =
+            Shape::new(#index, #name, #command, #trid) #args #payload #doc .quick(quick::#quick);
     }
+}
+
+fn arg_def(spec: &Spec, arg: &Arg) -> TokenStream {
+    let mut def = match &arg.kind {
+        ArgKind::Value { name, ty } => {
+            let ty = type_static(&spec.types[*ty]);
+            quote!(ArgDef::value(#name, &#ty))
+        }
+        ArgKind::Literal { word, .. } => quote!(ArgDef::literal(#word)),
+    };
+    if let Some(prefix) = &arg.prefix {
+        def.extend(quote!(.prefix(#prefix)));
+    }
+    if arg.optional {
+        def.extend(quote!(.optional()));
+    }
+    if arg.repeat {
+        def.extend(quote!(.repeat()));
+    }
+    if !arg.doc.is_empty() {
+        let doc = &arg.doc;
+        def.extend(quote!(.doc(#doc)));
+    }
+    def
+}
+
+fn payload_def(payload: &Payload) -> TokenStream {
+    let length_arg = number(payload.length_arg as u64);
+    let kind = match payload.kind {
+        PayloadKind::Mime => quote!(PayloadKind::Mime),
+        PayloadKind::Xml => quote!(PayloadKind::Xml),
+        PayloadKind::Text => quote!(PayloadKind::Text),
+        PayloadKind::Binary => quote!(PayloadKind::Binary),
+    };
+    let root = payload.root.as_ref().map(|root| quote!(.root(#root)));
+    let elements = &payload.elements;
+    let elements = (!elements.is_empty()).then(|| quote!(.elements(&[#(#elements),*])));
+    quote!(PayloadDef::new(#length_arg, #kind) #root #elements)
 }

@@ -1,11 +1,11 @@
 //! The versions: the `Version` enum, and `VERSIONS`, one `VersionDef` per version with its commands and forms.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
-use super::{dir, doc_attr, ident, option_str, services_tokens, shape_static};
+use super::{dir, doc_attr, ident, number, services_tokens, shape_static};
 use crate::check::camel;
-use crate::model::{Count, Counter, Dir, Form, Link, LinkRole, Spec, Version};
+use crate::model::{Command, Count, Counter, Form, Link, LinkRole, Spec, Version};
 
 pub(super) fn emit(spec: &Spec) -> TokenStream {
     let versions = spec.versions.iter().enumerate().map(|(rank, v)| version_def(spec, rank, v));
@@ -16,92 +16,125 @@ pub(super) fn emit(spec: &Spec) -> TokenStream {
     }
 }
 
-/// The commands of a version sorted by name (the order lookups binary-search).
-fn version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream {
-    let sorted = version.sorted_commands();
-    let commands = sorted.iter().map(|(command, forms)| {
-        let (name, doc, since) = (&command.name, &command.doc, &command.since);
-        let services = services_tokens(&command.services);
-        let errors = &command.errors;
-        let client_payload = command.carries_payload(spec, Dir::Client);
-        let server_payload = command.carries_payload(spec, Dir::Server);
-        let command_unverified = option_str(command.unverified.as_deref());
-        let forms = forms.iter().map(|&(_, form)| form_def(spec, name, form));
-        quote! {
-            CommandDef {
-                name: #name, doc: #doc, services: #services, errors: &[#(#errors),*], since: #since,
-                unverified: #command_unverified, forms: &[#(#forms),*], client_payload: #client_payload,
-                server_payload: #server_payload,
-            }
-        }
-    });
-    let keys = sorted.iter().map(|(c, _)| c.key());
-    let (name, doc) = (&version.name, &version.doc);
-    let extends = option_str(version.extends.as_deref());
-    let client = option_str(version.client.as_deref());
-    let auth = option_str(version.auth.as_deref());
-    let contact_list = option_str(version.contact_list.as_deref());
-    let unverified = option_str(version.unverified.as_deref());
-    let errors = &version.errors;
-    let error_payload = version.error_payload;
-    let removed = version.removed.iter().map(|r| {
-        let (name, doc) = (&r.name, &r.doc);
-        quote!(RemovedDef { name: #name, doc: #doc })
-    });
-    quote! {
-        VersionDef {
-            name: #name, doc: #doc, extends: #extends, client: #client, auth: #auth, contact_list: #contact_list,
-            unverified: #unverified, commands: &[#(#commands),*], command_keys: &[#(#keys),*], index: crate::spec::CommandIndex::new(),
-            errors: &[#(#errors),*], error_payload: #error_payload,
-            removed: &[#(#removed),*], rank: #rank,
-        }
+/// A command as a version has it, with its forms.
+fn command_def(spec: &Spec, command: &Command) -> TokenStream {
+    let forms = command.forms.iter().map(|form| form_def(spec, form));
+    let (name, doc, since) = (&command.name, &command.doc, &command.since);
+    let services = services_tokens(&command.services);
+    let mut def = quote!(CommandDef::new(#name, #doc, #services, #since, &[#(#forms),*]));
+    if !command.errors.is_empty() {
+        let errors = command.errors.iter().map(|&e| number(e));
+        def.extend(quote!(.errors(&[#(#errors),*])));
     }
+    if let Some(unverified) = &command.unverified {
+        def.extend(quote!(.unverified(#unverified)));
+    }
+    def
 }
 
-/// A form of command `command`.
-fn form_def(spec: &Spec, command: &str, form: &Form) -> TokenStream {
-    let (form_name, doc, since) = (&form.name, &form.doc, &form.since);
-    let from = dir(form.from);
-    let shape = shape_static(&spec.shapes[form.shape]);
-    let services = services_tokens(&form.services);
-    let answers = &form.answers;
-    let warn = option_str(form.warn.as_deref());
-    let unverified = option_str(form.unverified.as_deref());
-    let evidence = {
-        let e = &form.evidence;
-        let (documented, seen, inferred) =
-            (option_str(e.documented.as_deref()), option_str(e.seen.as_deref()), option_str(e.inferred.as_deref()));
-        quote!(Evidence { documented: #documented, seen: #seen, inferred: #inferred })
-    };
-    let once = form.once;
-    let arg_docs = &form.arg_docs;
-    let counter = match form.counter {
-        Some(Counter { index, total, per }) => {
-            let per = match per {
-                Some(per) => quote!(Some(#per)),
-                None => quote!(None),
-            };
-            quote!(Some(CounterDef { index: #index, total: #total, per: #per }))
-        }
-        None => quote!(None),
-    };
-    let counts = form.counts.iter().map(|Count { arg, command }| quote!(CountDef { arg: #arg, command: #command }));
-    let links = form.links.iter().map(|Link { arg, role, kind }| {
-        let role = match role {
-            LinkRole::Defines => quote!(LinkRole::Defines),
-            LinkRole::Refers => quote!(LinkRole::Refers),
-        };
-        quote!(LinkDef { arg: #arg, role: #role, kind: #kind })
-    });
-    quote! {
-        FormDef {
-            name: #form_name, command: #command, from: #from, shape: &#shape, services: #services,
-            answers: &[#(#answers),*], warn: #warn, unverified: #unverified, evidence: #evidence, once: #once,
-            doc: #doc,
-            since: #since,
-            arg_docs: &[#(#arg_docs),*], counter: #counter, counts: &[#(#counts),*], links: &[#(#links),*],
+/// The table of `version`: its commands sorted by name (the order lookups rely on).
+fn version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream {
+    let sorted = version.sorted_commands();
+    let commands = sorted.iter().map(|(command, _)| command_def(spec, command));
+    let keys = sorted.iter().map(|(c, _)| number(c.key()));
+    let (name, doc, rank) = (&version.name, &version.doc, number(rank as u64));
+    let mut def = quote!(VersionDef::new(#name, #doc, #rank, &[#(#commands),*], &[#(#keys),*]));
+    for (method, value) in [
+        ("extends", &version.extends),
+        ("client", &version.client),
+        ("auth", &version.auth),
+        ("contact_list", &version.contact_list),
+        ("unverified", &version.unverified),
+    ] {
+        if let Some(value) = value {
+            let method = ident(method);
+            def.extend(quote!(.#method(#value)));
         }
     }
+    if !version.errors.is_empty() {
+        let errors = version.errors.iter().map(|&e| number(e));
+        def.extend(quote!(.errors(&[#(#errors),*])));
+    }
+    if version.error_payload {
+        def.extend(quote!(.error_payload()));
+    }
+    if !version.removed.is_empty() {
+        let removed = version.removed.iter().map(|r| {
+            let (name, doc) = (&r.name, &r.doc);
+            quote!(RemovedDef { name: #name, doc: #doc })
+        });
+        def.extend(quote!(.removed(&[#(#removed),*])));
+    }
+    def
+}
+
+/// A form as its constructor and the builder calls for what is not empty.
+fn form_def(spec: &Spec, form: &Form) -> TokenStream {
+    let (name, since) = (&form.name, &form.since);
+    let (from, shape) = (dir(form.from), shape_static(&spec.shapes[form.shape]));
+    let services = services_tokens(&form.services);
+    let mut def = quote!(FormDef::new(#name, #from, &#shape, #services, #since));
+    let text = |method: &str, value: Option<&String>| {
+        value.map(|value| {
+            let method = ident(method);
+            quote!(.#method(#value))
+        })
+    };
+    // A form is documented as its shape is unless it says otherwise.
+    def.extend(text("doc", Some(&form.doc).filter(|&d| *d != spec.shapes[form.shape].doc)));
+    if !form.answers.is_empty() {
+        let answers = &form.answers;
+        def.extend(quote!(.answers(&[#(#answers),*])));
+    }
+    def.extend(text("warn", form.warn.as_ref()));
+    def.extend(text("unverified", form.unverified.as_ref()));
+    def.extend(text("documented", form.evidence.documented.as_ref()));
+    def.extend(text("seen", form.evidence.seen.as_ref()));
+    def.extend(text("inferred", form.evidence.inferred.as_ref()));
+    if form.once {
+        def.extend(quote!(.once()));
+    }
+    if !form.arg_docs.is_empty() {
+        let arg_docs = &form.arg_docs;
+        def.extend(quote!(.arg_docs(&[#(#arg_docs),*])));
+    }
+    def.extend(answer_links(form));
+    def
+}
+
+/// The builder calls for a form's `counter`, `counts` and links, when it has them.
+fn answer_links(form: &Form) -> TokenStream {
+    let mut calls = TokenStream::new();
+    if let Some(Counter { index, total, per }) = form.counter {
+        let (index, total) = (number(index as u64), number(total as u64));
+        let per = match per {
+            Some(per) => {
+                let per = number(per as u64);
+                quote!(Some(#per))
+            }
+            None => quote!(None),
+        };
+        calls.extend(quote!(.counter(CounterDef { index: #index, total: #total, per: #per })));
+    }
+    if !form.counts.is_empty() {
+        let counts = form.counts.iter().map(|Count { arg, command }| {
+            let arg = number(*arg as u64);
+            quote!(CountDef { arg: #arg, command: #command })
+        });
+        calls.extend(quote!(.counts(&[#(#counts),*])));
+    }
+    if !form.links.is_empty() {
+        let links = form.links.iter().map(|Link { arg, role, kind }| {
+            let arg = number(*arg as u64);
+            let role = match role {
+                LinkRole::Defines => quote!(LinkRole::Defines),
+                LinkRole::Refers => quote!(LinkRole::Refers),
+            };
+            quote!(LinkDef { arg: #arg, role: #role, kind: #kind })
+        });
+        calls.extend(quote!(.links(&[#(#links),*])));
+    }
+    calls
 }
 
 /// The `Version` enum: the versions the spec knows, with their names and tables.
@@ -110,7 +143,7 @@ pub(super) fn version_enum(spec: &Spec) -> TokenStream {
     let docs = spec.versions.iter().map(|v| doc_attr(&format!("{}: {}", v.name, v.doc)));
     let names = spec.versions.iter().map(|v| v.name.as_str());
     let names2 = names.clone();
-    let ranks = 0..spec.versions.len();
+    let ranks = (0..spec.versions.len()).map(|rank| number(rank as u64).into_token_stream());
     quote! {
         /// A protocol version (dialect) the spec knows, oldest first.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
