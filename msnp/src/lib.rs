@@ -45,9 +45,9 @@ pub mod validate;
 pub mod value;
 pub mod xml;
 
-/// Code generated from `spec/` by `msnp-codegen`: the [`generated::Version`] enum, the spec tables, one struct
-/// per command shape ([`generated::shapes`], implementing [`typed::Typed`]) and the [`generated::Message`] enum
-/// over them.
+/// Code generated from `spec/` by `msnp-codegen`: the [`generated::Version`] enum, the spec tables (every
+/// distinct form and command once, each version's table referring to them), one struct per command shape
+/// ([`generated::shapes`], implementing [`typed::Typed`]) and the [`generated::Message`] enum over them.
 ///
 /// There is one typed layer, and it is per shape: a shape is a distinct syntax, and its struct is shared by every
 /// version and form that uses it. Which shapes a line may take is the version's to decide, and it decides at run

@@ -149,10 +149,10 @@ fn link(link: &model::Link) -> LinkDef {
     }
 }
 
-fn form(form: &model::Form, shapes: &[&'static Shape]) -> FormDef {
+fn form(form: &model::Form, shapes: &[&'static Shape]) -> &'static FormDef {
     let services = Services(model::Service::mask(&form.services));
     let def = FormDef::new(text(&form.name), dir(form.from), shapes[form.shape], services, text(&form.since));
-    FormDef {
+    Box::leak(Box::new(FormDef {
         answers: texts(&form.answers),
         warn: form.warn.as_deref().map(text),
         unverified: form.unverified.as_deref().map(text),
@@ -168,14 +168,17 @@ fn form(form: &model::Form, shapes: &[&'static Shape]) -> FormDef {
         counts: Vec::leak(form.counts.iter().map(|c| CountDef { arg: c.arg, command: text(&c.command) }).collect()),
         links: Vec::leak(form.links.iter().map(link).collect()),
         ..def
-    }
+    }))
 }
 
-fn command(command: &model::Command, shapes: &[&'static Shape]) -> CommandDef {
+fn command(command: &model::Command, shapes: &[&'static Shape]) -> &'static CommandDef {
     let forms = Vec::leak(command.forms.iter().map(|f| form(f, shapes)).collect());
     let services = Services(model::Service::mask(&command.services));
     let def = CommandDef::new(text(&command.name), text(&command.doc), services, text(&command.since), forms);
-    CommandDef { unverified: command.unverified.as_deref().map(text), ..def.errors(Vec::leak(command.errors.clone())) }
+    Box::leak(Box::new(CommandDef {
+        unverified: command.unverified.as_deref().map(text),
+        ..def.errors(Vec::leak(command.errors.clone()))
+    }))
 }
 
 fn version(rank: usize, version: &model::Version, shapes: &[&'static Shape]) -> VersionDef {

@@ -767,7 +767,7 @@ pub struct CommandDef {
     /// What is not verified about the command in this version, when the sources leave something open.
     pub unverified: Option<&'static str>,
     /// Its forms, in the order they are tried.
-    pub forms: &'static [FormDef],
+    pub forms: &'static [&'static FormDef],
     /// Whether some client form carries a payload.
     pub client_payload: bool,
     /// Whether some server form carries a payload.
@@ -782,7 +782,7 @@ impl CommandDef {
         doc: &'static str,
         services: Services,
         since: &'static str,
-        forms: &'static [FormDef],
+        forms: &'static [&'static FormDef],
     ) -> Self {
         let (mut client_payload, mut server_payload) = (false, false);
         let mut i = 0;
@@ -812,7 +812,8 @@ impl CommandDef {
 
     /// The forms `dir` sends, in the order they are tried.
     pub fn forms_from(&self, dir: Dir) -> impl Iterator<Item = &'static FormDef> + Clone {
-        self.forms.iter().filter(move |f| f.from == dir)
+        let forms: &'static [&'static FormDef] = self.forms;
+        forms.iter().copied().filter(move |f| f.from == dir)
     }
 
     /// Whether a form sent by `dir` carries a payload.
@@ -893,7 +894,7 @@ pub struct VersionDef {
     /// What is not verified about the version, when the sources leave something open.
     pub unverified: Option<&'static str>,
     /// Every command, sorted by name.
-    pub commands: &'static [CommandDef],
+    pub commands: &'static [&'static CommandDef],
     /// The commands' [`command_key`]s, in the same order.
     pub command_keys: &'static [u32],
     /// A direct index from command names to `commands`, built on first use.
@@ -915,7 +916,7 @@ impl VersionDef {
         name: &'static str,
         doc: &'static str,
         rank: usize,
-        commands: &'static [CommandDef],
+        commands: &'static [&'static CommandDef],
         command_keys: &'static [u32],
     ) -> Self {
         VersionDef {
@@ -991,7 +992,7 @@ impl VersionDef {
 
     /// The command called `name`.
     pub fn command(&self, name: &str) -> Option<&'static CommandDef> {
-        let commands: &'static [CommandDef] = self.commands;
+        let commands: &'static [&'static CommandDef] = self.commands;
         let slot = CommandIndex::slot(name)?;
         let table = self.index.0.get_or_init(|| {
             let mut table = vec![0u16; 26 * 26 * 26];
@@ -1003,7 +1004,7 @@ impl VersionDef {
             table.into_boxed_slice()
         });
         let position = *table.get(slot)?;
-        commands.get(usize::from(position).checked_sub(1)?)
+        commands.get(usize::from(position).checked_sub(1)?).copied()
     }
 
     /// Whether the version knows error `code`.

@@ -4,14 +4,15 @@
 //! - `tables`: the value types, error codes and shapes as statics (`TYPE_*`, `ERRORS`, `SHAPE_*`) and `SPEC`;
 //! - `quick`: the generated checks of types and shapes (`mod quick`), which the matcher tries before walking
 //!   the tables: the validator's hot path;
-//! - `versions`: the `Version` enum and `VERSIONS`, every version's resolved tables;
+//! - `versions`: the `Version` enum, every distinct form and command once as a static, and `VERSIONS`, whose
+//!   entries refer to them;
 //! - `typed`: Rust enums of the enumerated types (`mod types`), one struct per shape (`mod shapes`) and the
 //!   `Message` enum over them;
 //! - `names`: the `forms` module, the names of forms and arguments as constants for `crate::message`.
 //!
 //! Tables are written with the runtime's `const` constructors and builder methods
 //! (`ArgDef::value("dialects", &TYPE_DIALECT).repeat()`), so that what is empty, absent or false is not written
-//! at all.
+//! at all. A form or command that several versions share (the same content in every field) is one static.
 //!
 //! # One typed layer
 //!

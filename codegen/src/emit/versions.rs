@@ -1,71 +1,126 @@
-//! The versions: the `Version` enum, and `VERSIONS`, one `VersionDef` per version with its commands and forms.
+//! The versions: the `Version` enum, every distinct form and command once as a static, and `VERSIONS`, one
+//! `VersionDef` per version whose command list refers to those statics.
+//!
+//! Versions mostly extend the one before, so most of a version's commands, and most forms of a changed command,
+//! are the same as before. A form or command is emitted the first time its content (every field, as written)
+//! appears, as `FORM_<COMMAND>_<FORM>` or `CMD_<COMMAND>`; a later variant with different content takes the
+//! name of the version that introduces it as a suffix (`FORM_USR_OK_MSNP8`). Forms come just before the first
+//! command that uses them, commands in order of first use.
+
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{ToTokens, quote};
 
-use super::{dir, doc_attr, ident, number, services_tokens, shape_static};
+use super::{dir, doc_attr, ident, name_ident, number, services_tokens, shape_static};
 use crate::check::camel;
 use crate::model::{Command, Count, Counter, Form, Link, LinkRole, Spec, Version};
 
 pub(super) fn emit(spec: &Spec) -> TokenStream {
-    let versions = spec.versions.iter().enumerate().map(|(rank, v)| version_def(spec, rank, v));
-    let count = spec.versions.len();
+    let mut statics = Statics::default();
+    let versions: Vec<TokenStream> =
+        spec.versions.iter().enumerate().map(|(rank, v)| statics.version_def(spec, rank, v)).collect();
+    let (count, items) = (spec.versions.len(), statics.items);
     quote! {
+        #(#items)*
+
         /// Every version's resolved tables, oldest first.
         pub static VERSIONS: [VersionDef; #count] = [#(#versions),*];
     }
 }
 
-/// A command as a version has it, with its forms.
-fn command_def(spec: &Spec, command: &Command) -> TokenStream {
-    let forms = command.forms.iter().map(|form| form_def(spec, form));
-    let (name, doc, since) = (&command.name, &command.doc, &command.since);
-    let services = services_tokens(&command.services);
-    let mut def = quote!(CommandDef::new(#name, #doc, #services, #since, &[#(#forms),*]));
-    if !command.errors.is_empty() {
-        let errors = command.errors.iter().map(|&e| number(e));
-        def.extend(quote!(.errors(&[#(#errors),*])));
-    }
-    if let Some(unverified) = &command.unverified {
-        def.extend(quote!(.unverified(#unverified)));
-    }
-    def
+/// The form and command statics emitted so far, each once.
+#[derive(Default)]
+struct Statics {
+    /// The static holding each content, by the content's tokens.
+    by_content: HashMap<String, Ident>,
+    /// The names taken.
+    names: HashSet<String>,
+    /// The statics, in order of first use.
+    items: Vec<TokenStream>,
 }
 
-/// The table of `version`: its commands sorted by name (the order lookups rely on).
-fn version_def(spec: &Spec, rank: usize, version: &Version) -> TokenStream {
-    let sorted = version.sorted_commands();
-    let commands = sorted.iter().map(|(command, _)| command_def(spec, command));
-    let keys = sorted.iter().map(|(c, _)| number(c.key()));
-    let (name, doc, rank) = (&version.name, &version.doc, number(rank as u64));
-    let mut def = quote!(VersionDef::new(#name, #doc, #rank, &[#(#commands),*], &[#(#keys),*]));
-    for (method, value) in [
-        ("extends", &version.extends),
-        ("client", &version.client),
-        ("auth", &version.auth),
-        ("contact_list", &version.contact_list),
-        ("unverified", &version.unverified),
-    ] {
-        if let Some(value) = value {
-            let method = ident(method);
-            def.extend(quote!(.#method(#value)));
+impl Statics {
+    /// The static of type `ty` holding `value`, emitted the first time `value` is met: called `base`, or
+    /// `base_VERSION` when a static of another content took that name.
+    fn intern(&mut self, ty: &str, base: String, version: &Version, value: TokenStream) -> Ident {
+        let key = format!("{ty}: {value}");
+        if let Some(name) = self.by_content.get(&key) {
+            return name.clone();
         }
+        let suffixed = format!("{base}_{}", name_ident(&version.name, true));
+        let mut name = if self.names.contains(&base) { suffixed.clone() } else { base };
+        let mut n = 2;
+        while self.names.contains(&name) {
+            name = format!("{suffixed}_{n}");
+            n += 1;
+        }
+        self.names.insert(name.clone());
+        let (name, ty) = (ident(&name), ident(ty));
+        self.items.push(quote!(static #name: #ty = #value;));
+        self.by_content.insert(key, name.clone());
+        name
     }
-    if !version.errors.is_empty() {
-        let errors = version.errors.iter().map(|&e| number(e));
-        def.extend(quote!(.errors(&[#(#errors),*])));
+
+    /// The static of `command` as `version` has it, with its forms.
+    fn command(&mut self, spec: &Spec, version: &Version, command: &Command) -> Ident {
+        let upper = name_ident(&command.name, true);
+        let forms: Vec<Ident> = command
+            .forms
+            .iter()
+            .map(|form| {
+                let base = format!("FORM_{upper}_{}", name_ident(&form.name, true));
+                self.intern("FormDef", base, version, form_def(spec, form))
+            })
+            .collect();
+        let (name, doc, since) = (&command.name, &command.doc, &command.since);
+        let services = services_tokens(&command.services);
+        let mut def = quote!(CommandDef::new(#name, #doc, #services, #since, &[#(&#forms),*]));
+        if !command.errors.is_empty() {
+            let errors = command.errors.iter().map(|&e| number(e));
+            def.extend(quote!(.errors(&[#(#errors),*])));
+        }
+        if let Some(unverified) = &command.unverified {
+            def.extend(quote!(.unverified(#unverified)));
+        }
+        self.intern("CommandDef", format!("CMD_{upper}"), version, def)
     }
-    if version.error_payload {
-        def.extend(quote!(.error_payload()));
+
+    /// The table of `version`: its commands sorted by name (the order lookups rely on), referring to statics.
+    fn version_def(&mut self, spec: &Spec, rank: usize, version: &Version) -> TokenStream {
+        let sorted = version.sorted_commands();
+        let commands: Vec<Ident> = sorted.iter().map(|(command, _)| self.command(spec, version, command)).collect();
+        let keys = sorted.iter().map(|(c, _)| number(c.key()));
+        let (name, doc, rank) = (&version.name, &version.doc, number(rank as u64));
+        let mut def = quote!(VersionDef::new(#name, #doc, #rank, &[#(&#commands),*], &[#(#keys),*]));
+        for (method, value) in [
+            ("extends", &version.extends),
+            ("client", &version.client),
+            ("auth", &version.auth),
+            ("contact_list", &version.contact_list),
+            ("unverified", &version.unverified),
+        ] {
+            if let Some(value) = value {
+                let method = ident(method);
+                def.extend(quote!(.#method(#value)));
+            }
+        }
+        if !version.errors.is_empty() {
+            let errors = version.errors.iter().map(|&e| number(e));
+            def.extend(quote!(.errors(&[#(#errors),*])));
+        }
+        if version.error_payload {
+            def.extend(quote!(.error_payload()));
+        }
+        if !version.removed.is_empty() {
+            let removed = version.removed.iter().map(|r| {
+                let (name, doc) = (&r.name, &r.doc);
+                quote!(RemovedDef { name: #name, doc: #doc })
+            });
+            def.extend(quote!(.removed(&[#(#removed),*])));
+        }
+        def
     }
-    if !version.removed.is_empty() {
-        let removed = version.removed.iter().map(|r| {
-            let (name, doc) = (&r.name, &r.doc);
-            quote!(RemovedDef { name: #name, doc: #doc })
-        });
-        def.extend(quote!(.removed(&[#(#removed),*])));
-    }
-    def
 }
 
 /// A form as its constructor and the builder calls for what is not empty.
