@@ -71,10 +71,43 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
 
 // --- helpers shared by the modules ---------------------------------------------------------------------
 
-/// A doc attribute; the leading space makes prettyplease print `/// text`.
+/// A doc attribute; the leading space makes prettyplease print `/// text`. The text goes through [`doc_text`].
 fn doc_attr(text: &str) -> TokenStream {
-    let text = format!(" {text}");
+    let text = format!(" {}", doc_text(text));
     quote!(#[doc = #text])
+}
+
+/// Spec text made safe for rustdoc, which reads doc comments as Markdown with HTML: outside code spans, each
+/// `<...>` (an XML element the spec names, such as `<ml>`) becomes a code span, and any other `<` is written
+/// `&lt;`. The rendered text reads as the spec's; only elements show as code.
+fn doc_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        match c {
+            '`' => in_code = !in_code,
+            '<' if !in_code => {
+                let element = after.find(['<', '>', '`']).filter(|&end| after[end..].starts_with('>'));
+                match element {
+                    Some(end) => {
+                        out.push_str(&format!("`<{}>`", &after[..end]));
+                        rest = &after[end + 1..];
+                    }
+                    None => {
+                        out.push_str("&lt;");
+                        rest = after;
+                    }
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        rest = after;
+    }
+    out
 }
 
 fn ident(name: &str) -> Ident {
@@ -100,20 +133,20 @@ fn screaming(camel_name: &str) -> String {
     out
 }
 
-fn shape_struct(shape: &Shape) -> Ident {
-    ident(&shape.rust_name)
-}
-
-fn value_enum(ty: &Type) -> Ident {
-    ident(&camel(&ty.name))
-}
-
 fn type_static(ty: &Type) -> Ident {
     format_ident!("TYPE_{}", snake(&ty.name).to_uppercase())
 }
 
 fn shape_static(shape: &Shape) -> Ident {
     format_ident!("SHAPE_{}", screaming(&shape.rust_name))
+}
+
+fn shape_struct(shape: &Shape) -> Ident {
+    ident(&shape.rust_name)
+}
+
+fn value_enum(ty: &Type) -> Ident {
+    ident(&camel(&ty.name))
 }
 
 fn quick_type_fn(ty: &Type) -> Ident {
@@ -131,7 +164,7 @@ fn option_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-/// An unsuffixed integer literal: where it goes says which integer it is.
+/// An unsuffixed integer literal: the tables' field types say which integer it is.
 fn number(n: impl Into<u64>) -> proc_macro2::Literal {
     proc_macro2::Literal::u64_unsuffixed(n.into())
 }
@@ -203,4 +236,19 @@ fn synopsis(shape: &Shape) -> String {
         out.push_str(" + payload");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_text;
+
+    #[test]
+    fn doc_text_shows_elements_as_code_and_escapes_other_angle_brackets() {
+        assert_eq!(doc_text("An <ml> document"), "An `<ml>` document");
+        assert_eq!(doc_text("one <s n=\"1\"> per service"), "one `<s n=\"1\">` per service");
+        assert_eq!(doc_text("already `<ml>` code"), "already `<ml>` code");
+        assert_eq!(doc_text("a < b and <c"), "a &lt; b and &lt;c");
+        assert_eq!(doc_text("<a <b>"), "&lt;a `<b>`");
+        assert_eq!(doc_text("plain, é"), "plain, é");
+    }
 }
