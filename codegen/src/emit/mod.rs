@@ -59,6 +59,7 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
             ArgDef, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, FormDef, LinkDef, LinkRole,
             PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
         };
+        use crate::typed::Typed as _;
 
         #version_enum
         #tables

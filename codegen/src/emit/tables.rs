@@ -15,7 +15,7 @@ pub(super) fn emit(spec: &Spec) -> TokenStream {
         let name = e.name.as_ref().map(|name| quote!(.name(#name)));
         quote!(ErrorDef::new(#code, #doc) #name)
     });
-    let error_count = spec.errors.len();
+    let error_count = number(spec.errors.len() as u64);
     let shapes = spec.shapes.iter().enumerate().map(|(index, s)| shape_def(spec, index, s));
     quote! {
         /// The compiled-in spec.

@@ -261,8 +261,6 @@ fn message_enum(spec: &Spec) -> TokenStream {
             Error(crate::typed::ErrorReply<'a>),
         }
 
-        use crate::typed::Typed as _;
-
         impl<'a> Message<'a> {
             /// Parses a raw command sent by `dir` on a connection speaking `version`: the first form of the
             /// command that `dir` sends and the line matches, read as its shape's struct.
@@ -275,13 +273,14 @@ fn message_enum(spec: &Spec) -> TokenStream {
                     return crate::typed::ErrorReply::parse(raw).map(Message::Error);
                 }
                 let (form, m) = crate::typed::select_form(version.def(), dir, raw)?;
-                Ok(match form.shape.index {
+                let message = match form.shape.index {
                     #(#indices => Message::#names(shapes::#names::from_match(&m)?),)*
                     _ => {
                         let command = raw.name().to_string();
                         return Err(crate::typed::ParseError::UnknownCommand { command, version: version.name() });
                     }
-                })
+                };
+                Ok(message)
             }
 
             /// Writes the message in wire form: the line, CRLF and the payload.

@@ -20,7 +20,7 @@ pub(super) fn emit(spec: &Spec) -> TokenStream {
     let mut statics = Statics::default();
     let versions: Vec<TokenStream> =
         spec.versions.iter().enumerate().map(|(rank, v)| statics.version_def(spec, rank, v)).collect();
-    let (count, items) = (spec.versions.len(), statics.items);
+    let (count, items) = (number(spec.versions.len() as u64), statics.items);
     quote! {
         #(#items)*
 
