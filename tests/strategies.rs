@@ -125,6 +125,6 @@ pub fn every_form() -> Vec<(&'static VersionDef, &'static FormDef)> {
     msnp::SPEC
         .versions
         .iter()
-        .flat_map(|v| v.commands.iter().flat_map(move |c| c.forms.iter().map(move |f| (v, f))))
+        .flat_map(|v| v.commands.iter().flat_map(move |c| c.forms.iter().map(move |&f| (v, f))))
         .collect()
 }

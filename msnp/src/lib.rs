@@ -72,8 +72,16 @@ pub use wire::net;
 #[doc(no_inline)]
 pub use wire::{frame, raw, text};
 
-/// Code generated from `spec/` by `msnp-codegen`: the [`generated::Version`] enum, the spec tables, one
-/// struct per command shape and per-version message enums.
+/// Code generated from `spec/` by `msnp-codegen`: the [`generated::Version`] enum, the spec tables (every
+/// distinct form and command once, each version's table referring to them), one struct per command shape
+/// ([`generated::shapes`], implementing [`typed::Typed`]) and the [`generated::Message`] enum over them.
+///
+/// There is one typed layer, and it is per shape: a shape is a distinct syntax, and its struct is shared by every
+/// version and form that uses it. Which shapes a line may take is the version's to decide, and it decides at run
+/// time through its tables: [`generated::Message::parse`] selects the form of the line in the version's table,
+/// then reads the line as the form's shape, so there is no enum per version and direction. Code that speaks many
+/// versions (the client, the server, the validator) uses the by-name layer, [`message`], instead: forms and
+/// arguments named by the constants of [`generated::forms`], placed by the connection's version.
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/spec.rs"));
 }

@@ -137,7 +137,7 @@ pub fn diff(old: &'static VersionDef, new: &'static VersionDef) -> VersionDiff {
         .commands
         .iter()
         .filter(|c| old.command(c.name).is_none())
-        .map(|c| CommandSummary { command: c.name, doc: c.doc, forms: c.forms.iter().map(summary).collect() })
+        .map(|c| CommandSummary { command: c.name, doc: c.doc, forms: c.forms.iter().copied().map(summary).collect() })
         .collect();
     let removed = old
         .commands
@@ -165,12 +165,17 @@ pub fn command_change(old: &CommandDef, new: &'static CommandDef) -> Option<Comm
     if old.services != new.services {
         notes.push(format!("services: {} -> {}", old.services.names().join(" "), new.services.names().join(" ")));
     }
-    let find = |forms: &'static [FormDef], f: &FormDef| forms.iter().find(|g| g.name == f.name && g.from == f.from);
-    let forms_added = new.forms.iter().filter(|f| find(old.forms, f).is_none()).map(summary).collect::<Vec<_>>();
-    let forms_removed = old.forms.iter().filter(|f| find(new.forms, f).is_none()).map(summary).collect::<Vec<_>>();
+    let find = |forms: &'static [&'static FormDef], f: &FormDef| {
+        forms.iter().copied().find(|g| g.name == f.name && g.from == f.from)
+    };
+    let forms_added =
+        new.forms.iter().copied().filter(|f| find(old.forms, f).is_none()).map(summary).collect::<Vec<_>>();
+    let forms_removed =
+        old.forms.iter().copied().filter(|f| find(new.forms, f).is_none()).map(summary).collect::<Vec<_>>();
     let forms_changed = new
         .forms
         .iter()
+        .copied()
         .filter_map(|f| find(old.forms, f).and_then(|before| form_change(before, f)))
         .collect::<Vec<_>>();
     let unchanged = notes.is_empty() && forms_added.is_empty() && forms_removed.is_empty() && forms_changed.is_empty();
@@ -310,7 +315,7 @@ pub fn history(spec: &Spec, name: &str) -> Vec<HistoryStep> {
         match (previous, current) {
             (None, Some(c)) => {
                 let event = if seen { "reintroduced" } else { "introduced" };
-                steps.push(step(event, c.forms.iter().map(summary).collect(), None, None));
+                steps.push(step(event, c.forms.iter().copied().map(summary).collect(), None, None));
                 seen = true;
             }
             (Some(before), Some(c)) => {

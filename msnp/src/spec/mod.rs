@@ -91,6 +91,13 @@ pub struct EnumValue {
     pub packed: u64,
 }
 
+impl EnumValue {
+    /// The word `value`, packed as [`pack_word`] packs it.
+    pub const fn new(value: &'static str, doc: &'static str) -> Self {
+        EnumValue { value, doc, packed: pack_word(value) }
+    }
+}
+
 /// A word of at most seven bytes as one integer (its length in the top byte, then the bytes), so that checking a
 /// token against an enumeration compares integers; 0 for longer words. Usable in static initializers.
 pub const fn pack_word(word: &str) -> u64 {
@@ -119,6 +126,27 @@ pub enum ValueError {
 }
 
 impl TypeDef {
+    /// A type called `name` whose values `kind` recognises, without a length limit or a generated check (the
+    /// check it gets never accepts, so that [`TypeDef::check`] decides by the table).
+    pub const fn new(name: &'static str, doc: &'static str, kind: TypeKind) -> Self {
+        fn by_table(_: &str) -> bool {
+            false
+        }
+        TypeDef { name, doc, kind, max_len: None, quick: by_table }
+    }
+
+    /// The type with its generated check.
+    pub const fn quick(mut self, quick: fn(&str) -> bool) -> Self {
+        self.quick = quick;
+        self
+    }
+
+    /// The type with its longest wire form limited to `max` bytes.
+    pub const fn max_len(mut self, max: u32) -> Self {
+        self.max_len = Some(max);
+        self
+    }
+
     /// The documentation of `word` when the type (or one of the types it unites) enumerates it.
     pub fn value_doc(&self, word: &str) -> Option<&'static str> {
         match self.kind {
@@ -196,6 +224,19 @@ pub struct ErrorDef {
     pub name: Option<&'static str>,
     /// What it means.
     pub doc: &'static str,
+}
+
+impl ErrorDef {
+    /// Error `code`, without a name.
+    pub const fn new(code: u16, doc: &'static str) -> Self {
+        ErrorDef { code, name: None, doc }
+    }
+
+    /// The error with its draft or HRESULT name.
+    pub const fn name(mut self, name: &'static str) -> Self {
+        self.name = Some(name);
+        self
+    }
 }
 
 /// Who sends a message.
@@ -321,9 +362,30 @@ pub struct PayloadDef {
     pub elements: &'static [&'static str],
 }
 
+impl PayloadDef {
+    /// A payload of `kind` whose length argument `length_arg` announces it, without a named root or elements.
+    pub const fn new(length_arg: usize, kind: PayloadKind) -> Self {
+        PayloadDef { length_arg, kind, root: None, elements: &[] }
+    }
+
+    /// The payload with the document element an XML payload must have.
+    pub const fn root(mut self, root: &'static str) -> Self {
+        self.root = Some(root);
+        self
+    }
+
+    /// The payload with the elements an XML payload must contain.
+    pub const fn elements(mut self, elements: &'static [&'static str]) -> Self {
+        self.elements = elements;
+        self
+    }
+}
+
 /// A command syntax: what one generated struct parses and writes.
 #[derive(Debug)]
 pub struct Shape {
+    /// Its position among the spec's shapes: what the generated [`crate::Message`] tells its variants apart by.
+    pub index: u16,
     /// The generated struct's name, such as `UsrOkV8`.
     pub name: &'static str,
     /// The command, such as `USR`.
@@ -373,6 +435,44 @@ pub enum ArgKind {
 }
 
 impl ArgDef {
+    /// A required, single value called `name` of type `ty`, without prefix or documentation.
+    pub const fn value(name: &'static str, ty: &'static TypeDef) -> Self {
+        ArgDef::of(ArgKind::Value { name, ty })
+    }
+
+    /// The required fixed word `word`.
+    pub const fn literal(word: &'static str) -> Self {
+        ArgDef::of(ArgKind::Literal(word))
+    }
+
+    const fn of(kind: ArgKind) -> Self {
+        ArgDef { kind, doc: "", optional: false, repeat: false, prefix: None }
+    }
+
+    /// The argument with its documentation.
+    pub const fn doc(mut self, doc: &'static str) -> Self {
+        self.doc = doc;
+        self
+    }
+
+    /// The argument, which may be absent.
+    pub const fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+
+    /// The argument, taking every remaining token.
+    pub const fn repeat(mut self) -> Self {
+        self.repeat = true;
+        self
+    }
+
+    /// The argument with `prefix` before the value in the wire token.
+    pub const fn prefix(mut self, prefix: &'static str) -> Self {
+        self.prefix = Some(prefix);
+        self
+    }
+
     /// How the argument is written in a synopsis: `handle`, `N=handle`, `{caps}`, `dialects...`, `OK`.
     pub fn synopsis(&self) -> String {
         let core = match &self.kind {
@@ -393,6 +493,39 @@ impl ArgDef {
 }
 
 impl Shape {
+    /// Shape number `index` of the spec, struct `name` for `command`; without arguments, payload, documentation
+    /// or a generated check (the check it gets never matches, so that the matcher walks the table).
+    pub const fn new(index: u16, name: &'static str, command: &'static str, trid: Trid) -> Self {
+        fn by_table(_: &[&str], _: bool) -> Option<Option<u32>> {
+            None
+        }
+        Shape { index, name, command, trid, args: &[], payload: None, doc: "", quick: by_table }
+    }
+
+    /// The shape with its arguments after the TrID.
+    pub const fn args(mut self, args: &'static [ArgDef]) -> Self {
+        self.args = args;
+        self
+    }
+
+    /// The shape with its generated check.
+    pub const fn quick(mut self, quick: fn(&[&str], bool) -> Option<Option<u32>>) -> Self {
+        self.quick = quick;
+        self
+    }
+
+    /// The shape with the payload that follows its line.
+    pub const fn payload(mut self, payload: PayloadDef) -> Self {
+        self.payload = Some(payload);
+        self
+    }
+
+    /// The shape with its documentation.
+    pub const fn doc(mut self, doc: &'static str) -> Self {
+        self.doc = doc;
+        self
+    }
+
     /// The syntax in the wiki's notation: `USR TrID OK handle friendly-name {verified}`; a payload shows as
     /// `+ payload`.
     pub fn synopsis(&self) -> String {
@@ -450,8 +583,110 @@ pub struct FormDef {
     /// `refers`). They are kept here rather than in [`ArgDef`] because shapes are shared by forms that may
     /// differ in them.
     pub links: &'static [LinkDef],
-    /// Its position among the version's forms (used by the generated typed enums).
-    pub index: u16,
+}
+
+impl FormDef {
+    /// Form `name` of the shape's command, sent by `from` on `services`, as the spec file of `since` defines
+    /// it, documented as the shape is (a shape's documentation is that of the first form with it); everything
+    /// else empty (no answers, warning, evidence, argument documentation, counter, counts or links).
+    pub const fn new(
+        name: &'static str,
+        from: Dir,
+        shape: &'static Shape,
+        services: Services,
+        since: &'static str,
+    ) -> Self {
+        FormDef {
+            name,
+            command: shape.command,
+            from,
+            shape,
+            services,
+            answers: &[],
+            warn: None,
+            unverified: None,
+            evidence: Evidence { documented: None, seen: None, inferred: None },
+            once: false,
+            doc: shape.doc,
+            since,
+            arg_docs: &[],
+            counter: None,
+            counts: &[],
+            links: &[],
+        }
+    }
+
+    /// The form with its documentation.
+    pub const fn doc(mut self, doc: &'static str) -> Self {
+        self.doc = doc;
+        self
+    }
+
+    /// The form, answering `answers`.
+    pub const fn answers(mut self, answers: &'static [&'static str]) -> Self {
+        self.answers = answers;
+        self
+    }
+
+    /// The form with the warning given when it matches.
+    pub const fn warn(mut self, warn: &'static str) -> Self {
+        self.warn = Some(warn);
+        self
+    }
+
+    /// The form with what is not verified about it.
+    pub const fn unverified(mut self, unverified: &'static str) -> Self {
+        self.unverified = Some(unverified);
+        self
+    }
+
+    /// The form with the documentation page that gives it ([`Evidence::documented`]).
+    pub const fn documented(mut self, page: &'static str) -> Self {
+        self.evidence.documented = Some(page);
+        self
+    }
+
+    /// The form with the real traffic that shows it ([`Evidence::seen`]).
+    pub const fn seen(mut self, traffic: &'static str) -> Self {
+        self.evidence.seen = Some(traffic);
+        self
+    }
+
+    /// The form with the code it is inferred from ([`Evidence::inferred`]).
+    pub const fn inferred(mut self, code: &'static str) -> Self {
+        self.evidence.inferred = Some(code);
+        self
+    }
+
+    /// The form, of which a request gets at most one reply.
+    pub const fn once(mut self) -> Self {
+        self.once = true;
+        self
+    }
+
+    /// The form with its per-argument documentation.
+    pub const fn arg_docs(mut self, arg_docs: &'static [&'static str]) -> Self {
+        self.arg_docs = arg_docs;
+        self
+    }
+
+    /// The form, whose lines `counter` numbers.
+    pub const fn counter(mut self, counter: CounterDef) -> Self {
+        self.counter = Some(counter);
+        self
+    }
+
+    /// The form with the arguments that count lines of other commands.
+    pub const fn counts(mut self, counts: &'static [CountDef]) -> Self {
+        self.counts = counts;
+        self
+    }
+
+    /// The form with the arguments that define or name ids.
+    pub const fn links(mut self, links: &'static [LinkDef]) -> Self {
+        self.links = links;
+        self
+    }
 }
 
 /// A form's `counter`: its lines are numbered `index` of `total` within one answer to a request, counted
@@ -541,7 +776,7 @@ pub struct CommandDef {
     /// What is not verified about the command in this version, when the sources leave something open.
     pub unverified: Option<&'static str>,
     /// Its forms, in the order they are tried.
-    pub forms: &'static [FormDef],
+    pub forms: &'static [&'static FormDef],
     /// Whether some client form carries a payload.
     pub client_payload: bool,
     /// Whether some server form carries a payload.
@@ -549,9 +784,45 @@ pub struct CommandDef {
 }
 
 impl CommandDef {
+    /// Command `name` with `forms`, introduced by `since`, without error codes; whether its forms carry payloads
+    /// is read from their shapes.
+    pub const fn new(
+        name: &'static str,
+        doc: &'static str,
+        services: Services,
+        since: &'static str,
+        forms: &'static [&'static FormDef],
+    ) -> Self {
+        let (mut client_payload, mut server_payload) = (false, false);
+        let mut i = 0;
+        while i < forms.len() {
+            if forms[i].shape.payload.is_some() {
+                match forms[i].from {
+                    Dir::Client => client_payload = true,
+                    Dir::Server => server_payload = true,
+                }
+            }
+            i += 1;
+        }
+        CommandDef { name, doc, services, errors: &[], since, unverified: None, forms, client_payload, server_payload }
+    }
+
+    /// The command with the error codes documented as answers to it.
+    pub const fn errors(mut self, errors: &'static [u16]) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    /// The command with what is not verified about it in this version.
+    pub const fn unverified(mut self, unverified: &'static str) -> Self {
+        self.unverified = Some(unverified);
+        self
+    }
+
     /// The forms `dir` sends, in the order they are tried.
     pub fn forms_from(&self, dir: Dir) -> impl Iterator<Item = &'static FormDef> + Clone {
-        self.forms.iter().filter(move |f| f.from == dir)
+        let forms: &'static [&'static FormDef] = self.forms;
+        forms.iter().copied().filter(move |f| f.from == dir)
     }
 
     /// Whether a form sent by `dir` carries a payload.
@@ -632,7 +903,7 @@ pub struct VersionDef {
     /// What is not verified about the version, when the sources leave something open.
     pub unverified: Option<&'static str>,
     /// Every command, sorted by name.
-    pub commands: &'static [CommandDef],
+    pub commands: &'static [&'static CommandDef],
     /// The commands' [`command_key`]s, in the same order.
     pub command_keys: &'static [u32],
     /// A direct index from command names to `commands`, built on first use.
@@ -648,6 +919,81 @@ pub struct VersionDef {
 }
 
 impl VersionDef {
+    /// Version `name` at position `rank`, with its commands sorted by name and their [`command_key`]s; no
+    /// error codes, removed commands, base, client, authentication or contact-list mechanism.
+    pub const fn new(
+        name: &'static str,
+        doc: &'static str,
+        rank: usize,
+        commands: &'static [&'static CommandDef],
+        command_keys: &'static [u32],
+    ) -> Self {
+        VersionDef {
+            name,
+            doc,
+            extends: None,
+            client: None,
+            auth: None,
+            contact_list: None,
+            unverified: None,
+            commands,
+            command_keys,
+            index: CommandIndex::new(),
+            errors: &[],
+            error_payload: false,
+            removed: &[],
+            rank,
+        }
+    }
+
+    /// The version with the version it extends.
+    pub const fn extends(mut self, extends: &'static str) -> Self {
+        self.extends = Some(extends);
+        self
+    }
+
+    /// The version with the official client version that introduced it.
+    pub const fn client(mut self, client: &'static str) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// The version with its authentication method.
+    pub const fn auth(mut self, auth: &'static str) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+
+    /// The version with its contact-list mechanism.
+    pub const fn contact_list(mut self, contact_list: &'static str) -> Self {
+        self.contact_list = Some(contact_list);
+        self
+    }
+
+    /// The version with what is not verified about it.
+    pub const fn unverified(mut self, unverified: &'static str) -> Self {
+        self.unverified = Some(unverified);
+        self
+    }
+
+    /// The version with the error codes it knows, ascending.
+    pub const fn errors(mut self, errors: &'static [u16]) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    /// The version, whose error replies may carry a payload.
+    pub const fn error_payload(mut self) -> Self {
+        self.error_payload = true;
+        self
+    }
+
+    /// The version with the commands it removes.
+    pub const fn removed(mut self, removed: &'static [RemovedDef]) -> Self {
+        self.removed = removed;
+        self
+    }
+
     /// The number in the name: 8 for MSNP8, 0 for a name without one (CVR0 counts as 0).
     pub fn number(&self) -> u32 {
         self.name.strip_prefix("MSNP").and_then(|n| n.parse().ok()).unwrap_or(0)
@@ -655,7 +1001,7 @@ impl VersionDef {
 
     /// The command called `name`.
     pub fn command(&self, name: &str) -> Option<&'static CommandDef> {
-        let commands: &'static [CommandDef] = self.commands;
+        let commands: &'static [&'static CommandDef] = self.commands;
         let slot = CommandIndex::slot(name)?;
         let table = self.index.0.get_or_init(|| {
             let mut table = vec![0u16; 26 * 26 * 26];
@@ -667,7 +1013,7 @@ impl VersionDef {
             table.into_boxed_slice()
         });
         let position = *table.get(slot)?;
-        commands.get(usize::from(position).checked_sub(1)?)
+        commands.get(usize::from(position).checked_sub(1)?).copied()
     }
 
     /// Whether the version knows error `code`.

@@ -11,9 +11,8 @@ use std::path::Path;
 use msnp_codegen::model;
 
 use crate::spec::{
-    ArgDef, ArgKind, Check, CommandDef, CommandIndex, CountDef, CounterDef, Dir, EnumValue, ErrorDef, Evidence,
-    FormDef, LinkDef, LinkRole, PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind,
-    VersionDef, pack_word,
+    ArgDef, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, Evidence, FormDef, LinkDef, LinkRole,
+    PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
 };
 
 /// Reads, checks and resolves the spec in `dir` and builds its tables. On failure, returns every problem as
@@ -40,13 +39,14 @@ pub fn build(model: &model::Spec) -> Result<&'static Spec, String> {
         type_def(model, index, &mut built)?;
     }
     let types: Vec<&'static TypeDef> = built.into_iter().flatten().collect();
-    let shapes: Vec<&'static Shape> = model.shapes.iter().map(|s| shape(s, &types)).collect();
+    let shapes: Vec<&'static Shape> =
+        model.shapes.iter().enumerate().map(|(index, s)| shape(index, s, &types)).collect::<Result<_, _>>()?;
     let versions: Vec<VersionDef> =
-        model.versions.iter().enumerate().map(|(rank, v)| version(model, rank, v, &shapes)).collect();
+        model.versions.iter().enumerate().map(|(rank, v)| version(rank, v, &shapes)).collect();
     let errors: Vec<ErrorDef> = model
         .errors
         .iter()
-        .map(|e| ErrorDef { code: e.code, name: e.name.as_deref().map(text), doc: text(&e.doc) })
+        .map(|e| ErrorDef { name: e.name.as_deref().map(text), ..ErrorDef::new(e.code, text(&e.doc)) })
         .collect();
     Ok(Box::leak(Box::new(Spec { versions: Vec::leak(versions), types: Vec::leak(types), errors: Vec::leak(errors) })))
 }
@@ -77,12 +77,9 @@ fn type_def(
                 Check::from_name(name, max, len).ok_or_else(|| format!("check `{name}` is unknown to this build"))?,
             )
         }
-        model::TypeKind::Enum(values) => TypeKind::Enum(Vec::leak(
-            values
-                .iter()
-                .map(|v| EnumValue { value: text(&v.value), doc: text(&v.doc), packed: pack_word(&v.value) })
-                .collect(),
-        )),
+        model::TypeKind::Enum(values) => {
+            TypeKind::Enum(Vec::leak(values.iter().map(|v| EnumValue::new(text(&v.value), text(&v.doc))).collect()))
+        }
         model::TypeKind::AnyOf(members) => TypeKind::AnyOf(Vec::leak(
             members.iter().map(|&m| type_def(model, m, built)).collect::<Result<Vec<_>, _>>()?,
         )),
@@ -91,56 +88,47 @@ fn type_def(
             parts: Vec::leak(parts.iter().map(|&m| type_def(model, m, built)).collect::<Result<Vec<_>, _>>()?),
         },
     };
-    let def: &'static TypeDef = Box::leak(Box::new(TypeDef {
-        name: text(&ty.name),
-        doc: text(&ty.doc),
-        kind,
-        max_len: ty.max_len,
-        quick: |_| false,
-    }));
+    let def = TypeDef { max_len: ty.max_len, ..TypeDef::new(text(&ty.name), text(&ty.doc), kind) };
+    let def: &'static TypeDef = Box::leak(Box::new(def));
     built[index] = Some(def);
     Ok(def)
 }
 
-fn shape(shape: &model::Shape, types: &[&'static TypeDef]) -> &'static Shape {
+fn shape(index: usize, shape: &model::Shape, types: &[&'static TypeDef]) -> Result<&'static Shape, String> {
     let args = shape
         .args
         .iter()
         .map(|arg| ArgDef {
-            kind: match &arg.kind {
-                model::ArgKind::Value { name, ty } => ArgKind::Value { name: text(name), ty: types[*ty] },
-                model::ArgKind::Literal { word, .. } => ArgKind::Literal(text(word)),
-            },
-            doc: text(&arg.doc),
             optional: arg.optional,
             repeat: arg.repeat,
             prefix: arg.prefix.as_deref().map(text),
+            ..match &arg.kind {
+                model::ArgKind::Value { name, ty } => ArgDef::value(text(name), types[*ty]),
+                model::ArgKind::Literal { word, .. } => ArgDef::literal(text(word)),
+            }
+            .doc(text(&arg.doc))
         })
         .collect();
-    let payload = shape.payload.as_ref().map(|p| PayloadDef {
-        length_arg: p.length_arg,
-        root: p.root.as_deref().map(text),
-        elements: texts(&p.elements),
-        kind: match p.kind {
+    let payload = shape.payload.as_ref().map(|p| {
+        let kind = match p.kind {
             model::PayloadKind::Mime => PayloadKind::Mime,
             model::PayloadKind::Xml => PayloadKind::Xml,
             model::PayloadKind::Text => PayloadKind::Text,
             model::PayloadKind::Binary => PayloadKind::Binary,
-        },
+        };
+        PayloadDef {
+            root: p.root.as_deref().map(text),
+            ..PayloadDef::new(p.length_arg, kind).elements(texts(&p.elements))
+        }
     });
-    Box::leak(Box::new(Shape {
-        name: text(&shape.rust_name),
-        command: text(&shape.command),
-        trid: match shape.trid {
-            model::Trid::Yes => Trid::Yes,
-            model::Trid::No => Trid::No,
-            model::Trid::Zero => Trid::Zero,
-        },
-        args: Vec::leak(args),
-        payload,
-        doc: text(&shape.doc),
-        quick: |_, _| None,
-    }))
+    let trid = match shape.trid {
+        model::Trid::Yes => Trid::Yes,
+        model::Trid::No => Trid::No,
+        model::Trid::Zero => Trid::Zero,
+    };
+    let index = u16::try_from(index).map_err(|_| "more than 65535 shapes".to_string())?;
+    let def = Shape::new(index, text(&shape.rust_name), text(&shape.command), trid);
+    Ok(Box::leak(Box::new(Shape { payload, ..def.args(Vec::leak(args)).doc(text(&shape.doc)) })))
 }
 
 fn dir(d: model::Dir) -> Dir {
@@ -161,69 +149,53 @@ fn link(link: &model::Link) -> LinkDef {
     }
 }
 
-fn version(model: &model::Spec, rank: usize, version: &model::Version, shapes: &[&'static Shape]) -> VersionDef {
+fn form(form: &model::Form, shapes: &[&'static Shape]) -> &'static FormDef {
+    let services = Services(model::Service::mask(&form.services));
+    let def = FormDef::new(text(&form.name), dir(form.from), shapes[form.shape], services, text(&form.since));
+    Box::leak(Box::new(FormDef {
+        answers: texts(&form.answers),
+        warn: form.warn.as_deref().map(text),
+        unverified: form.unverified.as_deref().map(text),
+        evidence: Evidence {
+            documented: form.evidence.documented.as_deref().map(text),
+            seen: form.evidence.seen.as_deref().map(text),
+            inferred: form.evidence.inferred.as_deref().map(text),
+        },
+        once: form.once,
+        doc: text(&form.doc),
+        arg_docs: texts(&form.arg_docs),
+        counter: form.counter.map(|c| CounterDef { index: c.index, total: c.total, per: c.per }),
+        counts: Vec::leak(form.counts.iter().map(|c| CountDef { arg: c.arg, command: text(&c.command) }).collect()),
+        links: Vec::leak(form.links.iter().map(link).collect()),
+        ..def
+    }))
+}
+
+fn command(command: &model::Command, shapes: &[&'static Shape]) -> &'static CommandDef {
+    let forms = Vec::leak(command.forms.iter().map(|f| form(f, shapes)).collect());
+    let services = Services(model::Service::mask(&command.services));
+    let def = CommandDef::new(text(&command.name), text(&command.doc), services, text(&command.since), forms);
+    Box::leak(Box::new(CommandDef {
+        unverified: command.unverified.as_deref().map(text),
+        ..def.errors(Vec::leak(command.errors.clone()))
+    }))
+}
+
+fn version(rank: usize, version: &model::Version, shapes: &[&'static Shape]) -> VersionDef {
     let sorted = version.sorted_commands();
-    let commands: Vec<CommandDef> = sorted
-        .iter()
-        .map(|(command, forms)| {
-            let name = text(&command.name);
-            let forms = forms
-                .iter()
-                .map(|&(index, form)| FormDef {
-                    name: text(&form.name),
-                    command: name,
-                    from: dir(form.from),
-                    shape: shapes[form.shape],
-                    services: Services(model::Service::mask(&form.services)),
-                    answers: texts(&form.answers),
-                    warn: form.warn.as_deref().map(text),
-                    unverified: form.unverified.as_deref().map(text),
-                    evidence: Evidence {
-                        documented: form.evidence.documented.as_deref().map(text),
-                        seen: form.evidence.seen.as_deref().map(text),
-                        inferred: form.evidence.inferred.as_deref().map(text),
-                    },
-                    once: form.once,
-                    doc: text(&form.doc),
-                    since: text(&form.since),
-                    arg_docs: texts(&form.arg_docs),
-                    counter: form.counter.map(|c| CounterDef { index: c.index, total: c.total, per: c.per }),
-                    counts: Vec::leak(
-                        form.counts.iter().map(|c| CountDef { arg: c.arg, command: text(&c.command) }).collect(),
-                    ),
-                    links: Vec::leak(form.links.iter().map(link).collect()),
-                    index,
-                })
-                .collect();
-            CommandDef {
-                name,
-                doc: text(&command.doc),
-                services: Services(model::Service::mask(&command.services)),
-                errors: Vec::leak(command.errors.clone()),
-                since: text(&command.since),
-                unverified: command.unverified.as_deref().map(text),
-                forms: Vec::leak(forms),
-                client_payload: command.carries_payload(model, model::Dir::Client),
-                server_payload: command.carries_payload(model, model::Dir::Server),
-            }
-        })
-        .collect();
+    let commands = Vec::leak(sorted.iter().map(|(c, _)| command(c, shapes)).collect());
+    let keys = Vec::leak(sorted.iter().map(|(c, _)| c.key()).collect());
     VersionDef {
-        name: text(&version.name),
-        doc: text(&version.doc),
         extends: version.extends.as_deref().map(text),
         client: version.client.as_deref().map(text),
         auth: version.auth.as_deref().map(text),
         contact_list: version.contact_list.as_deref().map(text),
         unverified: version.unverified.as_deref().map(text),
-        command_keys: Vec::leak(sorted.iter().map(|(c, _)| c.key()).collect()),
-        commands: Vec::leak(commands),
-        index: CommandIndex::new(),
-        errors: Vec::leak(version.errors.clone()),
         error_payload: version.error_payload,
-        removed: Vec::leak(
-            version.removed.iter().map(|r| RemovedDef { name: text(&r.name), doc: text(&r.doc) }).collect(),
-        ),
-        rank,
+        ..VersionDef::new(text(&version.name), text(&version.doc), rank, commands, keys)
+            .errors(Vec::leak(version.errors.clone()))
+            .removed(Vec::leak(
+                version.removed.iter().map(|r| RemovedDef { name: text(&r.name), doc: text(&r.doc) }).collect(),
+            ))
     }
 }

@@ -502,37 +502,19 @@ impl<'r, 'a> Match<'r, 'a> {
 #[cfg(test)]
 mod tests {
     use super::{MismatchKind, match_shape};
-    use crate::spec::{ArgDef, ArgKind, Check, Shape, Trid, TypeDef, TypeKind};
+    use crate::spec::{ArgDef, Check, Shape, Trid, TypeDef, TypeKind};
     use crate::wire::raw::{RawCommand, Tokens};
 
     // Hand-built tables without generated checks: the quick checks never match, so the table walk decides.
-    static HANDLE: TypeDef =
-        TypeDef { name: "handle", doc: "", kind: TypeKind::Check(Check::Handle), max_len: None, quick: |_| false };
-    static COUNT: TypeDef = TypeDef {
-        name: "count",
-        doc: "",
-        kind: TypeKind::Check(Check::Uint { max: 99 }),
-        max_len: None,
-        quick: |_| false,
-    };
-    const fn value(name: &'static str, ty: &'static TypeDef, optional: bool, prefix: Option<&'static str>) -> ArgDef {
-        ArgDef { kind: ArgKind::Value { name, ty }, doc: "", optional, repeat: false, prefix }
-    }
+    static HANDLE: TypeDef = TypeDef::new("handle", "", TypeKind::Check(Check::Handle));
+    static COUNT: TypeDef = TypeDef::new("count", "", TypeKind::Check(Check::Uint { max: 99 }));
     static ARGS: [ArgDef; 4] = [
-        ArgDef { kind: ArgKind::Literal("OK"), doc: "", optional: false, repeat: false, prefix: None },
-        value("handle", &HANDLE, false, None),
-        value("name", &HANDLE, true, Some("N=")),
-        value("count", &COUNT, true, None),
+        ArgDef::literal("OK"),
+        ArgDef::value("handle", &HANDLE),
+        ArgDef::value("name", &HANDLE).prefix("N=").optional(),
+        ArgDef::value("count", &COUNT).optional(),
     ];
-    static SHAPE: Shape = Shape {
-        name: "Test",
-        command: "TST",
-        trid: Trid::Yes,
-        args: &ARGS,
-        payload: None,
-        doc: "",
-        quick: |_, _| None,
-    };
+    static SHAPE: Shape = Shape::new(0, "Test", "TST", Trid::Yes).args(&ARGS);
 
     fn check(line: &str) -> Result<(), (MismatchKind, Option<usize>)> {
         let raw = RawCommand::parse(line, b"", Tokens::Transcript);

@@ -1,5 +1,6 @@
-//! The runtime the generated typed commands call: reading fields out of a [`Match`], writing lines with a
-//! [`LineWriter`], choosing a form for a version, error replies, and the typed layer's error type.
+//! The runtime the generated typed commands call: the [`Typed`] trait of the generated shape structs, reading
+//! fields out of a [`Match`], writing lines with a [`LineWriter`], choosing a form for a version, error replies,
+//! and the typed layer's error type.
 //!
 //! - [`matcher`]: matching a raw command to a form of the spec, with what differs when none fits;
 //! - [`message`]: messages by form and argument name, for code that speaks many versions (the client, the
@@ -86,6 +87,26 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// A command line of one shape as a Rust value: what the generated struct of each shape
+/// (`crate::generated::shapes`) implements. The struct has a field per argument that holds a value (a TrID, a
+/// value, whether an optional word is present, the payload); the shape's fixed words and the payload length are
+/// the shape's to know. [`crate::Message`] holds any of them, chosen by the version's tables.
+pub trait Typed<'a>: Sized {
+    /// The syntax the struct follows.
+    const SHAPE: &'static Shape;
+
+    /// Reads a line that matched [`Self::SHAPE`].
+    fn from_match(m: &Match<'_, 'a>) -> Result<Self, ParseError>;
+
+    /// Writes the command in wire form: the line, CRLF and the payload.
+    fn write(&self, out: &mut Vec<u8>);
+
+    /// Parses a raw command that should have this shape.
+    fn parse(raw: &RawCommand<'a>) -> Result<Self, ParseError> {
+        Self::from_match(&parse_shape(Self::SHAPE, raw)?)
+    }
+}
+
 /// Describes what is wrong with `raw` against `shape`, as one sentence for diagnostics.
 pub fn describe_mismatch(shape: &Shape, raw: &RawCommand<'_>, mismatch: &Mismatch) -> String {
     let token = mismatch.token.and_then(|i| raw.arg(i)).unwrap_or("");
@@ -148,7 +169,7 @@ pub fn select_form_on<'r, 'a>(
     }
 }
 
-/// Matches `raw` against one shape, for the generated `parse` of that shape's struct.
+/// Matches `raw` against one shape, for [`Typed::parse`].
 pub fn parse_shape<'r, 'a>(shape: &Shape, raw: &'r RawCommand<'a>) -> Result<Match<'r, 'a>, ParseError> {
     match_shape(shape, raw).map_err(|mismatch| ParseError::Mismatch {
         command: shape.command.to_string(),

@@ -260,24 +260,9 @@ mod tests {
     #[test]
     fn error_replies_carry_a_payload_only_where_the_version_says() {
         use super::payload_length;
-        use crate::spec::{CommandIndex, Dir, VersionDef};
+        use crate::spec::{Dir, VersionDef};
         use crate::wire::raw::{RawCommand, Tokens};
-        let version = |error_payload| VersionDef {
-            name: "TEST",
-            doc: "",
-            extends: None,
-            client: None,
-            auth: None,
-            contact_list: None,
-            unverified: None,
-            commands: &[],
-            command_keys: &[],
-            index: CommandIndex::new(),
-            errors: &[],
-            error_payload,
-            removed: &[],
-            rank: 0,
-        };
+        let version = |error_payload| VersionDef { error_payload, ..VersionDef::new("TEST", "", 0, &[], &[]) };
         let raw = RawCommand::parse("801 45 5", b"", Tokens::Wire);
         assert_eq!(payload_length(&version(true), Dir::Server, &raw), Some(5));
         assert_eq!(payload_length(&version(false), Dir::Server, &raw), None);
