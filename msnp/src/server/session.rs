@@ -3,12 +3,13 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::quirks::{self, Quirks};
-use super::{Fault, Online, SessionError, State, syn_answer};
+use super::{Fault, Online, ServerConfig, SessionError, State, syn_answer};
 use crate::account::auth::{ProductKey, challenge_response, md5_login_digest};
 use crate::account::contacts::AccountInfo;
 use crate::generated::forms::*;
@@ -54,6 +55,47 @@ enum Next {
     Close,
 }
 
+/// The deadlines of a connection: `login_timeout` to sign in, then `idle_timeout` between frames; a frame that has
+/// started must be whole within `frame_timeout`. Each is checked at least every `frame_timeout`.
+struct Deadlines {
+    login: Instant,
+    login_timeout: Duration,
+    idle_timeout: Duration,
+    frame_timeout: Duration,
+    /// When the last frame arrived.
+    quiet_since: Instant,
+    /// When the frame under way started, if one has.
+    partial_since: Option<Instant>,
+}
+
+impl Deadlines {
+    fn new(config: &ServerConfig) -> Deadlines {
+        let now = Instant::now();
+        Deadlines {
+            login: now + config.login_timeout,
+            login_timeout: config.login_timeout,
+            idle_timeout: config.idle_timeout,
+            frame_timeout: config.frame_timeout,
+            quiet_since: now,
+            partial_since: None,
+        }
+    }
+
+    /// The deadline that passes first, what it waits for and its limit.
+    fn next(&self, signed_in: bool) -> (Instant, &'static str, Duration) {
+        let mut next = (self.quiet_since + self.idle_timeout, "the next command", self.idle_timeout);
+        if !signed_in && self.login < next.0 {
+            next = (self.login, "the sign-in", self.login_timeout);
+        }
+        if let Some(since) = self.partial_since
+            && since + self.frame_timeout < next.0
+        {
+            next = (since + self.frame_timeout, "a frame under way", self.frame_timeout);
+        }
+        next
+    }
+}
+
 /// Serves one connection until it ends; `local` is the address the client reached. `Ok` when the client signed
 /// out or the server closed the connection as the protocol has it; otherwise what ended the session.
 pub async fn run(stream: Stream, local: SocketAddr, state: Arc<State>, role: Role) -> Result<(), SessionError> {
@@ -79,42 +121,25 @@ pub async fn run(stream: Stream, local: SocketAddr, state: Arc<State>, role: Rol
         outbox,
         changed_status: false,
     };
-    // A connection has `login_timeout` to sign in, then `idle_timeout` between frames; a frame that has started
-    // must be whole within `frame_timeout`. Each is checked at least every `frame_timeout`.
-    let config = &session.state.config;
-    let (login_timeout, idle_timeout, frame_timeout) =
-        (config.login_timeout, config.idle_timeout, config.frame_timeout);
-    let login_deadline = Instant::now() + login_timeout;
-    let mut quiet_since = Instant::now();
-    let mut partial_since: Option<Instant> = None;
+    let mut clock = Deadlines::new(&session.state.config);
     let ended = loop {
-        // The deadline that passes first, and what it waits for.
-        let mut next = (quiet_since + idle_timeout, "the next command", idle_timeout);
-        if session.handle.is_none() && login_deadline < next.0 {
-            next = (login_deadline, "the sign-in", login_timeout);
-        }
-        if let Some(since) = partial_since
-            && since + frame_timeout < next.0
-        {
-            next = (since + frame_timeout, "a frame under way", frame_timeout);
-        }
-        let (deadline, what, limit) = next;
+        let (deadline, what, limit) = clock.next(session.handle.is_some());
         let now = Instant::now();
         if now >= deadline {
             break Err(SessionError::Timeout { what, limit });
         }
-        let wait = (deadline - now).min(frame_timeout);
+        let wait = (deadline - now).min(clock.frame_timeout);
         tokio::select! {
             frame = conn.recv_within(wait) => {
                 let next = match frame {
                     Ok(frame) => {
-                        (quiet_since, partial_since) = (Instant::now(), None);
+                        (clock.quiet_since, clock.partial_since) = (Instant::now(), None);
                         session.handle(&mut conn, frame).await
                     }
                     // Time to look at the deadlines again; a frame under way starts its own clock.
                     Err(NetError::Timeout(_)) => {
                         if conn.has_partial_frame() {
-                            partial_since.get_or_insert(Instant::now());
+                            clock.partial_since.get_or_insert(Instant::now());
                         }
                         Ok(Next::Continue)
                     }
