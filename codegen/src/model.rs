@@ -365,26 +365,11 @@ impl Version {
         self.commands.iter().find(|c| c.name == name)
     }
 
-    /// The commands sorted by name, as the tables hold them, each with its forms and their positions among
-    /// all of the version's forms (the numbering the typed message enums use).
-    pub fn sorted_commands(&self) -> Vec<(&Command, Vec<(u16, &Form)>)> {
+    /// The commands sorted by name, as the tables hold them (the order lookups rely on).
+    pub fn sorted_commands(&self) -> Vec<&Command> {
         let mut commands: Vec<&Command> = self.commands.iter().collect();
         commands.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut index = 0u16;
         commands
-            .into_iter()
-            .map(|command| {
-                let forms = command
-                    .forms
-                    .iter()
-                    .map(|form| {
-                        index += 1;
-                        (index - 1, form)
-                    })
-                    .collect();
-                (command, forms)
-            })
-            .collect()
     }
 }
 
@@ -392,10 +377,5 @@ impl Command {
     /// Whether a form `dir` sends carries a payload.
     pub fn carries_payload(&self, spec: &Spec, dir: Dir) -> bool {
         self.forms.iter().any(|f| f.from == dir && spec.shapes[f.shape].payload.is_some())
-    }
-
-    /// The name's bytes as one number that sorts like the name, as the tables index commands.
-    pub fn key(&self) -> u32 {
-        self.name.bytes().fold(0u32, |key, b| (key << 8) | u32::from(b))
     }
 }

@@ -89,10 +89,9 @@ impl Statics {
     /// The table of `version`: its commands sorted by name (the order lookups rely on), referring to statics.
     fn version_def(&mut self, spec: &Spec, rank: usize, version: &Version) -> TokenStream {
         let sorted = version.sorted_commands();
-        let commands: Vec<Ident> = sorted.iter().map(|(command, _)| self.command(spec, version, command)).collect();
-        let keys = sorted.iter().map(|(c, _)| number(c.key()));
+        let commands: Vec<Ident> = sorted.iter().map(|command| self.command(spec, version, command)).collect();
         let (name, doc, rank) = (&version.name, &version.doc, number(rank as u64));
-        let mut def = quote!(VersionDef::new(#name, #doc, #rank, &[#(&#commands),*], &[#(#keys),*]));
+        let mut def = quote!(VersionDef::new(#name, #doc, #rank, &[#(&#commands),*]));
         for (method, value) in [
             ("extends", &version.extends),
             ("client", &version.client),

@@ -306,8 +306,6 @@ pub struct VersionDef {
     pub unverified: Option<&'static str>,
     /// Every command, sorted by name.
     pub commands: &'static [&'static CommandDef],
-    /// The commands' [`command_key`]s, in the same order.
-    pub command_keys: &'static [u32],
     /// A direct index from command names to `commands`, built on first use.
     pub index: CommandIndex,
     /// The error codes it knows, ascending.
@@ -321,14 +319,13 @@ pub struct VersionDef {
 }
 
 impl VersionDef {
-    /// Version `name` at position `rank`, with its commands sorted by name and their [`command_key`]s; no
-    /// error codes, removed commands, base, client, authentication or contact-list mechanism.
+    /// Version `name` at position `rank`, with its commands sorted by name; no error codes, removed commands,
+    /// base, client, authentication or contact-list mechanism.
     pub const fn new(
         name: &'static str,
         doc: &'static str,
         rank: usize,
         commands: &'static [&'static CommandDef],
-        command_keys: &'static [u32],
     ) -> Self {
         VersionDef {
             name,
@@ -339,7 +336,6 @@ impl VersionDef {
             contact_list: None,
             unverified: None,
             commands,
-            command_keys,
             index: CommandIndex::new(),
             errors: &[],
             error_payload: false,

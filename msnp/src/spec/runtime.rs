@@ -183,8 +183,7 @@ fn command(command: &model::Command, shapes: &[&'static Shape]) -> &'static Comm
 
 fn version(rank: usize, version: &model::Version, shapes: &[&'static Shape]) -> VersionDef {
     let sorted = version.sorted_commands();
-    let commands = Vec::leak(sorted.iter().map(|(c, _)| command(c, shapes)).collect());
-    let keys = Vec::leak(sorted.iter().map(|(c, _)| c.key()).collect());
+    let commands = Vec::leak(sorted.iter().map(|c| command(c, shapes)).collect());
     VersionDef {
         extends: version.extends.as_deref().map(text),
         client: version.client.as_deref().map(text),
@@ -192,7 +191,7 @@ fn version(rank: usize, version: &model::Version, shapes: &[&'static Shape]) -> 
         contact_list: version.contact_list.as_deref().map(text),
         unverified: version.unverified.as_deref().map(text),
         error_payload: version.error_payload,
-        ..VersionDef::new(text(&version.name), text(&version.doc), rank, commands, keys)
+        ..VersionDef::new(text(&version.name), text(&version.doc), rank, commands)
             .errors(Vec::leak(version.errors.clone()))
             .removed(Vec::leak(
                 version.removed.iter().map(|r| RemovedDef { name: text(&r.name), doc: text(&r.doc) }).collect(),

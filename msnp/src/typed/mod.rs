@@ -9,18 +9,17 @@
 pub mod matcher;
 pub mod message;
 
-use std::fmt;
-
 use crate::spec::value::{FromToken, ToToken, parse_uint};
 use crate::spec::{ArgKind, Dir, FormDef, Services, Shape, ValueError, VersionDef};
 use crate::typed::matcher::{Match, Mismatch, MismatchKind, match_shape, select};
 use crate::wire::raw::RawCommand;
 
 /// Why a line is not a typed command of a version.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ParseError {
     /// The command does not exist in this version.
+    #[error("`{command}` is not a command of {version}")]
     UnknownCommand {
         /// The command name as written.
         command: String,
@@ -28,6 +27,7 @@ pub enum ParseError {
         version: &'static str,
     },
     /// The command exists, but `dir` never sends it.
+    #[error("`{command}` is never sent by the {}", dir.word())]
     WrongDirection {
         /// The command.
         command: String,
@@ -35,6 +35,7 @@ pub enum ParseError {
         dir: Dir,
     },
     /// No form of the command matched.
+    #[error("{command}: {detail} (expected `{expected}`)")]
     Mismatch {
         /// The command.
         command: String,
@@ -46,6 +47,7 @@ pub enum ParseError {
         position: Option<usize>,
     },
     /// A transcript placeholder stands where a typed value is needed.
+    #[error("{command}: a placeholder stands for `{argument}`, which has no typed value")]
     Placeholder {
         /// The command.
         command: String,
@@ -53,6 +55,7 @@ pub enum ParseError {
         argument: &'static str,
     },
     /// An argument the line must carry is absent (a trailing argument left out).
+    #[error("{command}: argument `{argument}` is missing")]
     MissingArgument {
         /// The command.
         command: String,
@@ -60,32 +63,12 @@ pub enum ParseError {
         argument: &'static str,
     },
     /// An error reply is not `NNN TrID`.
+    #[error("error reply: {detail}")]
     BadErrorReply {
         /// What is wrong.
         detail: String,
     },
 }
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParseError::UnknownCommand { command, version } => write!(f, "`{command}` is not a command of {version}"),
-            ParseError::WrongDirection { command, dir } => write!(f, "`{command}` is never sent by the {}", dir.word()),
-            ParseError::Mismatch { command, expected, detail, .. } => {
-                write!(f, "{command}: {detail} (expected `{expected}`)")
-            }
-            ParseError::Placeholder { command, argument } => {
-                write!(f, "{command}: a placeholder stands for `{argument}`, which has no typed value")
-            }
-            ParseError::MissingArgument { command, argument } => {
-                write!(f, "{command}: argument `{argument}` is missing")
-            }
-            ParseError::BadErrorReply { detail } => write!(f, "error reply: {detail}"),
-        }
-    }
-}
-
-impl std::error::Error for ParseError {}
 
 /// A command line of one shape as a Rust value: what the generated struct of each shape
 /// (`crate::generated::shapes`) implements. The struct has a field per argument that holds a value (a TrID, a

@@ -262,7 +262,7 @@ mod tests {
         use super::payload_length;
         use crate::spec::{Dir, VersionDef};
         use crate::wire::raw::{RawCommand, Tokens};
-        let version = |error_payload| VersionDef { error_payload, ..VersionDef::new("TEST", "", 0, &[], &[]) };
+        let version = |error_payload| VersionDef { error_payload, ..VersionDef::new("TEST", "", 0, &[]) };
         let raw = RawCommand::parse("801 45 5", b"", Tokens::Wire);
         assert_eq!(payload_length(&version(true), Dir::Server, &raw), Some(5));
         assert_eq!(payload_length(&version(false), Dir::Server, &raw), None);
