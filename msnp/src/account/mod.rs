@@ -2,8 +2,10 @@
 //!
 //! - [`auth`]: the MD5 login digest, challenge answers and Passport 1.4 strings;
 //! - [`contacts`]: the contact-list model a synchronisation delivers;
-//! - [`list_counter`]: when a numbered series of list lines is complete, whatever its counters say.
+//! - [`list_counter`]: when a numbered series of list lines is complete, whatever its counters say;
+//! - [`sso`]: single sign-on (MSNP15 on): the `MBI_KEY_OLD` response and the login server's RST documents.
 
 pub mod auth;
 pub mod contacts;
 pub mod list_counter;
+pub mod sso;
