@@ -1,8 +1,9 @@
 //! The embedded reference server: a dispatch server that redirects to the notification server with `XFR NS`, a
-//! notification server with MD5 (MSNP2–MSNP7) and Passport 1.4 (MSNP8–MSNP14) authentication, and the Passport
-//! nexus and login endpoints over HTTP, all on loopback ports of the caller's choosing.
+//! notification server with MD5 (MSNP2–MSNP7), Passport 1.4 (MSNP8–MSNP14) and single sign-on (MSNP15–MSNP18)
+//! authentication, and the Passport nexus and login endpoints and the RST endpoint over HTTP, all on loopback ports
+//! of the caller's choosing.
 //!
-//! It speaks every version from MSNP2 to MSNP14 from the same spec as everything else: lines it receives are
+//! It speaks every version from MSNP2 to MSNP18 from the same spec as everything else: lines it receives are
 //! matched to the version's forms ([`crate::typed::message::Incoming`]) and lines it sends are written from form and
 //! argument names ([`crate::typed::message::Outgoing`]), so each version gets its own forms without code per version.
 //!
@@ -11,6 +12,8 @@
 //!   MD5: USR MD5 S salt --USR MD5 S digest--> USR OK
 //!   TWN: USR TWN S params --> nexus (PassportURLs) --> login (Authorization: Passport1.4 ...) --ticket-->
 //!        USR TWN S ticket --> USR OK
+//!   SSO: GCF, USR SSO S policy nonce --> RST.srf (account, password --> tickets, proof keys) -->
+//!        USR SSO S ticket response [machine GUID] --> (response checked under the ticket's proof key) USR OK
 //! then: profile MSG, SYN and the lists (MSNP2–MSNP12), CHG with ILN and NLN/FLN to the contacts that may see it,
 //! CHL/QRY, PNG/QNG, OUT
 //! ```
@@ -18,7 +21,7 @@
 //! Asked to, it also misbehaves the way real servers do ([`Quirk`]: trailing spaces, swapped counters, missing
 //! and extra arguments, lists out of order, no profile, a phantom group, unknown commands).
 //!
-//! Contact lists come from an accounts file ([`Accounts`]). MSNP13 and MSNP14 keep their lists in the address
+//! Contact lists come from an accounts file ([`Accounts`]). MSNP13 and later keep their lists in the address
 //! book services, which this server does not provide: their clients log in and exchange presence (ADL, CHG).
 
 pub mod accounts;
@@ -27,6 +30,7 @@ mod passport;
 pub mod quirks;
 #[cfg(test)]
 mod quirks_tests;
+mod rst;
 mod session;
 mod syn_answer;
 
@@ -45,11 +49,13 @@ pub use accounts::{Account, Accounts, AccountsError};
 pub use error::SessionError;
 pub use passport::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH, REDIRECTING_NEXUS_PATH};
 pub use quirks::{Quirk, Quirks, UnknownQuirk};
+pub use rst::{RST_PATH, SSO_TICKET_LIFETIME};
 
 use crate::spec::VersionDef;
 use crate::wire::frame::Limits;
 
-/// The most Passport tickets the server holds before they are redeemed with `USR TWN S`.
+/// The most tickets of each kind the server holds before they are redeemed: Passport 1.4 tickets for `USR TWN S`,
+/// and the tickets its RST endpoint issues for `USR SSO S`.
 pub const MAX_TICKETS: usize = 10_000;
 
 /// A misbehaviour the server can be told to show, for testing clients against faulty servers.
@@ -110,7 +116,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             accounts: Accounts::demo(),
-            versions: 2..=14,
+            versions: 2..=18,
             challenge: true,
             passport_redirects: false,
             limits: Limits { max_line: 8 * 1024, max_payload: 64 * 1024 },
@@ -144,6 +150,8 @@ struct State {
     config: ServerConfig,
     notification: SocketAddr,
     tickets: Mutex<HashMap<String, String>>,
+    /// The tickets the RST endpoint issued (single sign-on, MSNP15 on).
+    sso: Mutex<rst::IssuedTickets>,
     online: Mutex<HashMap<String, Online>>,
     counter: AtomicU64,
     /// Open connections, overall and by address.
@@ -258,6 +266,11 @@ impl Server {
         }
         format!("http://{address}{NEXUS_PATH}")
     }
+
+    /// The URL clients of MSNP15 on ask for their tickets at ([`RST_PATH`], on the nexus's address).
+    pub fn rst_url(&self) -> String {
+        self.nexus_url().replace(NEXUS_PATH, RST_PATH)
+    }
 }
 
 impl Drop for Server {
@@ -314,6 +327,7 @@ impl Sessions {
             config,
             notification,
             tickets: Mutex::new(HashMap::new()),
+            sso: Mutex::new(rst::IssuedTickets::default()),
             online: Mutex::new(HashMap::new()),
             counter: AtomicU64::new(1),
             open: Mutex::new(Open::default()),

@@ -1,5 +1,5 @@
-//! One connection to the dispatch or notification server: the server's half of VER, INF/CVR, USR, SYN, CHG,
-//! CHL/QRY, PNG and OUT, for whichever version the client negotiates.
+//! One connection to the dispatch or notification server: the server's half of VER, INF/CVR, USR (MD5, TWN, and
+//! SSO in `sso`), SYN, CHG, CHL/QRY, PNG and OUT, for whichever version the client negotiates.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,6 +21,7 @@ use crate::wire::raw::{RawCommand, Tokens};
 use crate::wire::text::Plain;
 
 mod presence;
+mod sso;
 
 /// Which server a connection reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +39,7 @@ struct Session {
     /// The address the client connected to.
     local: SocketAddr,
     version: Option<&'static VersionDef>,
-    /// The account that asked to sign in, and the MD5 salt sent to it.
+    /// The account that asked to sign in, and the MD5 salt or the SSO nonce sent to it.
     pending: Option<(String, String)>,
     /// The signed-in account.
     handle: Option<String>,
@@ -221,9 +222,9 @@ impl Session {
                 .arg(cvr::args::DOWNLOAD_URL, "http://download.example.com/msnsetup.exe")
                 .arg(cvr::args::INFO_URL, "http://messenger.example.com");
             self.send(conn, reply).await?;
-        } else if message.is(usr::MD5_I) || message.is(usr::TWN_I) {
+        } else if message.is(usr::MD5_I) || message.is(usr::TWN_I) || message.is(usr::SSO_I) {
             return self.sign_in(conn, &message).await;
-        } else if message.is(usr::MD5_S) || message.is(usr::TWN_S) {
+        } else if message.is(usr::MD5_S) || message.is(usr::TWN_S) || message.is(usr::SSO_S) {
             return self.authenticate(conn, &message).await;
         } else if self.handle.is_none() {
             // Everything else needs a signed-in account.
@@ -322,6 +323,8 @@ impl Session {
             self.send(conn, self.reply(usr::MD5_CHALLENGE)?.trid(trid).arg(usr::args::CHALLENGE, salt.as_str()))
                 .await?;
             self.pending = Some((handle.to_string(), salt));
+        } else if message.is(usr::SSO_I) {
+            return self.sso_challenge(conn, trid, handle).await;
         } else {
             let params = "lc=1033,id=507,tw=40,fs=1,ru=http%3A%2F%2Fmessenger%2Emsn%2Ecom,ct=1062764229,kpp=1,kv=5,ver=2.1.0173.1,tpf=43f8a4c8ed940c04e3740be46c4d1619";
             self.send(conn, self.reply(usr::TWN_CHALLENGE)?.trid(trid).arg(usr::args::PASSPORT_PARAMS, params)).await?;
@@ -330,20 +333,24 @@ impl Session {
         Ok(Next::Continue)
     }
 
-    /// USR S: checks the digest or the ticket, then USR OK and what follows a sign-in.
+    /// USR S: checks the digest, the ticket, or the ticket and the response to the nonce (SSO), then USR OK and
+    /// what follows a sign-in.
     async fn authenticate(
         &mut self,
         conn: &mut Connection<Stream>,
         message: &Incoming<'_, '_>,
     ) -> Result<Next, SessionError> {
         let trid = message.trid().unwrap_or(0);
-        let Some((handle, salt)) = self.pending.take() else {
+        let Some((handle, salt_or_nonce)) = self.pending.take() else {
             self.error(conn, 911, Some(trid)).await?;
             return Ok(Next::Close);
         };
         let accepted = if message.is(usr::MD5_S) {
             let digest: &str = message.require(usr::args::DIGEST)?;
-            self.state.config.accounts.get(&handle).is_some_and(|a| md5_login_digest(&salt, &a.password) == digest)
+            let accounts = &self.state.config.accounts;
+            accounts.get(&handle).is_some_and(|a| md5_login_digest(&salt_or_nonce, &a.password) == digest)
+        } else if message.is(usr::SSO_S) {
+            self.sso_accepted(message, &handle, &salt_or_nonce)
         } else {
             let ticket: &str = message.require(usr::args::TICKET)?;
             self.state.take_ticket(ticket, &handle)

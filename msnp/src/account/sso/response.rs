@@ -1,7 +1,8 @@
 //! The RST response: one `RequestSecurityTokenResponse` per token asked for, each with its address, lifetime,
 //! compact ticket (`t=...&p=...` in `BinarySecurityToken`) and proof key (base64 in `BinarySecret`); or a SOAP
-//! fault when the login is refused. The embedded server writes both ([`write_response`], [`write_fault`]); the
-//! client reads them ([`read_response`]) and takes what it needs by address, not position ([`Tickets`]).
+//! fault when the login is refused or the request is wrong. The embedded server writes both ([`write_response`],
+//! [`write_fault`]); the client reads them ([`read_response`]) and takes what it needs by address, not position
+//! ([`Tickets`]).
 
 use std::fmt;
 
@@ -238,16 +239,18 @@ pub fn write_response(tokens: &[Issued<'_>], created: &str, expires: &str) -> St
     doc.finish()
 }
 
-/// The fault refusing a login: [`FAILED_AUTHENTICATION`], `Authentication Failure`, with Passport's states for a
-/// wrong password.
-pub fn write_fault() -> String {
+/// A fault with `code` (a qualified name whose prefix is `S` or `wsse`) and `reason`. A refused login is
+/// [`FAILED_AUTHENTICATION`] with `Authentication Failure`, and carries Passport's states for a wrong password.
+pub fn write_fault(code: &str, reason: &str) -> String {
     let mut doc = Doc::new();
     doc.open("S:Envelope", &[("xmlns:S", Ns::Soap.uri()), ("xmlns:wsse", Ns::Wsse.uri())]);
-    passport_header(&mut doc, "0x80048800", "0x80048823");
+    if code == FAILED_AUTHENTICATION {
+        passport_header(&mut doc, "0x80048800", "0x80048823");
+    }
     doc.open("S:Body", &[]);
     doc.open("S:Fault", &[]);
-    doc.leaf("faultcode", &[], FAILED_AUTHENTICATION);
-    doc.leaf("faultstring", &[], "Authentication Failure");
+    doc.leaf("faultcode", &[], code);
+    doc.leaf("faultstring", &[], reason);
     doc.close("S:Fault");
     doc.close("S:Body");
     doc.close("S:Envelope");
@@ -300,7 +303,7 @@ mod tests {
 
     #[test]
     fn a_fault_is_read_whatever_else_the_body_holds() {
-        let fault = read_response(write_fault().as_bytes()).unwrap();
+        let fault = read_response(write_fault(FAILED_AUTHENTICATION, "Authentication Failure").as_bytes()).unwrap();
         let expected = Fault {
             code: FAILED_AUTHENTICATION.into(),
             reason: "Authentication Failure".into(),
@@ -310,6 +313,9 @@ mod tests {
         assert_eq!(expected.to_string(), "wsse:FailedAuthentication (Authentication Failure), reqstatus 0x80048823");
         let both = issued().replace("</S:Body>", "<S:Fault><faultcode>x</faultcode></S:Fault></S:Body>");
         assert!(matches!(read_response(both.as_bytes()), Ok(RstReply::Fault(f)) if f.code == "x"));
+        let client = read_response(write_fault("S:Client", "no <Username>").as_bytes()).unwrap();
+        let expected = Fault { code: "S:Client".into(), reason: "no <Username>".into(), status: None };
+        assert_eq!(client, RstReply::Fault(expected));
     }
 
     #[test]
