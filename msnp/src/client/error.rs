@@ -25,6 +25,8 @@ pub enum Stage {
     Nexus,
     /// Logging in at the Passport login server.
     Login,
+    /// Asking the login server's RST endpoint for the tickets (single sign-on, MSNP15 on).
+    Rst,
     /// The second USR, with the digest or the ticket.
     UsrS,
     /// Synchronising the contact list.
@@ -48,6 +50,7 @@ impl Stage {
             Stage::UsrI => "USR I",
             Stage::Nexus => "nexus",
             Stage::Login => "login",
+            Stage::Rst => "RST",
             Stage::UsrS => "USR S",
             Stage::Syn => "SYN",
             Stage::Chg => "CHG",
@@ -71,7 +74,7 @@ pub enum Failure {
         /// Its meaning, from the spec.
         meaning: String,
     },
-    /// Passport 1.4 failed.
+    /// Passport failed: 1.4 (nexus, login server) or its RST endpoint.
     Passport(PassportError),
     /// More referrals than allowed.
     TooManyReferrals(usize),
@@ -133,7 +136,8 @@ impl LoginError {
         self
     }
 
-    /// Whether the account or the password was refused (MD5 digest, Passport 401, or 911 after a ticket).
+    /// Whether the account or the password was refused (MD5 digest, Passport 401, a fault or 401/403 from the RST
+    /// endpoint, or 911 after a ticket).
     pub fn is_bad_credentials(&self) -> bool {
         match &self.failure {
             Failure::Passport(PassportError::Refused(_)) => true,
@@ -229,7 +233,8 @@ mod tests {
         assert_eq!(error.to_string(), "OUT: more than 3 referrals (XFR NS)");
         assert_eq!(&*error.warnings, ["w".to_string()]);
         assert!(error.transcript.is_none() && error.server_line.is_none());
-        let names: Vec<&str> = [Stage::Connect, Stage::UsrI, Stage::Nexus, Stage::Watch].map(Stage::name).to_vec();
-        assert_eq!(names, ["connect", "USR I", "nexus", "watch"]);
+        let names: Vec<&str> =
+            [Stage::Connect, Stage::UsrI, Stage::Nexus, Stage::Rst, Stage::Watch].map(Stage::name).to_vec();
+        assert_eq!(names, ["connect", "USR I", "nexus", "RST", "watch"]);
     }
 }

@@ -1,6 +1,6 @@
 //! Logging in: connecting, negotiating the version, introducing the client (INF or CVR), and authenticating with
-//! the MD5 digest (MSNP2-7) or a Passport 1.4 ticket (MSNP8-14), following `XFR NS` referrals to the notification
-//! server.
+//! the MD5 digest (MSNP2-7), a Passport 1.4 ticket (MSNP8-14) or single sign-on (MSNP15-18, in `sso`), following
+//! `XFR NS` referrals to the notification server.
 
 use std::collections::VecDeque;
 
@@ -101,6 +101,7 @@ impl Client {
             ping_interval: PING_INTERVAL,
             step: StepLog::default(),
             lost: Vec::new(),
+            contacts_ticket: None,
         })
     }
 
@@ -158,45 +159,70 @@ impl Client {
         Ok(())
     }
 
-    /// USR I naming the account, then USR S with the digest or the ticket; or the referral the server answers
-    /// USR I with.
+    /// USR I naming the account, then USR S with the digest, the ticket, or the ticket and the response to the
+    /// nonce (SSO); or the referral the server answers USR I with.
     async fn sign_in(&mut self, config: &ClientConfig) -> Result<Referral, LoginError> {
         // USR I.
         let md5 = Outgoing::exists(self.version, Dir::Client, usr::MD5_I);
-        let first = if md5 { usr::MD5_I } else { usr::TWN_I };
+        let sso = Outgoing::exists(self.version, Dir::Client, usr::SSO_I);
+        let first = if md5 {
+            usr::MD5_I
+        } else if sso {
+            usr::SSO_I
+        } else {
+            usr::TWN_I
+        };
         let trid = self.next_trid();
         let usr = self.message(first, Stage::UsrI)?.trid(trid).arg(usr::args::HANDLE, config.account.as_str());
         self.send(usr, Stage::UsrI, Redact::None).await?;
-        let challenges = [usr::MD5_CHALLENGE, usr::MD5_CHALLENGE_MDS, usr::TWN_CHALLENGE, xfr::NS_REFERRAL];
+        let challenges =
+            [usr::MD5_CHALLENGE, usr::MD5_CHALLENGE_MDS, usr::TWN_CHALLENGE, usr::SSO_CHALLENGE, xfr::NS_REFERRAL];
         let (frame, form) = self.expect(Stage::UsrI, trid, &challenges).await?;
         let received = self.read(&frame).map_err(|e| LoginError::new(Stage::UsrI, Failure::Protocol(e.to_string())))?;
         let incoming = received.incoming();
+        let malformed = malformed(Stage::UsrI, &frame.line);
         if form == xfr::NS_REFERRAL {
-            let address: &str = incoming.require(xfr::args::ADDRESS).map_err(malformed(Stage::UsrI, &frame.line))?;
+            let address: &str = incoming.require(xfr::args::ADDRESS).map_err(malformed)?;
             return Ok(Referral::To(address.to_string()));
+        }
+        if form == usr::SSO_CHALLENGE {
+            let policy: &str = incoming.require(usr::args::POLICY).map_err(malformed)?;
+            let nonce: &str = incoming.require(usr::args::NONCE).map_err(malformed)?;
+            let trid = self.single_sign_on(config, policy, nonce).await?;
+            self.confirm(trid).await?;
+            return Ok(Referral::Done);
         }
         // USR S: the digest, or the ticket from Passport.
         let (second, secret, placeholder) = if md5 {
-            let salt: &str = incoming.require(usr::args::CHALLENGE).map_err(malformed(Stage::UsrI, &frame.line))?;
+            let salt: &str = incoming.require(usr::args::CHALLENGE).map_err(malformed)?;
             (usr::MD5_S, md5_login_digest(salt, &config.password), "md5(salt + password)")
         } else {
-            let params: &str =
-                incoming.require(usr::args::PASSPORT_PARAMS).map_err(malformed(Stage::UsrI, &frame.line))?;
-            (usr::TWN_S, self.passport(config, params).await?, "ticket")
+            let params: &str = incoming.require(usr::args::PASSPORT_PARAMS).map_err(malformed)?;
+            let ticket = self.passport(config, params).await?;
+            // MSNP13 and MSNP14: the address book and sharing services take the same ticket.
+            self.contacts_ticket = (self.number >= 13).then(|| ticket.clone());
+            (usr::TWN_S, ticket, "ticket")
         };
         let trid = self.next_trid();
         let argument = if md5 { usr::args::DIGEST } else { usr::args::TICKET };
         let usr = self.message(second, Stage::UsrS)?.trid(trid).arg(argument, secret.as_str());
         self.send(usr, Stage::UsrS, Redact::Token(&secret, placeholder)).await?;
-        // A refusal is `911` with its meaning from the spec; is_bad_credentials tells it apart.
-        let (frame, _) = self.expect(Stage::UsrS, trid, &[usr::OK]).await?;
+        self.confirm(trid).await?;
+        Ok(Referral::Done)
+    }
+
+    /// USR OK in answer to `trid`, with the account's friendly name where the version's form carries it. A refusal
+    /// is `911` with its meaning from the spec; is_bad_credentials tells it apart.
+    pub(super) async fn confirm(&mut self, trid: u32) -> Result<(), LoginError> {
+        // usr.md's SSO example writes USR OK without its flags; NINA's MSNP15 page keeps them.
+        let (frame, _) = self.expect(Stage::UsrS, trid, &[usr::OK, usr::OK_SHORT]).await?;
         if let Ok(received) = self.read(&frame) {
             let ok = received.incoming();
             if let Ok(Some(name)) = ok.get::<Decoded>(usr::args::FRIENDLY_NAME) {
                 self.friendly_name = Some(self.text(name, &frame.line));
             }
         }
-        Ok(Referral::Done)
+        Ok(())
     }
 
     /// A Passport 1.4 ticket for `challenge`: from the login server the nexus names, or the one configured.

@@ -1,4 +1,4 @@
-//! The client: logs in with any version from MSNP2 to MSNP14, synchronises the contact list, sets a status and
+//! The client: logs in with any version from MSNP2 to MSNP18, synchronises the contact list, sets a status and
 //! collects presence, and signs out. Messages are read and written by form and argument name
 //! ([`crate::typed::message`]), so the same code serves every version; what differs between eras is which forms exist.
 //!
@@ -7,6 +7,7 @@
 //!   --> XFR NS: reconnect to the notification server (a bounded number of hops)
 //!   --> USR MD5 S salt: digest of salt and password            (MSNP2-7)
 //!   --> USR TWN S params: nexus, login, ticket (Passport 1.4)   (MSNP8-14)
+//!   --> USR SSO S policy nonce: RST tickets, ticket and response  (MSNP15-18; the machine GUID from MSNP16)
 //! --> USR OK --> SYN (MSNP2-12) --> CHG --> OUT
 //! at any point: CHL answered with QRY; presence (ILN/NLN/FLN) kept as events; lines the spec does not allow
 //! are warnings, tolerated
@@ -15,12 +16,14 @@
 //! Every step has a timeout, and a failure names its stage and shows the server's line.
 //!
 //! The parts, each in a module of its own: `error` says how a session fails ([`LoginError`], [`Stage`],
-//! [`Failure`]); `login` signs in; `step` reads the server within a step's time; `sync` synchronises the contact
-//! list, with one reader per shape of the SYN answer.
+//! [`Failure`]); `login` signs in; `passport` and `sso` get the tickets (Passport 1.4; the RST endpoint and the
+//! response to the nonce); `step` reads the server within a step's time; `sync` synchronises the contact list,
+//! with one reader per shape of the SYN answer.
 
 mod error;
 mod login;
 mod passport;
+mod sso;
 mod step;
 mod sync;
 
@@ -49,6 +52,9 @@ use step::StepLog;
 /// The Passport 1.4 nexus official clients asked first.
 pub const DEFAULT_NEXUS: &str = "https://nexus.passport.com/rdr/pprdr.asp";
 
+/// The RST endpoint official clients asked for their single sign-on tickets (MSNP15 on).
+pub const DEFAULT_RST: &str = "https://login.live.com/RST.srf";
+
 /// How often a watching client sends PNG when the server names no interval (official clients: about 50 s).
 pub const PING_INTERVAL: Duration = Duration::from_secs(45);
 
@@ -74,7 +80,8 @@ pub struct ClientConfig {
     pub password: String,
     /// The Passport nexus (MSNP8 to MSNP14).
     pub nexus: String,
-    /// The Passport login server, to skip the nexus.
+    /// The Passport login server, to skip the nexus (MSNP8 to MSNP14); the RST endpoint (MSNP15 on; by default
+    /// [`DEFAULT_RST`]).
     pub login_url: Option<String>,
     /// An extra CA certificate (PEM) to trust for Passport over HTTPS.
     pub extra_ca: Option<Vec<u8>>,
@@ -86,6 +93,9 @@ pub struct ClientConfig {
     pub limits: Limits,
     /// Whether to record the session as a transcript.
     pub record: bool,
+    /// This computer's GUID in braces, sent with `USR SSO S` from MSNP16: a fresh one for each configuration
+    /// made with [`ClientConfig::new`] (the nil GUID if the system has no random numbers to give).
+    pub machine_guid: String,
 }
 
 impl ClientConfig {
@@ -103,6 +113,8 @@ impl ClientConfig {
             max_referrals: 3,
             limits: Limits::default(),
             record: false,
+            machine_guid: crate::account::sso::new_machine_guid()
+                .unwrap_or_else(|_| "{00000000-0000-0000-0000-000000000000}".into()),
         }
     }
 }
@@ -141,6 +153,9 @@ pub struct Client {
     step: StepLog,
     /// Lines of the SYN answer that no repair could read: the dump lacks what they held.
     lost: Vec<String>,
+    /// The ticket for the address book and sharing services: the `contacts.msn.com` ticket from the RST
+    /// endpoint (MSNP15 on), or the Passport 1.4 ticket (MSNP13 and MSNP14).
+    contacts_ticket: Option<String>,
 }
 
 impl fmt::Debug for Client {
@@ -164,6 +179,12 @@ impl Client {
     /// what they held (they were counted, so the synchronisation still ended).
     pub fn lost_lines(&self) -> &[String] {
         &self.lost
+    }
+
+    /// The ticket for the address book and sharing services (`contacts.msn.com`), when the login got one: from
+    /// the RST endpoint in MSNP15 on, the Passport 1.4 ticket in MSNP13 and MSNP14.
+    pub fn contacts_ticket(&self) -> Option<&str> {
+        self.contacts_ticket.as_deref()
     }
 
     /// Reads a line from the server with the tolerant receive path, on the dispatch or notification service.

@@ -9,17 +9,20 @@ use reqwest::header::{AUTHORIZATION, HeaderMap};
 
 use crate::account::auth::{passport_authorization, passport_fields, passport_login_url, passport_ticket};
 
-/// Why Passport 1.4 failed, and at which step.
+/// Why Passport failed (1.4 for TWN, the RST endpoint for SSO), and at which step.
 #[derive(Debug)]
 pub enum PassportError {
-    /// The nexus or the login server could not be reached: connection, TLS (an untrusted certificate) or timeout.
+    /// The nexus, the login server or the RST endpoint could not be reached: connection, TLS (an untrusted
+    /// certificate) or timeout.
     Unreachable(String),
     /// The nexus answered without naming a login server, or with an error.
     Nexus(String),
-    /// The login server refused the account or the password (401).
+    /// The login server refused the account or the password (401); or the RST endpoint did (a SOAP fault, whatever
+    /// the HTTP status, or 401 or 403).
     Refused(String),
     /// The login server answered in a way Passport 1.4 does not (no ticket, an error status, a redirect loop, a
-    /// redirect from HTTPS to HTTP).
+    /// redirect from HTTPS to HTTP); or the RST endpoint gave a response that cannot be read or lacks the
+    /// messenger ticket or its proof key.
     Login(String),
 }
 
@@ -85,7 +88,7 @@ async fn get_following(
 }
 
 /// The error with its causes (reqwest's own message names only the request).
-fn describe(url: &str, error: &reqwest::Error) -> String {
+pub(super) fn describe(url: &str, error: &reqwest::Error) -> String {
     let mut text = format!("{url}: {error}");
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

@@ -126,8 +126,10 @@ impl Client {
             let challenge = incoming.get::<&str>(chl::args::CHALLENGE).ok().flatten().unwrap_or_default();
             return Look::Challenge(challenge.to_string());
         }
-        if incoming.is(qry::REPLY) || incoming.is(sbs::PUSH) || incoming.is(msg::INCOMING) {
-            // Answers to challenges, subscription states, the profile and system messages: nothing waits for them.
+        if incoming.is(qry::REPLY) || incoming.is(sbs::PUSH) || incoming.is(msg::INCOMING) || incoming.is(gcf::POLICIES)
+        {
+            // Answers to challenges, subscription states, the profile and system messages, the server's policies
+            // (GCF, pushed during login from MSNP13): nothing waits for them.
             return Look::Skip;
         }
         if incoming.is(out::NOTICE) || incoming.is(out::RECONNECT) {

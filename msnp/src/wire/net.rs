@@ -6,6 +6,7 @@
 //! Outgoing --write (checked against the form)--> bytes --Codec--> socket
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -174,6 +175,8 @@ pub enum Redact<'s> {
     None,
     /// The token equal to the secret becomes the placeholder `$name` (which matches any argument).
     Token(&'s str, &'static str),
+    /// The same for several secrets: each token equal to one of them becomes its placeholder.
+    Tokens(&'s [(&'s str, &'static str)]),
     /// The payload's MIME header values named here are replaced, byte for byte, with `x`: lengths stay exact.
     Headers(&'static [&'static str]),
 }
@@ -231,13 +234,23 @@ impl Transcript {
             Dir::Client => "C: ",
             Dir::Server => "S: ",
         };
-        let line = match redact {
-            Redact::Token(secret, placeholder) if !secret.is_empty() => {
-                let slot = format!("${placeholder}");
-                line.split(' ').map(|t| if t == secret { slot.as_str() } else { t }).collect::<Vec<_>>().join(" ")
+        let single;
+        let secrets: &[(&str, &str)] = match redact {
+            Redact::Token(secret, placeholder) => {
+                single = [(secret, placeholder)];
+                &single
             }
-            _ => line.to_string(),
+            Redact::Tokens(secrets) => secrets,
+            _ => &[],
         };
+        let line = line
+            .split(' ')
+            .map(|t| match secrets.iter().find(|(secret, _)| !secret.is_empty() && *secret == t) {
+                Some((_, placeholder)) => Cow::Owned(format!("${placeholder}")),
+                None => Cow::Borrowed(t),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         self.text.push_str(prefix);
         self.text.push_str(&line);
         self.text.push('\n');
@@ -344,10 +357,15 @@ mod tests {
             Redact::Token(digest, "md5(salt + password)"),
         );
         t.message(Dir::Server, b"MSG Hotmail Hotmail 22\r\nMSPAuth: secret\r\nX: 1\r\n", Redact::Headers(&["MSPAuth"]));
+        t.message(
+            Dir::Client,
+            b"USR 5 SSO S t=1&p=2 HAAA= {guid}\r\n",
+            Redact::Tokens(&[("t=1&p=2", "ticket"), ("HAAA=", "response")]),
+        );
         t.close(true);
         assert_eq!(
             t.text(),
-            "Client opens a connection to 127.0.0.1:1863.\n\nC: USR 4 MD5 S $md5(salt + password)\nS: MSG Hotmail Hotmail 22\nMSPAuth: xxxxxx\nX: 1\n\nClient disconnects from server.\n\n"
+            "Client opens a connection to 127.0.0.1:1863.\n\nC: USR 4 MD5 S $md5(salt + password)\nS: MSG Hotmail Hotmail 22\nMSPAuth: xxxxxx\nX: 1\nC: USR 5 SSO S $ticket $response {guid}\n\nClient disconnects from server.\n\n"
         );
     }
 }
