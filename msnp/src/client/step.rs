@@ -11,6 +11,7 @@ use super::{Client, MAX_EVENTS, Presence};
 use crate::account::auth::{ProductKey, challenge_response};
 use crate::generated::forms::*;
 use crate::spec::Dir;
+use crate::spec::value::NetworkHandle;
 use crate::typed::ErrorReply;
 use crate::typed::message::{FormRef, Incoming};
 use crate::wire::net::{Frame, NetError, Redact};
@@ -232,19 +233,23 @@ impl Client {
     }
 }
 
-/// The presence a line announces, when it announces one.
+/// The presence a line announces, when it announces one. The contact is its handle, or from MSNP18 its network
+/// ID and handle.
 fn presence(line: &Incoming<'_, '_>) -> Option<Presence> {
     // ILN comes with the CHG's TrID or, from some real servers, with TrID 0: the same presence either way.
-    let (command, status_arg, handle_arg, name_arg) = if line.is(iln::PRESENCE) || line.is(iln::PUSHED) {
-        ("ILN", Some(iln::args::STATUS), iln::args::HANDLE, Some(iln::args::FRIENDLY_NAME))
+    let (command, status_arg, (handle_arg, contact_arg), name_arg) = if line.is(iln::PRESENCE) || line.is(iln::PUSHED) {
+        ("ILN", Some(iln::args::STATUS), (iln::args::HANDLE, iln::args::CONTACT), Some(iln::args::FRIENDLY_NAME))
     } else if line.is(nln::PRESENCE) {
-        ("NLN", Some(nln::args::STATUS), nln::args::HANDLE, Some(nln::args::FRIENDLY_NAME))
+        ("NLN", Some(nln::args::STATUS), (nln::args::HANDLE, nln::args::CONTACT), Some(nln::args::FRIENDLY_NAME))
     } else if line.is(fln::PRESENCE) {
-        ("FLN", None, fln::args::HANDLE, None)
+        ("FLN", None, (fln::args::HANDLE, fln::args::CONTACT), None)
     } else {
         return None;
     };
-    let handle: &str = line.get(handle_arg).ok().flatten()?;
+    let handle: &str = match line.get(handle_arg).ok().flatten() {
+        Some(handle) => handle,
+        None => line.get::<NetworkHandle>(contact_arg).ok().flatten()?.handle,
+    };
     let status = match status_arg {
         Some(arg) => line.get::<&str>(arg).ok().flatten()?.to_string(),
         None => "FLN".to_string(),
@@ -274,5 +279,10 @@ mod tests {
         let fln = with_line("MSNP8", "FLN bob@example.com", presence).expect("FLN is presence");
         assert_eq!((fln.command, fln.status.as_str(), fln.friendly_name), ("FLN", "FLN", None));
         assert_eq!(with_line("MSNP8", "CHG 3 NLN 0", presence), None);
+        // MSNP18 names the contact with its network.
+        let nln = with_line("MSNP18", "NLN AWY 1:bob@example.com Bob 0:0", presence).expect("NLN is presence");
+        assert_eq!((nln.handle.as_str(), nln.status.as_str()), ("bob@example.com", "AWY"));
+        let fln = with_line("MSNP18", "FLN 1:bob@example.com 0:0", presence).expect("FLN is presence");
+        assert_eq!(fln.handle, "bob@example.com");
     }
 }

@@ -308,9 +308,46 @@ impl ToToken for bool {
     }
 }
 
+/// A contact as MSNP18 writes it in presence lines: its network ID and handle joined by a colon
+/// (`1:user@hotmail.com`, the spec's `network-handle`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetworkHandle<'a> {
+    /// The network (1: Passport, the Messenger network).
+    pub network: u32,
+    /// The account's handle.
+    pub handle: &'a str,
+}
+
+impl<'a> FromToken<'a> for NetworkHandle<'a> {
+    fn from_token(token: &'a str) -> Option<Self> {
+        // The type's parts: the network ID before the first colon, the handle after it.
+        let (network, handle) = token.split_once(':')?;
+        Some(NetworkHandle { network: network.parse().ok()?, handle })
+    }
+}
+
+impl ToToken for NetworkHandle<'_> {
+    fn write_token(&self, out: &mut Vec<u8>) {
+        self.network.write_token(out);
+        out.push(b':');
+        out.extend_from_slice(self.handle.as_bytes());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Check;
+
+    #[test]
+    fn network_handles_read_and_write_as_the_type_joins_them() {
+        use super::{FromToken, NetworkHandle, ToToken};
+        let read = NetworkHandle::from_token("32:someone@yahoo.com");
+        assert_eq!(read, Some(NetworkHandle { network: 32, handle: "someone@yahoo.com" }));
+        let mut out = Vec::new();
+        NetworkHandle { network: 1, handle: "a@b.c" }.write_token(&mut out);
+        assert_eq!(out, b"1:a@b.c");
+        assert_eq!(NetworkHandle::from_token("a@b.c"), None);
+    }
 
     #[test]
     fn checks_accept_and_reject() {

@@ -6,6 +6,7 @@ use crate::account::contacts::List;
 use crate::generated::forms::*;
 use crate::server::{SessionError, State};
 use crate::spec::Dir;
+use crate::spec::value::NetworkHandle;
 use crate::typed::message::{Incoming, Outgoing};
 use crate::wire::net::{Connection, Stream};
 use crate::wire::text::Plain;
@@ -44,7 +45,8 @@ impl Session {
                     .reply(iln::PRESENCE)?
                     .trid(trid)
                     .arg(iln::args::STATUS, status.as_str())
-                    .arg(iln::args::HANDLE, contact.as_str())
+                    .maybe_arg(iln::args::HANDLE, contact.as_str())
+                    .maybe_arg(iln::args::CONTACT, NetworkHandle { network: 1, handle: &contact })
                     .maybe_arg(iln::args::NETWORK, 1u32)
                     .maybe_arg(iln::args::FRIENDLY_NAME, Plain(&name))
                     .maybe_arg(iln::args::CAPS, caps.as_deref().unwrap_or("0"));
@@ -107,13 +109,19 @@ impl Session {
             let message = match status {
                 Some(status) => Outgoing::new(session.version, Dir::Server, nln::PRESENCE).map(|m| {
                     m.arg(nln::args::STATUS, status)
-                        .arg(nln::args::HANDLE, handle)
+                        .maybe_arg(nln::args::HANDLE, handle)
+                        .maybe_arg(nln::args::CONTACT, NetworkHandle { network: 1, handle })
                         .maybe_arg(nln::args::NETWORK, 1u32)
                         .maybe_arg(nln::args::FRIENDLY_NAME, Plain(&name))
                         .maybe_arg(nln::args::CAPS, caps.unwrap_or("0"))
                 }),
-                None => Outgoing::new(session.version, Dir::Server, fln::PRESENCE)
-                    .map(|m| m.arg(fln::args::HANDLE, handle).maybe_arg(fln::args::NETWORK, 1u32)),
+                // From MSNP14 FLN carries the capabilities (none now); from MSNP18 they are required.
+                None => Outgoing::new(session.version, Dir::Server, fln::PRESENCE).map(|m| {
+                    m.maybe_arg(fln::args::HANDLE, handle)
+                        .maybe_arg(fln::args::CONTACT, NetworkHandle { network: 1, handle })
+                        .maybe_arg(fln::args::NETWORK, 1u32)
+                        .maybe_arg(fln::args::CAPS, "0")
+                }),
             };
             if let Ok(bytes) = message.and_then(|m| m.to_bytes()) {
                 // A full outbox drops the push rather than letting it grow without bound.
