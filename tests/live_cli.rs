@@ -25,11 +25,14 @@ impl Background {
         Background { runtime, server }
     }
 
-    /// `login` arguments for the demo account `who` in version `n`.
+    /// `login` arguments for the demo account `who` in version `n` (with the RST endpoint from MSNP15).
     fn args(&self, command: &str, n: u32, who: &str) -> Vec<String> {
+        let rst = self.server.rst_url();
+        let login_url: &[&str] = if n >= 15 { &["--login-url", &rst] } else { &[] };
         [command, "--version", &n.to_string(), "--server", &self.server.dispatch.to_string()]
             .into_iter()
             .chain(["--account", &format!("{who}@example.com"), "--nexus", &self.server.nexus_url()])
+            .chain(login_url.iter().copied())
             .chain(["--password-stdin", "--timeout", "5"])
             .map(String::from)
             .collect()
@@ -48,7 +51,7 @@ fn temp_file(name: &str) -> std::path::PathBuf {
 #[test]
 fn login_dumps_the_account_as_json_and_records_a_transcript_that_validates() {
     let background = Background::start();
-    for n in [2, 7, 8, 11, 14] {
+    for n in [2, 7, 8, 11, 14, 15, 16, 18] {
         let transcript = temp_file(&format!("msnp{n}.txt"));
         let mut args = background.args("login", n, "alice");
         args.extend(["--format".into(), "json".into(), "--transcript".into(), transcript.display().to_string()]);
@@ -68,6 +71,11 @@ fn login_dumps_the_account_as_json_and_records_a_transcript_that_validates() {
         let text = std::fs::read_to_string(&transcript).unwrap();
         assert!(!text.contains("alice-password"), "MSNP{n}");
         assert!(!text.contains("&p="), "MSNP{n}: the ticket is redacted:\n{text}");
+        // The SSO response (base64 of a header that starts the same for every response) is redacted too.
+        assert!(!text.contains("HAAAAAEAAAADZgAABIAAAA"), "MSNP{n}: the response is redacted:\n{text}");
+        if n >= 15 {
+            assert!(text.contains(" SSO S $ticket $response"), "MSNP{n}:\n{text}");
+        }
         assert!(!text.contains("0123456789abcdef"), "MSNP{n}: MSPAuth is redacted:\n{text}");
         let (status, out, _) = msnp(&["validate", &transcript.display().to_string()], b"");
         assert_eq!(status, EXIT_OK, "MSNP{n}:\n{out}\n{text}");
@@ -79,15 +87,23 @@ fn login_dumps_the_account_as_json_and_records_a_transcript_that_validates() {
 #[test]
 fn a_wrong_password_exits_4_and_names_the_stage_in_every_version() {
     let background = Background::start();
-    for n in 2..=14 {
+    for n in 2..=18 {
         let (status, out, err) = run(&background.args("login", n, "alice"), "wrong\n");
         assert_eq!(status, EXIT_AUTH, "MSNP{n}: {out}{err}");
-        let stage = if n <= 7 { "failed at USR S" } else { "failed at login" };
+        let stage = match n {
+            ..=7 => "failed at USR S",
+            8..=14 => "failed at login",
+            _ => "failed at RST: ",
+        };
         assert!(err.contains(stage), "MSNP{n}: {err}");
         assert!(out.is_empty(), "MSNP{n}: {out}");
         if n <= 7 {
             // The server's line, with the error's meaning from the spec.
             assert!(err.contains("(server: `911 "), "MSNP{n}: {err}");
+        }
+        if n >= 15 {
+            // The fault the RST endpoint answered with.
+            assert!(err.contains("wsse:FailedAuthentication (Authentication Failure)"), "MSNP{n}: {err}");
         }
     }
     // With --transcript, the session up to the failure is kept: the refused digest is redacted.
@@ -136,7 +152,7 @@ fn chg_confirms_the_status_and_prints_the_presence_that_arrives() {
 
 #[test]
 fn demo_logs_in_to_the_embedded_server_in_every_version() {
-    for n in 2..=14 {
+    for n in 2..=18 {
         let (status, out, err) = msnp(&["demo", "--version", &n.to_string()], b"");
         assert_eq!(status, EXIT_OK, "MSNP{n}: {err}");
         assert!(out.starts_with(&format!("MSNP{n}  alice@example.com")), "MSNP{n}: {out}");
@@ -167,9 +183,9 @@ fn connection_and_usage_failures_have_their_own_exit_statuses() {
     let (status, _, err) = msnp(&args, b"");
     assert_eq!(status, EXIT_USAGE, "{err}");
     assert!(err.contains("standard input holds no password"), "{err}");
-    let (status, _, err) = msnp(&["login", "--version", "15", "--server", &server, "--account", "a@b.c"], b"");
+    let (status, _, err) = msnp(&["login", "--version", "21", "--server", &server, "--account", "a@b.c"], b"");
     assert_eq!(status, EXIT_USAGE, "{err}");
-    assert!(err.contains("MSNP2 to MSNP14"), "{err}");
+    assert!(err.contains("MSNP2 to MSNP18"), "{err}");
     // A CA file without a certificate is refused before anything is sent.
     let not_pem = temp_file("not-a-ca.pem");
     std::fs::write(&not_pem, "not a certificate\n").unwrap();

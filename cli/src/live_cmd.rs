@@ -33,7 +33,7 @@ pub const EXIT_AUTH: u8 = 4;
 pub const EXIT_PROTOCOL: u8 = 5;
 
 /// The oldest and newest versions the client speaks.
-pub const VERSIONS: std::ops::RangeInclusive<u32> = 2..=14;
+pub const VERSIONS: std::ops::RangeInclusive<u32> = 2..=18;
 
 /// How the dump is printed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -49,7 +49,7 @@ pub enum DumpFormat {
 /// Where to connect and as whom; shared by `login` and `chg`.
 #[derive(Debug, clap::Args)]
 pub struct Connect {
-    /// The protocol version to speak: 2 to 14 (or MSNP2 to MSNP14).
+    /// The protocol version to speak: 2 to 18 (or MSNP2 to MSNP18).
     #[arg(long, value_name = "N", value_parser = parse_version)]
     version: u32,
     /// The dispatch or notification server, HOST:PORT.
@@ -61,10 +61,11 @@ pub struct Connect {
     /// The Passport 1.4 nexus (MSNP8 to MSNP14), http:// or https://.
     #[arg(long, value_name = "URL", default_value = msnp::client::DEFAULT_NEXUS)]
     nexus: String,
-    /// The Passport login server, to skip the nexus.
+    /// MSNP8 to MSNP14: the Passport 1.4 login server, to skip the nexus. MSNP15 to MSNP18: the RST endpoint
+    /// single sign-on gets its tickets from (default https://login.live.com/RST.srf).
     #[arg(long, value_name = "URL")]
     login_url: Option<String>,
-    /// A CA certificate (PEM) to trust for Passport over HTTPS, besides the system's roots.
+    /// A CA certificate (PEM) to trust for Passport and the RST endpoint over HTTPS, besides the system's roots.
     #[arg(long, value_name = "FILE")]
     ca_file: Option<PathBuf>,
     /// Read the password from the first line of standard input (otherwise MSNP_PASSWORD, or a prompt on a
@@ -101,7 +102,7 @@ pub struct ChgArgs {
 /// Arguments of `msnp demo`.
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// The protocol version: 2 to 14 (or MSNP2 to MSNP14).
+    /// The protocol version: 2 to 18 (or MSNP2 to MSNP18).
     #[arg(long, value_name = "N", value_parser = parse_version, default_value = "8")]
     version: u32,
     /// The demo account to sign in as: alice@example.com, bob@example.com or carol@example.com.
@@ -278,13 +279,16 @@ pub fn demo(args: &DemoArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             .map_err(|e| format!("starting the embedded server: {e}"))?;
         let _ = writeln!(
             stderr,
-            "embedded server: dispatch {}, notification {}, Passport nexus {}",
+            "embedded server: dispatch {}, notification {}, Passport nexus {}, RST endpoint {}",
             server.dispatch,
             server.notification,
-            server.nexus_url()
+            server.nexus_url(),
+            server.rst_url()
         );
         let mut config = ClientConfig::new(version, &server.dispatch.to_string(), &args.account, &password);
         config.nexus = server.nexus_url();
+        // Single sign-on (MSNP15 on) asks the embedded server's RST endpoint instead of the real one.
+        config.login_url = (version.auth == Some("SSO")).then(|| server.rst_url());
         config.timeout = Duration::from_secs(10);
         config.record = args.transcript.is_some();
         Ok::<_, String>(session(&config, None).await)
@@ -479,7 +483,8 @@ mod tests {
             assert_eq!(version_def(n).name, format!("MSNP{n}"));
         }
         assert_eq!(parse_version("MSNP8"), Ok(8));
-        assert!(parse_version("15").unwrap_err().contains("MSNP2 to MSNP14"));
+        assert_eq!(parse_version("MSNP18"), Ok(18));
+        assert!(parse_version("21").unwrap_err().contains("MSNP2 to MSNP18"));
         assert!(parse_version("eight").unwrap_err().contains("not a version number"));
     }
 

@@ -43,13 +43,14 @@ fn start(mut command: Command) -> Started {
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("msnp serve starts");
     let stdout = child.stdout.take().unwrap();
     let server = Running(child);
-    // The first lines name the addresses: dispatch, notification, nexus, accounts.
+    // The first lines name the addresses: dispatch, notification, nexus, RST endpoint, accounts.
     let mut lines = BufReader::new(stdout).lines();
     let mut field = |name: &str| {
         let line = lines.next().expect("a line from msnp serve").unwrap();
         line.strip_prefix(&format!("{name} ")).unwrap_or_else(|| panic!("`{line}` is not the {name} line")).to_string()
     };
     let (dispatch, _notification, nexus) = (field("dispatch"), field("notification"), field("nexus"));
+    assert!(field("rst").ends_with("/RST.srf"));
     Started { server, dispatch, nexus, accounts: field("accounts") }
 }
 
