@@ -1,5 +1,6 @@
-//! The client against the embedded server, in one process on loopback: every version from MSNP2 to MSNP14 logs
-//! in, synchronises and signs out; the dump equals the accounts file; the recorded transcript validates clean.
+//! The client against the embedded server, in one process on loopback: every version from MSNP2 to MSNP18 logs
+//! in (single sign-on through the server's RST endpoint from MSNP15), synchronises and signs out; the dump equals
+//! the accounts file; the recorded transcript validates clean.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
@@ -21,6 +22,9 @@ async fn start(config: ServerConfig) -> Server {
 fn client(server: &Server, n: u32, account: &str, password: &str) -> ClientConfig {
     let mut config = ClientConfig::new(version(n), &server.dispatch.to_string(), account, password);
     config.nexus = server.nexus_url();
+    if n >= 15 {
+        config.login_url = Some(server.rst_url());
+    }
     config.timeout = Duration::from_secs(5);
     config.record = true;
     config
@@ -30,7 +34,7 @@ fn client(server: &Server, n: u32, account: &str, password: &str) -> ClientConfi
 async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
     let server = start(ServerConfig::default()).await;
     let expected = msnp::server::Accounts::demo().get("alice@example.com").unwrap().list.clone();
-    for n in 2..=14 {
+    for n in 2..=18 {
         let config = client(&server, n, "alice@example.com", "alice-password");
         let mut session = Client::login(&config).await.unwrap_or_else(|e| panic!("MSNP{n}: {e}"));
         let list = session.synchronise().await.unwrap_or_else(|e| panic!("MSNP{n}: {e}"));
@@ -62,9 +66,16 @@ async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
         } else {
             assert_eq!(list.account.handle, expected.account.handle, "MSNP{n}");
         }
+        // The address book services' ticket: Passport's in MSNP13 and MSNP14, the contacts.msn.com one from MSNP15.
+        assert_eq!(session.contacts_ticket().is_some(), n >= 13, "MSNP{n}");
         session.set_status("NLN", Some(0)).await.unwrap_or_else(|e| panic!("MSNP{n}: {e}"));
         assert!(session.warnings().is_empty(), "MSNP{n}: {:?}", session.warnings());
         let transcript = session.sign_out().await.unwrap().expect("recorded");
+        if n >= 15 {
+            let text = transcript.text();
+            assert!(text.contains(" SSO S $ticket $response"), "MSNP{n}:\n{text}");
+            assert!(!text.contains("&p="), "MSNP{n}: the ticket is redacted:\n{text}");
+        }
         if std::env::var_os("SHOW").is_some() {
             eprintln!("{}", transcript.text());
         }
@@ -91,7 +102,7 @@ fn is(command: &str, handle: &str, status: &str) -> impl Fn(&Presence) -> bool {
 #[tokio::test]
 async fn a_status_change_reaches_the_contacts_that_may_see_it_in_every_version() {
     let server = start(ServerConfig::default()).await;
-    for n in 2..=14 {
+    for n in 2..=18 {
         let mut bob = Client::login(&client(&server, n, "bob@example.com", "bob-password")).await.unwrap();
         bob.synchronise().await.unwrap();
         bob.set_status("NLN", Some(0)).await.unwrap();
