@@ -1,4 +1,4 @@
-//! The client against the embedded server misbehaving on purpose, every version from MSNP2 to MSNP14 and every
+//! The client against the embedded server misbehaving on purpose, every version from MSNP2 to MSNP18 and every
 //! quirk the version can show: the dump is still the accounts file, the session ends well, the warnings name
 //! the deviation, and the recorded transcript gives exactly the validator codes the deviation should give.
 
@@ -29,6 +29,9 @@ async fn session(quirk: Quirk, n: u32, account: &str, password: &str) -> Seen {
     let server = Server::start(config, LOOPBACK, 0).await.expect("the server starts");
     let mut config = ClientConfig::new(version(n), &server.dispatch.to_string(), account, password);
     config.nexus = server.nexus_url();
+    if n >= 15 {
+        config.login_url = Some(server.rst_url());
+    }
     config.timeout = Duration::from_secs(5);
     config.record = true;
     let what = format!("MSNP{n} {}", quirk.name());
@@ -105,7 +108,7 @@ fn deviation(quirk: Quirk, n: u32) -> (&'static [&'static str], Option<&'static 
 #[tokio::test]
 async fn every_version_keeps_every_contact_whatever_the_server_does() {
     let mut tried = 0;
-    for n in 2..=14 {
+    for n in 2..=18 {
         for quirk in Quirk::ALL {
             if !quirk.applies_to(version(n)) {
                 continue;
@@ -136,7 +139,7 @@ async fn every_version_keeps_every_contact_whatever_the_server_does() {
         }
     }
     // Eight quirks over the versions each can show (see `Quirk::applies_to`).
-    assert!(tried >= 70, "{tried} sessions");
+    assert!(tried >= 80, "{tried} sessions");
 }
 
 /// The same through the CLI: `msnp demo --quirk NAME` exits 0 with the dump and warnings naming the deviation, and
@@ -146,7 +149,7 @@ async fn every_version_keeps_every_contact_whatever_the_server_does() {
 fn msnp_demo_with_each_quirk_exits_zero_and_warns() {
     let dir = std::env::temp_dir().join(format!("msnp-real-servers-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
-    for n in [2, 5, 7, 8, 10, 12, 14] {
+    for n in [2, 5, 7, 8, 10, 12, 14, 15, 18] {
         for quirk in Quirk::ALL.into_iter().filter(|q| q.applies_to(version(n))) {
             let what = format!("MSNP{n} {}", quirk.name());
             let account = if quirk == Quirk::PhantomGroup { "carol@example.com" } else { "alice@example.com" };

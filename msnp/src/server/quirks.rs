@@ -76,12 +76,12 @@ impl Quirk {
         match self {
             Quirk::TrailingSpace => "every LST and LSG line of the SYN answer ends with a space (MSNP2-12)",
             Quirk::SwappedCounters => "LST and LSG replies to SYN carry total before index (MSNP2-7)",
-            Quirk::MissingTrailingArg => "USR OK leaves out its last flag, never the handle or name (MSNP6-14)",
-            Quirk::ExtraTrailingArg => "USR OK and the SYN reply end with one more argument, 1 (MSNP2-14)",
+            Quirk::MissingTrailingArg => "USR OK leaves out its last flag, never the handle or name (MSNP6-18)",
+            Quirk::ExtraTrailingArg => "USR OK and the SYN reply end with one more argument, 1 (MSNP2-18)",
             Quirk::ReorderedLists => {
                 "SYN sends RL BL AL FL, groups last (to MSNP7); LST, LSG, then settings (MSNP2-12)"
             }
-            Quirk::NoProfile => "the profile message (MSG Hotmail Hotmail) after USR OK is never sent (MSNP2-14)",
+            Quirk::NoProfile => "the profile message (MSG Hotmail Hotmail) after USR OK is never sent (MSNP2-18)",
             Quirk::PhantomGroup => "ungrouped forward-list contacts are in a group no LSG line defines (MSNP7-12)",
             Quirk::UnknownCommands => "a line `ZZZ TrID hello` comes before every LST and LSG line of SYN (MSNP2-12)",
         }
@@ -325,14 +325,14 @@ mod tests {
 
     #[test]
     fn each_quirk_applies_to_the_versions_whose_forms_can_show_it() {
-        let versions = |quirk: Quirk| (2..=14).filter(|n| quirk.applies_to(version(*n))).collect::<Vec<u32>>();
+        let versions = |quirk: Quirk| (2..=18).filter(|n| quirk.applies_to(version(*n))).collect::<Vec<u32>>();
         let range = |r: std::ops::RangeInclusive<u32>| r.collect::<Vec<u32>>();
         assert_eq!(versions(Quirk::TrailingSpace), range(2..=12));
         assert_eq!(versions(Quirk::SwappedCounters), range(2..=7));
-        assert_eq!(versions(Quirk::MissingTrailingArg), range(6..=14));
-        assert_eq!(versions(Quirk::ExtraTrailingArg), range(2..=14));
+        assert_eq!(versions(Quirk::MissingTrailingArg), range(6..=18));
+        assert_eq!(versions(Quirk::ExtraTrailingArg), range(2..=18));
         assert_eq!(versions(Quirk::ReorderedLists), range(2..=12));
-        assert_eq!(versions(Quirk::NoProfile), range(2..=14));
+        assert_eq!(versions(Quirk::NoProfile), range(2..=18));
         assert_eq!(versions(Quirk::PhantomGroup), range(7..=12));
         assert_eq!(versions(Quirk::UnknownCommands), range(2..=12));
         // Each doc line ends with the versions it shows in, as `msnp serve --help` prints them.
