@@ -11,13 +11,14 @@
 //! - [`typed`]: matching a raw command to a form, messages by form and argument name, the typed layer's runtime;
 //! - [`validate`]: reading transcripts, checking them line by line and in session, XML payloads, rendering
 //!   diagnostics;
-//! - [`account`]: login arithmetic, the contact-list model and list counting, shared by the client and the server;
+//! - [`account`]: login arithmetic (single sign-on's included), the contact-list model and list counting, shared by
+//!   the client and the server;
 //! - `client` (feature `client`): logging in, synchronising, presence;
 //! - `server` (feature `server`): the embedded reference server.
 //!
 //! The modules most code names are also re-exported at the root under their short names: [`frame`], [`raw`],
 //! [`text`], [`value`], [`compare`], [`matcher`], [`message`], [`transcript`], [`xml`], [`auth`], [`contacts`],
-//! [`list_counter`], and `net` and `runtime` with their features.
+//! [`list_counter`], [`sso`], and `net` and `runtime` with their features.
 //!
 //! # What a library user does
 //!
@@ -56,7 +57,7 @@ pub mod wire;
 
 // The modules by the paths users have always written; each lives in the layer above.
 #[doc(no_inline)]
-pub use account::{auth, contacts, list_counter};
+pub use account::{auth, contacts, list_counter, sso};
 #[doc(no_inline)]
 #[cfg(feature = "runtime-spec")]
 pub use spec::runtime;

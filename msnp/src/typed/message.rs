@@ -1,7 +1,7 @@
 //! Messages by form and argument name, for code that speaks many versions at once (the client and the server).
 //!
 //! The generated structs are per shape: `UsrOkV8` is the USR OK of the versions whose form has that syntax. Code
-//! that logs in with any version from MSNP2 to MSNP14 instead names the form and the arguments, and the spec of
+//! that logs in with any version from MSNP2 to MSNP18 instead names the form and the arguments, and the spec of
 //! the connection's version decides where each argument goes:
 //!
 //! ```text
