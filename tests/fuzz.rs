@@ -14,6 +14,8 @@ use msnp::message::{ArgName, Incoming, Received};
 use msnp::raw::{RawCommand, Tokens};
 use msnp::server::{ServerConfig, Sessions};
 use msnp::spec::{ArgKind, Dir, Services, VersionDef};
+use msnp::sso::request::RstRequest;
+use msnp::sso::response::{RstReply, Tickets, read_response};
 use msnp::text::Decoded;
 use msnp::validate::{Options, render_human, summary_line, validate_bytes};
 use msnp::{Message, Version};
@@ -310,4 +312,33 @@ pub fn server(data: &[u8]) {
         assert!(ended.is_ok(), "the server's session did not end after the client closed");
         reader.abort();
     });
+}
+
+/// `rst`: the readers of the single sign-on documents (the server's of the RST request, the client's of the
+/// response) give a document or an error that says what is wrong for any input, never a panic, within their
+/// bounds; the tickets are taken from any tokens read, and the MBI check refuses any response but a right one.
+///
+/// Input: the document's bytes.
+pub fn rst(data: &[u8]) {
+    if let Ok(request) = RstRequest::read(data) {
+        assert!(request.tokens.len() <= msnp::sso::request::MAX_TOKEN_REQUESTS, "{request:?}");
+        // What was read can be written again, and the writer's output is read again.
+        let again = RstRequest::read(request.to_xml().as_bytes());
+        assert!(again.is_ok(), "{request:?} written and read again: {again:?}");
+    }
+    match read_response(data) {
+        Ok(RstReply::Tokens(tokens)) => {
+            assert!(tokens.len() <= msnp::sso::response::MAX_TOKENS);
+            let _ = Tickets::from_tokens(&tokens).map_err(|e| e.to_string());
+        }
+        Ok(RstReply::Fault(fault)) => {
+            let _ = fault.to_string();
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+    let text = String::from_utf8_lossy(data);
+    let nonce = "8CLhG/xfgYZ7TyRQ/jIAWyDmd/w4R4GF2yKLS6tYrnjzi4cFag/Nr+hxsfg5zlCf";
+    assert!(msnp::sso::verify_mbi(b"a key none of the inputs was made with", nonce, text.trim()).is_err());
 }

@@ -18,6 +18,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("validate", fuzz::validate),
     ("client", fuzz::client),
     ("server", fuzz::server),
+    ("rst", fuzz::rst),
 ];
 
 fn fuzz_dir() -> PathBuf {
@@ -82,6 +83,11 @@ fn client_corpus() {
 #[test]
 fn server_corpus() {
     replay("server");
+}
+
+#[test]
+fn rst_corpus() {
+    replay("rst");
 }
 
 /// An MSNP7 login that succeeds, on a connection the server then keeps open: synchronising and setting the status

@@ -335,4 +335,26 @@ mod tests {
         let html = b"<html><body>Service Unavailable</body></html>";
         assert_eq!(read_response(html), Err(RstError::NotEnvelope("html".into())));
     }
+
+    #[test]
+    fn no_cut_and_no_changed_byte_makes_a_reader_panic() {
+        let request = super::super::request::RstRequest::messenger("a@b.c", "pw", "MBI_KEY_OLD").to_xml();
+        for document in [issued(), request] {
+            let bytes = document.as_bytes();
+            let read = |bytes: &[u8]| {
+                let _ = read_response(bytes).map(|reply| format!("{reply:?}")).map_err(|e| e.to_string());
+                let _ = super::super::request::RstRequest::read(bytes).map_err(|e| e.to_string());
+            };
+            for end in 0..bytes.len() {
+                read(&bytes[..end]);
+            }
+            for at in 0..bytes.len() {
+                for byte in [b'<', b'&', 0xff] {
+                    let mut changed = bytes.to_vec();
+                    changed[at] = byte;
+                    read(&changed);
+                }
+            }
+        }
+    }
 }
