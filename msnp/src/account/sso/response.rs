@@ -134,7 +134,7 @@ pub fn read_response(body: &[u8]) -> Result<RstReply, RstError> {
     match fault {
         Some(fault) => Ok(RstReply::Fault(Fault { status, ..fault })),
         None if collection => Ok(RstReply::Tokens(tokens)),
-        None => Err(RstError::Missing("wst:RequestSecurityTokenResponseCollection nor S:Fault")),
+        None => Err(RstError::Missing("wst:RequestSecurityTokenResponseCollection or S:Fault")),
     }
 }
 
