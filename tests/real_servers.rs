@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use msnp::client::{Client, ClientConfig};
-use msnp::contacts::ContactList;
+use msnp::contacts::{ContactList, List};
 use msnp::server::{Accounts, Quirk, Server, ServerConfig};
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -55,6 +55,10 @@ fn expected(account: &str, n: u32) -> ContactList {
     }
     for contact in &mut list.contacts {
         contact.lists.sort();
+        // The pending list arrives with MSNP10; before, a pending contact is on the reverse list alone.
+        if n < 10 {
+            contact.lists.retain(|l| *l != List::PL);
+        }
         if n < 7 {
             contact.groups.clear();
         }

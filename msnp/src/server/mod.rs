@@ -1,6 +1,7 @@
 //! The embedded reference server: a dispatch server that redirects to the notification server with `XFR NS`, a
-//! notification server with MD5 (MSNP2–MSNP7) and Passport 1.4 (MSNP8–MSNP14) authentication, and the Passport
-//! nexus and login endpoints over HTTP, all on loopback ports of the caller's choosing.
+//! notification server with MD5 (MSNP2–MSNP7) and Passport 1.4 (MSNP8–MSNP14) authentication, and an HTTP
+//! listener with the Passport nexus and login endpoints and the address-book services (MSNP13 on), all on
+//! loopback ports of the caller's choosing.
 //!
 //! It speaks every version from MSNP2 to MSNP14 from the same spec as everything else: lines it receives are
 //! matched to the version's forms ([`crate::typed::message::Incoming`]) and lines it sends are written from form and
@@ -11,15 +12,15 @@
 //!   MD5: USR MD5 S salt --USR MD5 S digest--> USR OK
 //!   TWN: USR TWN S params --> nexus (PassportURLs) --> login (Authorization: Passport1.4 ...) --ticket-->
 //!        USR TWN S ticket --> USR OK
-//! then: profile MSG, SYN and the lists (MSNP2–MSNP12), CHG with ILN and NLN/FLN to the contacts that may see it,
-//! CHL/QRY, PNG/QNG, OUT
+//! then: profile MSG, SYN and the lists (MSNP2–MSNP12), or FindMembership and ABFindAll over HTTP, BLP and the
+//! initial ADL (MSNP13 on), CHG with ILN and NLN/FLN to the contacts that may see it, CHL/QRY, PNG/QNG, OUT
 //! ```
 //!
 //! Asked to, it also misbehaves the way real servers do ([`Quirk`]: trailing spaces, swapped counters, missing
 //! and extra arguments, lists out of order, no profile, a phantom group, unknown commands).
 //!
-//! Contact lists come from an accounts file ([`Accounts`]). MSNP13 and MSNP14 keep their lists in the address
-//! book services, which this server does not provide: their clients log in and exchange presence (ADL, CHG).
+//! Contact lists come from an accounts file ([`Accounts`]): SYN sends them up to MSNP12; from MSNP13 the sharing
+//! and address book services do (`soap`), for a ticket of a signed-in session, and ADL is checked against them.
 
 pub mod accounts;
 mod error;
@@ -28,6 +29,7 @@ pub mod quirks;
 #[cfg(test)]
 mod quirks_tests;
 mod session;
+mod soap;
 mod syn_answer;
 
 use std::collections::HashMap;
@@ -144,6 +146,8 @@ struct State {
     config: ServerConfig,
     notification: SocketAddr,
     tickets: Mutex<HashMap<String, String>>,
+    /// Tickets that authenticate the address-book services, by their `t=` part, with their account (`soap`).
+    soap_tickets: Mutex<HashMap<String, String>>,
     online: Mutex<HashMap<String, Online>>,
     counter: AtomicU64,
     /// Open connections, overall and by address.
@@ -228,7 +232,7 @@ pub struct Server {
     pub dispatch: SocketAddr,
     /// The notification server's address.
     pub notification: SocketAddr,
-    /// The Passport endpoints' address.
+    /// The HTTP listener's address: the Passport endpoints, and the address-book services.
     pub passport: SocketAddr,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -252,11 +256,21 @@ impl Server {
 
     /// The nexus URL clients start Passport 1.4 from (on loopback when the server listens on every interface).
     pub fn nexus_url(&self) -> String {
+        format!("{}{NEXUS_PATH}", self.http_base())
+    }
+
+    /// The base URL of the address-book services (MSNP13 on), which the client's `soap_url` takes.
+    pub fn soap_url(&self) -> String {
+        self.http_base()
+    }
+
+    /// `http://` and the HTTP listener's address (loopback when the server listens on every interface).
+    fn http_base(&self) -> String {
         let mut address = self.passport;
         if address.ip().is_unspecified() {
             address.set_ip(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
         }
-        format!("http://{address}{NEXUS_PATH}")
+        format!("http://{address}")
     }
 }
 
@@ -314,6 +328,7 @@ impl Sessions {
             config,
             notification,
             tickets: Mutex::new(HashMap::new()),
+            soap_tickets: Mutex::new(HashMap::new()),
             online: Mutex::new(HashMap::new()),
             counter: AtomicU64::new(1),
             open: Mutex::new(Open::default()),

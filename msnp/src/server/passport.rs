@@ -1,6 +1,7 @@
 //! The embedded server's Passport 1.4 endpoints, over HTTP on loopback: the nexus, which names the login server in
 //! its `PassportURLs` header, and the login server, which checks the `Authorization` header and answers with a
-//! ticket the notification server then accepts in `USR TWN S`.
+//! ticket the notification server then accepts in `USR TWN S`. The same listener serves the address-book services
+//! (`super::soap`).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -40,9 +41,15 @@ pub async fn serve(listener: TcpListener, state: Arc<State>) {
         let state = state.clone();
         let timeout = state.config.http_timeout;
         connections.spawn(async move {
-            let service = service_fn(move |request| {
+            let service = service_fn(move |request: Request<Incoming>| {
                 let state = state.clone();
-                async move { Ok::<_, Infallible>(answer(&request, address, &state)) }
+                async move {
+                    // The address-book services share this listener.
+                    if super::soap::serves(request.uri().path()) {
+                        return Ok::<_, Infallible>(super::soap::answer(request, &state).await);
+                    }
+                    Ok::<_, Infallible>(answer(&request, address, &state))
+                }
             });
             // A client that sends no header, or keeps the connection without end, is dropped: the header must come
             // within the timeout, and the whole connection (its keep-alive requests included) ends with it.
