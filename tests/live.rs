@@ -1,10 +1,13 @@
 //! The client against the embedded server, in one process on loopback: every version from MSNP2 to MSNP14 logs
-//! in, synchronises and signs out; the dump equals the accounts file; the recorded transcript validates clean.
+//! in, synchronises (SYN, or from MSNP13 the address-book services, BLP and ADL) and signs out; the dump equals the
+//! accounts file; the recorded transcript validates clean.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
+use msnp::abservice::group_guid;
 use msnp::client::{Client, ClientConfig, Presence};
+use msnp::contacts::ContactList;
 use msnp::server::{Server, ServerConfig};
 use msnp_tests::errors;
 
@@ -21,6 +24,7 @@ async fn start(config: ServerConfig) -> Server {
 fn client(server: &Server, n: u32, account: &str, password: &str) -> ClientConfig {
     let mut config = ClientConfig::new(version(n), &server.dispatch.to_string(), account, password);
     config.nexus = server.nexus_url();
+    config.soap_url = server.soap_url();
     config.timeout = Duration::from_secs(5);
     config.record = true;
     config
@@ -60,7 +64,7 @@ async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
             }
             assert_eq!(contacts, want, "MSNP{n}");
         } else {
-            assert_eq!(list.account.handle, expected.account.handle, "MSNP{n}");
+            assert_eq!(list, from_address_book(&expected), "MSNP{n}");
         }
         session.set_status("NLN", Some(0)).await.unwrap_or_else(|e| panic!("MSNP{n}: {e}"));
         assert!(session.warnings().is_empty(), "MSNP{n}: {:?}", session.warnings());
@@ -71,6 +75,43 @@ async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
         let (summary, seen) = msnp_tests::run(&format!("MSNP{n}"), transcript.text().as_bytes());
         assert_eq!(summary.errors, 0, "MSNP{n}:\n{}\n{}", errors(&seen.diagnostics), transcript.text());
         assert!(summary.versions.contains(&version(n).name), "MSNP{n}: {:?}", summary.versions);
+    }
+}
+
+/// What the address-book services deliver of `list`: group IDs as the address book's GUIDs, no properties (the
+/// services' phone numbers and the like are not read), each contact's lists in order.
+fn from_address_book(list: &ContactList) -> ContactList {
+    let mut list = list.clone();
+    list.account.properties.clear();
+    for group in &mut list.groups {
+        group.id = group_guid(&group.id);
+    }
+    for contact in &mut list.contacts {
+        contact.groups = contact.groups.iter().map(|g| group_guid(g)).collect();
+        contact.properties.clear();
+        contact.lists.sort();
+    }
+    list
+}
+
+#[tokio::test]
+async fn msnp13_and_14_dump_every_demo_account_from_the_address_book() {
+    let server = start(ServerConfig::default()).await;
+    for n in [13, 14] {
+        for account in &msnp::server::Accounts::demo().accounts {
+            let handle = &account.list.account.handle;
+            let mut session = Client::login(&client(&server, n, handle, &account.password)).await.unwrap();
+            let list = session.synchronise().await.unwrap_or_else(|e| panic!("MSNP{n} {handle}: {e}"));
+            assert_eq!(list, from_address_book(&account.list), "MSNP{n} {handle}");
+            assert!(session.warnings().is_empty(), "MSNP{n}: {:?}", session.warnings());
+            let transcript = session.sign_out().await.unwrap().expect("recorded");
+            // BLP, then the initial list, in the version's forms.
+            let text = transcript.text();
+            let (blp, adl) = (text.find("C: BLP ").expect("BLP sent"), text.find("C: ADL ").expect("ADL sent"));
+            assert!(blp < adl, "{text}");
+            let (summary, seen) = msnp_tests::run(handle, text.as_bytes());
+            assert_eq!(summary.errors, 0, "MSNP{n} {handle}:\n{}\n{text}", errors(&seen.diagnostics));
+        }
     }
 }
 

@@ -112,10 +112,11 @@ pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
         };
         let _ = writeln!(
             stdout,
-            "dispatch {}\nnotification {}\nnexus {}\naccounts {count} from {}",
+            "dispatch {}\nnotification {}\nnexus {}\naddress-book {}\naccounts {count} from {}",
             server.dispatch,
             server.notification,
             server.nexus_url(),
+            server.soap_url(),
             args.accounts.display()
         );
         if !args.quirks.is_empty() {

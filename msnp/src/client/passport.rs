@@ -85,7 +85,7 @@ async fn get_following(
 }
 
 /// The error with its causes (reqwest's own message names only the request).
-fn describe(url: &str, error: &reqwest::Error) -> String {
+pub(super) fn describe(url: &str, error: &reqwest::Error) -> String {
     let mut text = format!("{url}: {error}");
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

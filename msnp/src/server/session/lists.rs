@@ -7,6 +7,8 @@
 //! account has it on (`241` otherwise: the address book is what the initial list repeats). The server keeps no
 //! list changes: presence follows the accounts file.
 
+use std::collections::HashMap;
+
 use super::{Next, Session};
 use crate::account::abservice::adl::{CLIENT_BITS, ListDocument, read_list};
 use crate::generated::forms::*;
@@ -36,17 +38,19 @@ impl Session {
         let handle = self.handle.as_deref().unwrap_or_default();
         let accounts = &self.state.config.accounts;
         let Some(account) = accounts.get(handle) else { return Err(500) };
+        let stored: HashMap<String, u32> = account
+            .list
+            .contacts
+            .iter()
+            .map(|c| (c.handle.to_ascii_lowercase(), c.lists.iter().map(|l| l.bit()).sum::<u32>() & CLIENT_BITS))
+            .collect();
         for entry in list.entries.iter().filter(|e| !e.is_phone()) {
-            match account.list.contacts.iter().find(|c| c.handle.eq_ignore_ascii_case(&entry.handle)) {
+            match stored.get(&entry.handle.to_ascii_lowercase()) {
                 None if accounts.get(&entry.handle).is_none() => return Err(208),
                 None if list.initial => return Err(241),
                 None => {}
-                Some(contact) => {
-                    let stored: u32 = contact.lists.iter().map(|l| l.bit()).sum::<u32>() & CLIENT_BITS;
-                    if list.initial && entry.lists & !stored != 0 {
-                        return Err(241);
-                    }
-                }
+                Some(bits) if list.initial && entry.lists & !bits != 0 => return Err(241),
+                Some(_) => {}
             }
         }
         Ok(())
