@@ -46,6 +46,11 @@ pub const ABSERVICE_PATH: &str = "/abservice/abservice.asmx";
 /// The services' base URL official clients used.
 pub const DEFAULT_BASE_URL: &str = "https://contacts.msn.com";
 
+/// The `SOAPAction` header of a FindMembership request.
+pub const FIND_MEMBERSHIP_ACTION: &str = "http://www.msn.com/webservices/AddressBook/FindMembership";
+/// The `SOAPAction` header of an ABFindAll request.
+pub const AB_FIND_ALL_ACTION: &str = "http://www.msn.com/webservices/AddressBook/ABFindAll";
+
 /// The namespace of the address book and sharing services' elements.
 pub const AB_NAMESPACE: &str = "http://www.msn.com/webservices/AddressBook";
 /// The SOAP 1.1 envelope's namespace.
@@ -91,8 +96,8 @@ impl Action {
     /// The value of the request's `SOAPAction` header.
     pub fn soap_action(self) -> &'static str {
         match self {
-            Action::FindMembership => "http://www.msn.com/webservices/AddressBook/FindMembership",
-            Action::AbFindAll => "http://www.msn.com/webservices/AddressBook/ABFindAll",
+            Action::FindMembership => FIND_MEMBERSHIP_ACTION,
+            Action::AbFindAll => AB_FIND_ALL_ACTION,
         }
     }
 

@@ -15,12 +15,12 @@ pub fn contact_guid(handle: &str) -> String {
     derived("contact", &handle.to_ascii_lowercase())
 }
 
-/// A GUID from two 64-bit FNV-1a hashes of `kind` and `name`, with the version and variant bits of a name-based
-/// GUID.
+/// A GUID from two 64-bit FNV-1a hashes of `kind` and `name`, each mixed so that close names give unlike GUIDs,
+/// with the version and variant bits of a name-based GUID.
 fn derived(kind: &str, name: &str) -> String {
     let hash = |seed: u64| {
         let bytes = kind.bytes().chain([0]).chain(name.bytes());
-        bytes.fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+        mix(bytes.fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)))
     };
     let (high, low) = (hash(0xcbf2_9ce4_8422_2325), hash(0x6c62_272e_07bb_0142));
     let high = (high & !0xf000) | 0x5000;
@@ -33,6 +33,13 @@ fn derived(kind: &str, name: &str) -> String {
         low >> 48,
         low & 0xffff_ffff_ffff
     )
+}
+
+/// The finalizer of SplitMix64: every bit of the result depends on every bit of `h`.
+fn mix(mut h: u64) -> u64 {
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 #[cfg(test)]
@@ -52,6 +59,8 @@ mod tests {
             assert!(ids[i + 1..].iter().all(|b| a != b), "{ids:?}");
         }
         assert_eq!(group_guid("0"), group_guid("0"));
+        // Close IDs give unlike GUIDs.
+        assert_ne!(group_guid("0")[..8], group_guid("1")[..8]);
         assert_eq!(contact_guid("Bob@Example.com"), contact_guid("bob@example.com"));
         assert_eq!(group_guid("D6DEEACD-7849-4DE4-93C5-D130915D0042"), "d6deeacd-7849-4de4-93c5-d130915d0042");
     }

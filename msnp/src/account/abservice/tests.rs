@@ -104,3 +104,31 @@ fn tickets_have_one_key_in_both_forms() {
     assert_eq!(mspauth_cookie("MSPProf=x"), None);
     assert_eq!(SoapAuth::TicketToken("t=a".into()).cookie(), None);
 }
+
+#[test]
+fn every_cut_and_flipped_byte_of_a_document_is_read_without_a_panic() {
+    use super::{Action, SoapAuth, adl, read_request, write_request};
+    let list = demo_list();
+    let documents = [
+        write_find_membership(&list),
+        write_ab_find_all(&list),
+        write_request(Action::AbFindAll, &SoapAuth::TicketToken("t=a&p=b".into())),
+        adl::initial_list(&list, adl::PAYLOAD_LIMIT).remove(0),
+    ];
+    for document in &documents {
+        // Every fifth cut, and a flip of every third byte, to keep the test quick.
+        let mut variants: Vec<Vec<u8>> = (0..document.len()).step_by(5).map(|n| document[..n].to_vec()).collect();
+        let flips = [b'<', b'>', b'/', b'&', b'"', 0xff, b' '].into_iter().cycle();
+        for (i, flip) in flips.zip(0..document.len()).map(|(f, i)| (i, f)).step_by(3) {
+            let mut changed = document.clone();
+            changed[i] = flip;
+            variants.push(changed);
+        }
+        for variant in variants {
+            let _ = read_find_membership(&variant);
+            let _ = read_ab_find_all(&variant);
+            let _ = read_request(&variant);
+            let _ = adl::read_list(&variant);
+        }
+    }
+}
