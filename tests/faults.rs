@@ -26,6 +26,7 @@ fn config(server: &Server, n: u32, password: &str) -> ClientConfig {
     let version = msnp::SPEC.version(&format!("MSNP{n}")).expect("a version of the spec");
     let mut config = ClientConfig::new(version, &server.dispatch.to_string(), "alice@example.com", password);
     config.nexus = server.nexus_url();
+    config.soap_url = server.soap_url();
     config.timeout = Duration::from_secs(5);
     config
 }

@@ -217,6 +217,7 @@ pub fn client(data: &[u8]) {
     config.record = true;
     config.nexus = "http://127.0.0.1:9/rdr/pprdr.asp".to_string();
     config.login_url = Some("http://127.0.0.1:9/login2.srf".to_string());
+    config.soap_url = "http://127.0.0.1:9".to_string();
 
     let runtime =
         tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().expect("a runtime");

@@ -1,11 +1,14 @@
 //! The client against the embedded server, in one process on loopback: every version from MSNP2 to MSNP18 logs
-//! in (single sign-on through the server's RST endpoint from MSNP15), synchronises and signs out; the dump equals
-//! the accounts file; the recorded transcript validates clean.
+//! in (single sign-on through the server's RST endpoint from MSNP15), synchronises (SYN, or from MSNP13 the
+//! address-book services, BLP and ADL) and signs out; the dump equals the accounts file; the recorded transcript
+//! validates clean.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
+use msnp::abservice::group_guid;
 use msnp::client::{Client, ClientConfig, Presence};
+use msnp::contacts::ContactList;
 use msnp::server::{Server, ServerConfig};
 use msnp_tests::errors;
 
@@ -25,6 +28,7 @@ fn client(server: &Server, n: u32, account: &str, password: &str) -> ClientConfi
     if n >= 15 {
         config.login_url = Some(server.rst_url());
     }
+    config.soap_url = server.soap_url();
     config.timeout = Duration::from_secs(5);
     config.record = true;
     config
@@ -64,7 +68,7 @@ async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
             }
             assert_eq!(contacts, want, "MSNP{n}");
         } else {
-            assert_eq!(list.account.handle, expected.account.handle, "MSNP{n}");
+            assert_eq!(list, from_address_book(&expected), "MSNP{n}");
         }
         // The address book services' ticket: Passport's in MSNP13 and MSNP14, the contacts.msn.com one from MSNP15.
         assert_eq!(session.contacts_ticket().is_some(), n >= 13, "MSNP{n}");
@@ -82,6 +86,43 @@ async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
         let (summary, seen) = msnp_tests::run(&format!("MSNP{n}"), transcript.text().as_bytes());
         assert_eq!(summary.errors, 0, "MSNP{n}:\n{}\n{}", errors(&seen.diagnostics), transcript.text());
         assert!(summary.versions.contains(&version(n).name), "MSNP{n}: {:?}", summary.versions);
+    }
+}
+
+/// What the address-book services deliver of `list`: group IDs as the address book's GUIDs, no properties (the
+/// services' phone numbers and the like are not read), each contact's lists in order.
+fn from_address_book(list: &ContactList) -> ContactList {
+    let mut list = list.clone();
+    list.account.properties.clear();
+    for group in &mut list.groups {
+        group.id = group_guid(&group.id);
+    }
+    for contact in &mut list.contacts {
+        contact.groups = contact.groups.iter().map(|g| group_guid(g)).collect();
+        contact.properties.clear();
+        contact.lists.sort();
+    }
+    list
+}
+
+#[tokio::test]
+async fn msnp13_to_18_dump_every_demo_account_from_the_address_book() {
+    let server = start(ServerConfig::default()).await;
+    for n in 13..=18 {
+        for account in &msnp::server::Accounts::demo().accounts {
+            let handle = &account.list.account.handle;
+            let mut session = Client::login(&client(&server, n, handle, &account.password)).await.unwrap();
+            let list = session.synchronise().await.unwrap_or_else(|e| panic!("MSNP{n} {handle}: {e}"));
+            assert_eq!(list, from_address_book(&account.list), "MSNP{n} {handle}");
+            assert!(session.warnings().is_empty(), "MSNP{n}: {:?}", session.warnings());
+            let transcript = session.sign_out().await.unwrap().expect("recorded");
+            // BLP, then the initial list, in the version's forms.
+            let text = transcript.text();
+            let (blp, adl) = (text.find("C: BLP ").expect("BLP sent"), text.find("C: ADL ").expect("ADL sent"));
+            assert!(blp < adl, "{text}");
+            let (summary, seen) = msnp_tests::run(handle, text.as_bytes());
+            assert_eq!(summary.errors, 0, "MSNP{n} {handle}:\n{}\n{text}", errors(&seen.diagnostics));
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use msnp::client::{Client, ClientConfig};
 use msnp::server::{Server, ServerConfig};
-use msnp_cli::{EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE};
+use msnp_cli::{EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_PROTOCOL, EXIT_USAGE};
 use msnp_tests::msnp;
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -33,6 +33,7 @@ impl Background {
             .into_iter()
             .chain(["--account", &format!("{who}@example.com"), "--nexus", &self.server.nexus_url()])
             .chain(login_url.iter().copied())
+            .chain(["--soap-url", &self.server.soap_url()])
             .chain(["--password-stdin", "--timeout", "5"])
             .map(String::from)
             .collect()
@@ -63,9 +64,11 @@ fn login_dumps_the_account_as_json_and_records_a_transcript_that_validates() {
         let keys: Vec<&str> = dump.as_object().unwrap().keys().map(String::as_str).collect();
         // (The map is sorted; the order of the output is pinned by the snapshot below.)
         assert_eq!(keys, ["account", "contacts", "groups", "version"], "MSNP{n}");
-        if n <= 12 {
-            assert_eq!(dump["contacts"][0]["handle"], "bob@example.com", "MSNP{n}");
-            assert_eq!(dump["contacts"][0]["lists"], serde_json::json!(["FL", "AL", "RL"]), "MSNP{n}");
+        // The same shape whether the lists came with SYN or, from MSNP13, from the address-book services.
+        assert_eq!(dump["contacts"][0]["handle"], "bob@example.com", "MSNP{n}");
+        assert_eq!(dump["contacts"][0]["lists"], serde_json::json!(["FL", "AL", "RL"]), "MSNP{n}");
+        if n >= 7 {
+            assert_eq!(dump["groups"][1]["name"], "Work Mates", "MSNP{n}");
         }
         // The transcript keeps no secret and validates clean.
         let text = std::fs::read_to_string(&transcript).unwrap();
@@ -157,6 +160,29 @@ fn demo_logs_in_to_the_embedded_server_in_every_version() {
         assert_eq!(status, EXIT_OK, "MSNP{n}: {err}");
         assert!(out.starts_with(&format!("MSNP{n}  alice@example.com")), "MSNP{n}: {out}");
         assert!(err.contains("embedded server: dispatch 127.0.0.1:"), "MSNP{n}: {err}");
+        assert!(out.contains("mallory@example.com  Mallory        BL,RL"), "MSNP{n}: {out}");
+    }
+}
+
+#[test]
+fn msnp13_address_book_failures_name_their_stage_and_exit_status() {
+    let background = Background::start();
+    for n in [13, 14] {
+        let mut args = background.args("login", n, "alice");
+        // A service that is not there: the HTTP listener answers 404 elsewhere.
+        let at = args.iter().position(|a| a == "--soap-url").unwrap() + 1;
+        args[at] = format!("{}/elsewhere", background.server.soap_url());
+        let (status, out, err) = run(&args, "alice-password\n");
+        assert_eq!(status, EXIT_PROTOCOL, "MSNP{n}: {err}");
+        assert!(err.contains("failed at Sharing: http://127.0.0.1:"), "MSNP{n}: {err}");
+        assert!(err.contains("/elsewhere/abservice/SharingService.asmx answered 404 Not Found"), "MSNP{n}: {err}");
+        assert!(out.is_empty(), "MSNP{n}: {out}");
+        // Nothing listens: a network failure.
+        let port = std::net::TcpListener::bind((LOOPBACK, 0)).unwrap().local_addr().unwrap().port();
+        args[at] = format!("http://127.0.0.1:{port}");
+        let (status, _, err) = run(&args, "alice-password\n");
+        assert_eq!(status, EXIT_NETWORK, "MSNP{n}: {err}");
+        assert!(err.contains("failed at Sharing"), "MSNP{n}: {err}");
     }
 }
 

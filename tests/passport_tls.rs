@@ -1,12 +1,13 @@
 //! Passport 1.4 over HTTPS: the client verifies certificates, refuses one it cannot trust (at the stage that met
 //! it), and accepts it once its CA is given as an extra one (`--ca-file`). A TLS front with a freshly made
-//! certificate for `localhost` forwards to the embedded server's Passport endpoints, all on loopback.
+//! certificate for `localhost` forwards to the embedded server's HTTP listener (the Passport endpoints, and the
+//! address-book services of MSNP13, verified the same way), all on loopback.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use msnp::client::{Client, ClientConfig, Failure, PassportError, Stage};
+use msnp::client::{Client, ClientConfig, Failure, PassportError, ServiceError, Stage};
 use msnp::server::{LOGIN_PATH, NEXUS_PATH, REDIRECTING_LOGIN_PATH, Server, ServerConfig};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
@@ -107,4 +108,29 @@ async fn passport_over_https_verifies_the_certificate_and_trusts_an_extra_ca() {
     assert_eq!(error.stage, Stage::Login, "{error}");
     assert!(matches!(error.failure, Failure::Passport(PassportError::Login(_))), "{error}");
     assert!(error.to_string().contains("from HTTPS"), "{error}");
+}
+
+#[tokio::test]
+async fn the_address_book_services_over_https_verify_the_certificate_too() {
+    let server = Server::start(ServerConfig::default(), LOOPBACK, 0).await.expect("the server starts");
+    let (port, pem) = tls_front(server.passport).await;
+    let msnp13 = |extra_ca: Option<Vec<u8>>| {
+        let mut config = config(&server);
+        config.version = msnp::SPEC.version("MSNP13").expect("MSNP13");
+        config.nexus = server.nexus_url();
+        config.soap_url = format!("https://localhost:{port}");
+        config.extra_ca = extra_ca;
+        config
+    };
+    // Passport over HTTP as configured; the services over HTTPS, not trusted: the first call fails on it.
+    let mut client = Client::login(&msnp13(None)).await.expect("signed in");
+    let error = client.synchronise().await.unwrap_err();
+    assert_eq!(error.stage, Stage::Sharing, "{error}");
+    assert!(matches!(error.failure, Failure::Service(ServiceError::Unreachable(_))), "{error}");
+    assert!(error.to_string().to_lowercase().contains("certificate"), "{error}");
+    // With the extra CA, both calls go through.
+    let mut client = Client::login(&msnp13(Some(pem.into_bytes()))).await.expect("signed in");
+    let list = client.synchronise().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(list.contacts.len(), 3);
+    client.sign_out().await.unwrap();
 }

@@ -79,14 +79,15 @@ async fn usr_ok_without_its_flag_no_profile_and_a_phantom_group() {
     raw.send("SYN 5 0").await;
     // No profile message came before the SYN reply. Carol has no groups, so Alice, in none, is in group 0.
     assert_eq!(
-        raw.until("LST 5 RL 1 1 1 alice@example.com Alice\r\n").await,
+        raw.until("LST 5 RL 1 2 2 dave@example.com Dave\r\n").await,
         "SYN 5 1\r\n\
 GTC 5 1 A\r\n\
 BLP 5 1 AL\r\n\
 LST 5 FL 1 1 1 alice@example.com Alice 0\r\n\
 LST 5 AL 1 1 1 alice@example.com Alice\r\n\
 LST 5 BL 1 0 0\r\n\
-LST 5 RL 1 1 1 alice@example.com Alice\r\n"
+LST 5 RL 1 1 2 alice@example.com Alice\r\n\
+LST 5 RL 1 2 2 dave@example.com Dave\r\n"
     );
 }
 

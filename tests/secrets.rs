@@ -15,6 +15,7 @@ fn config(server: &Server, n: u32, password: &str) -> ClientConfig {
     let version = msnp::SPEC.version(&format!("MSNP{n}")).expect("a version");
     let mut config = ClientConfig::new(version, &server.dispatch.to_string(), "alice@example.com", password);
     config.nexus = server.nexus_url();
+    config.soap_url = server.soap_url();
     config.timeout = Duration::from_secs(5);
     config.record = true;
     config
@@ -75,12 +76,14 @@ fn no_secret_in_what_msnp_login_prints() {
     let server = runtime.block_on(Server::start(ServerConfig::default(), LOOPBACK, 0)).expect("the server starts");
     let dir = std::env::temp_dir().join(format!("msnp-secrets-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for n in [5, 8, 12] {
+    for n in [5, 8, 12, 13] {
         for password in ["alice-password", "not-alices-password-1234"] {
             let path = dir.join(format!("msnp{n}.txt"));
             let (dispatch, nexus, version) = (server.dispatch.to_string(), server.nexus_url(), n.to_string());
             let args = ["login", "--version", &version, "--server", &dispatch, "--account", "alice@example.com"];
-            let more = ["--nexus", &nexus, "--password-stdin", "--transcript", path.to_str().unwrap()];
+            let soap = server.soap_url();
+            let more =
+                ["--nexus", &nexus, "--soap-url", &soap, "--password-stdin", "--transcript", path.to_str().unwrap()];
             let (_, out, err) = msnp_tests::msnp(&[&args[..], &more[..]].concat(), format!("{password}\n").as_bytes());
             let transcript = std::fs::read_to_string(&path).unwrap_or_default();
             for (what, text) in [("stdout", &out), ("stderr", &err), ("transcript", &transcript)] {

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! args --> Connect (endpoints, account, timeout) + password (MSNP_PASSWORD | --password-stdin | prompt)
-//!      --> ClientConfig --> Client::login --> synchronise --> [set_status, watch] --> sign_out
+//!      --> ClientConfig --> Client::login --> synchronise (SYN, or the address-book services, BLP and ADL)
+//!      --> [set_status, watch] --> sign_out
 //!      --> Dump (table or JSON) on stdout; tolerated lines as warnings and failures on stderr;
 //!          the transcript, secrets redacted, to --transcript FILE
 //! ```
@@ -65,7 +66,12 @@ pub struct Connect {
     /// single sign-on gets its tickets from (default https://login.live.com/RST.srf).
     #[arg(long, value_name = "URL")]
     login_url: Option<String>,
-    /// A CA certificate (PEM) to trust for Passport and the RST endpoint over HTTPS, besides the system's roots.
+    /// The base URL of the address-book services (MSNP13 on): FindMembership and ABFindAll go to
+    /// /abservice/SharingService.asmx and /abservice/abservice.asmx under it, http:// or https://.
+    #[arg(long, value_name = "BASE", default_value = msnp::abservice::DEFAULT_BASE_URL)]
+    soap_url: String,
+    /// A CA certificate (PEM) to trust for Passport, the RST endpoint and the address-book services over HTTPS,
+    /// besides the system's roots.
     #[arg(long, value_name = "FILE")]
     ca_file: Option<PathBuf>,
     /// Read the password from the first line of standard input (otherwise MSNP_PASSWORD, or a prompt on a
@@ -175,6 +181,7 @@ pub fn exit_status(error: &LoginError) -> u8 {
         _ if error.is_bad_credentials() => EXIT_AUTH,
         Failure::Network(_) | Failure::Incomplete(_) => EXIT_NETWORK,
         Failure::Passport(msnp::client::PassportError::Unreachable(_)) => EXIT_NETWORK,
+        Failure::Service(msnp::client::ServiceError::Unreachable(_)) => EXIT_NETWORK,
         _ => EXIT_PROTOCOL,
     }
 }
@@ -209,6 +216,7 @@ fn config(connect: &Connect) -> Result<ClientConfig, String> {
     let mut config = ClientConfig::new(version_def(connect.version), &connect.server, &connect.account, "");
     config.nexus = connect.nexus.clone();
     config.login_url = connect.login_url.clone();
+    config.soap_url = connect.soap_url.clone();
     if let Some(path) = &connect.ca_file {
         let pem = std::fs::read(path).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
         msnp::client::check_ca(&pem).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
@@ -279,16 +287,18 @@ pub fn demo(args: &DemoArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             .map_err(|e| format!("starting the embedded server: {e}"))?;
         let _ = writeln!(
             stderr,
-            "embedded server: dispatch {}, notification {}, Passport nexus {}, RST endpoint {}",
+            "embedded server: dispatch {}, notification {}, Passport nexus {}, RST endpoint {}, address-book services {}",
             server.dispatch,
             server.notification,
             server.nexus_url(),
-            server.rst_url()
+            server.rst_url(),
+            server.soap_url()
         );
         let mut config = ClientConfig::new(version, &server.dispatch.to_string(), &args.account, &password);
         config.nexus = server.nexus_url();
         // Single sign-on (MSNP15 on) asks the embedded server's RST endpoint instead of the real one.
         config.login_url = (version.auth == Some("SSO")).then(|| server.rst_url());
+        config.soap_url = server.soap_url();
         config.timeout = Duration::from_secs(10);
         config.record = args.transcript.is_some();
         Ok::<_, String>(session(&config, None).await)
@@ -338,7 +348,8 @@ async fn session(config: &ClientConfig, change: Option<Change<'_>>) -> Result<Ou
     }
 }
 
-/// What a signed-in session does before OUT: SYN, then the status and the watch.
+/// What a signed-in session does before OUT: SYN (or, from MSNP13, the address-book services, BLP and ADL), then
+/// the status and the watch.
 async fn signed_in(
     client: &mut Client,
     change: Option<Change<'_>>,

@@ -112,11 +112,12 @@ pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
         };
         let _ = writeln!(
             stdout,
-            "dispatch {}\nnotification {}\nnexus {}\nrst {}\naccounts {count} from {}",
+            "dispatch {}\nnotification {}\nnexus {}\nrst {}\naddress-book {}\naccounts {count} from {}",
             server.dispatch,
             server.notification,
             server.nexus_url(),
             server.rst_url(),
+            server.soap_url(),
             args.accounts.display()
         );
         if !args.quirks.is_empty() {

@@ -30,11 +30,13 @@ impl Drop for Running {
     }
 }
 
-/// The running server and what its first lines name: the dispatch address, the nexus URL, the accounts line.
+/// The running server and what its first lines name: the dispatch address, the nexus URL, the address-book
+/// services' base URL, the accounts line.
 struct Started {
     server: Running,
     dispatch: String,
     nexus: String,
+    soap: String,
     accounts: String,
 }
 
@@ -43,7 +45,8 @@ fn start(mut command: Command) -> Started {
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("msnp serve starts");
     let stdout = child.stdout.take().unwrap();
     let server = Running(child);
-    // The first lines name the addresses: dispatch, notification, nexus, RST endpoint, accounts.
+    // The first lines name the addresses: dispatch, notification, nexus, RST endpoint, address-book services,
+    // accounts.
     let mut lines = BufReader::new(stdout).lines();
     let mut field = |name: &str| {
         let line = lines.next().expect("a line from msnp serve").unwrap();
@@ -51,7 +54,8 @@ fn start(mut command: Command) -> Started {
     };
     let (dispatch, _notification, nexus) = (field("dispatch"), field("notification"), field("nexus"));
     assert!(field("rst").ends_with("/RST.srf"));
-    Started { server, dispatch, nexus, accounts: field("accounts") }
+    let soap = field("address-book");
+    Started { server, dispatch, nexus, soap, accounts: field("accounts") }
 }
 
 #[test]
@@ -68,12 +72,12 @@ fn serve_answers_a_login_from_another_process() {
         "--duration",
         "60",
     ]);
-    let Started { server, dispatch, nexus, accounts: listed } = start(command);
+    let Started { server, dispatch, nexus, soap, accounts: listed } = start(command);
     assert!(listed.starts_with("2 from "));
-    for version in ["7", "10"] {
+    for version in ["7", "10", "13"] {
         let output = Command::new(BINARY)
             .args(["login", "--version", version, "--server", &dispatch, "--account", "x@example.com"])
-            .args(["--nexus", &nexus, "--format", "json"])
+            .args(["--nexus", &nexus, "--soap-url", &soap, "--format", "json"])
             .env("MSNP_PASSWORD", "x-secret")
             .stdin(Stdio::null())
             .output()

@@ -17,8 +17,8 @@
 //! - `server` (feature `server`): the embedded reference server.
 //!
 //! The modules most code names are also re-exported at the root under their short names: [`frame`], [`raw`],
-//! [`text`], [`value`], [`compare`], [`matcher`], [`message`], [`transcript`], [`xml`], [`auth`], [`contacts`],
-//! [`list_counter`], [`sso`], and `net` and `runtime` with their features.
+//! [`text`], [`value`], [`compare`], [`matcher`], [`message`], [`transcript`], [`xml`], [`abservice`], [`auth`],
+//! [`contacts`], [`list_counter`], [`sso`], and `net` and `runtime` with their features.
 //!
 //! # What a library user does
 //!
@@ -57,7 +57,7 @@ pub mod wire;
 
 // The modules by the paths users have always written; each lives in the layer above.
 #[doc(no_inline)]
-pub use account::{auth, contacts, list_counter, sso};
+pub use account::{abservice, auth, contacts, list_counter, sso};
 #[doc(no_inline)]
 #[cfg(feature = "runtime-spec")]
 pub use spec::runtime;

@@ -31,6 +31,14 @@ pub enum Stage {
     UsrS,
     /// Synchronising the contact list.
     Syn,
+    /// Asking the sharing service for the memberships (FindMembership, MSNP13 on).
+    Sharing,
+    /// Asking the address book service for the address book (ABFindAll, MSNP13 on).
+    AbService,
+    /// Sending the privacy setting the address book holds (BLP, MSNP13 on).
+    Blp,
+    /// Sending the initial list (ADL, MSNP13 on).
+    Adl,
     /// Setting the status.
     Chg,
     /// Waiting for presence.
@@ -53,6 +61,10 @@ impl Stage {
             Stage::Rst => "RST",
             Stage::UsrS => "USR S",
             Stage::Syn => "SYN",
+            Stage::Sharing => "Sharing",
+            Stage::AbService => "ABService",
+            Stage::Blp => "BLP",
+            Stage::Adl => "ADL",
             Stage::Chg => "CHG",
             Stage::Watch => "watch",
             Stage::Out => "OUT",
@@ -76,12 +88,29 @@ pub enum Failure {
     },
     /// Passport failed: 1.4 (nexus, login server) or its RST endpoint.
     Passport(PassportError),
+    /// An address-book service failed (MSNP13 on).
+    Service(ServiceError),
     /// More referrals than allowed.
     TooManyReferrals(usize),
     /// The server sent something the step cannot go on with.
     Protocol(String),
     /// The step's time ran out while lines were arriving, but not the ones it waited for.
     Incomplete(Box<Due>),
+}
+
+/// Why an address-book service (the sharing service's FindMembership, the address book service's ABFindAll)
+/// failed. Each names the URL.
+#[derive(Debug)]
+pub enum ServiceError {
+    /// The service could not be reached: connection, TLS (an untrusted certificate) or timeout.
+    Unreachable(String),
+    /// The service refused the ticket: HTTP 401 or 403 without a SOAP fault.
+    Refused(String),
+    /// The service answered with a SOAP fault, whatever the HTTP status.
+    Fault(String),
+    /// The service answered what cannot be used: another HTTP status, a document that is not the answer, or one
+    /// over the reader's limits.
+    Answer(String),
 }
 
 /// What a step still waited for when its time ran out, and what arrived instead.
@@ -160,6 +189,12 @@ impl fmt::Display for LoginError {
                 | PassportError::Login(why)
                 | PassportError::Refused(why),
             ) => f.write_str(why)?,
+            Failure::Service(
+                ServiceError::Unreachable(why)
+                | ServiceError::Refused(why)
+                | ServiceError::Fault(why)
+                | ServiceError::Answer(why),
+            ) => f.write_str(why)?,
             Failure::TooManyReferrals(n) => write!(f, "more than {n} referrals (XFR NS)")?,
             Failure::Protocol(why) => f.write_str(why)?,
             Failure::Incomplete(due) => {
@@ -236,5 +271,7 @@ mod tests {
         let names: Vec<&str> =
             [Stage::Connect, Stage::UsrI, Stage::Nexus, Stage::Rst, Stage::Watch].map(Stage::name).to_vec();
         assert_eq!(names, ["connect", "USR I", "nexus", "RST", "watch"]);
+        let names: Vec<&str> = [Stage::Sharing, Stage::AbService, Stage::Blp, Stage::Adl].map(Stage::name).to_vec();
+        assert_eq!(names, ["Sharing", "ABService", "BLP", "ADL"]);
     }
 }

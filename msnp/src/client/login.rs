@@ -9,7 +9,7 @@ use tokio::net::TcpStream;
 use super::error::{Failure, LoginError, Stage, malformed, net};
 use super::passport::{self, PassportError};
 use super::step::StepLog;
-use super::{Client, ClientConfig, PING_INTERVAL, Stream};
+use super::{Client, ClientConfig, PING_INTERVAL, SoapAuth, Stream};
 use crate::account::auth::md5_login_digest;
 use crate::generated::forms::*;
 use crate::spec::Dir;
@@ -102,6 +102,10 @@ impl Client {
             step: StepLog::default(),
             lost: Vec::new(),
             contacts_ticket: None,
+            soap_auth: None,
+            soap_url: config.soap_url.clone(),
+            extra_ca: config.extra_ca.clone(),
+            list_sent: false,
         })
     }
 
@@ -207,6 +211,10 @@ impl Client {
         let argument = if md5 { usr::args::DIGEST } else { usr::args::TICKET };
         let usr = self.message(second, Stage::UsrS)?.trid(trid).arg(argument, secret.as_str());
         self.send(usr, Stage::UsrS, Redact::Token(&secret, placeholder)).await?;
+        if !md5 {
+            // MSNP13 and MSNP14 with TWN: the address-book services take the ticket's `t=` part as a cookie.
+            self.soap_auth = Some(SoapAuth::from_twn_ticket(&secret));
+        }
         self.confirm(trid).await?;
         Ok(Referral::Done)
     }

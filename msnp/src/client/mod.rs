@@ -1,5 +1,6 @@
-//! The client: logs in with any version from MSNP2 to MSNP18, synchronises the contact list, sets a status and
-//! collects presence, and signs out. Messages are read and written by form and argument name
+//! The client: logs in with any version from MSNP2 to MSNP18, synchronises the contact list (SYN up to MSNP12,
+//! the address-book services from MSNP13), sets a status and collects presence, and signs out. Messages are read
+//! and written by form and argument name
 //! ([`crate::typed::message`]), so the same code serves every version; what differs between eras is which forms exist.
 //!
 //! ```text
@@ -8,7 +9,9 @@
 //!   --> USR MD5 S salt: digest of salt and password            (MSNP2-7)
 //!   --> USR TWN S params: nexus, login, ticket (Passport 1.4)   (MSNP8-14)
 //!   --> USR SSO S policy nonce: RST tickets, ticket and response  (MSNP15-18; the machine GUID from MSNP16)
-//! --> USR OK --> SYN (MSNP2-12) --> CHG --> OUT
+//! --> USR OK --> SYN (MSNP2-12)
+//!            | FindMembership, ABFindAll (HTTP) --> BLP --> ADL, the initial list (MSNP13 on)
+//! --> CHG --> OUT
 //! at any point: CHL answered with QRY; presence (ILN/NLN/FLN) kept as events; lines the spec does not allow
 //! are warnings, tolerated
 //! ```
@@ -18,11 +21,13 @@
 //! The parts, each in a module of its own: `error` says how a session fails ([`LoginError`], [`Stage`],
 //! [`Failure`]); `login` signs in; `passport` and `sso` get the tickets (Passport 1.4; the RST endpoint and the
 //! response to the nonce); `step` reads the server within a step's time; `sync` synchronises the contact list,
-//! with one reader per shape of the SYN answer.
+//! with one reader per shape of the SYN answer and the address-book flow of MSNP13 on; `services` calls the
+//! address-book services over HTTP.
 
 mod error;
 mod login;
 mod passport;
+mod services;
 mod sso;
 mod step;
 mod sync;
@@ -44,8 +49,9 @@ use crate::wire::net::{Connection, Frame, NetError, Redact, Transcript};
 pub use crate::wire::net::{Stream, Transport};
 use crate::wire::text::Decoded;
 
+pub use crate::account::abservice::SoapAuth;
 use error::net;
-pub use error::{Due, Failure, LoginError, Stage};
+pub use error::{Due, Failure, LoginError, ServiceError, Stage};
 pub use passport::{PassportError, check_ca};
 use step::StepLog;
 
@@ -83,8 +89,12 @@ pub struct ClientConfig {
     /// The Passport login server, to skip the nexus (MSNP8 to MSNP14); the RST endpoint (MSNP15 on; by default
     /// [`DEFAULT_RST`]).
     pub login_url: Option<String>,
-    /// An extra CA certificate (PEM) to trust for Passport over HTTPS.
+    /// An extra CA certificate (PEM) to trust for Passport and the address-book services over HTTPS.
     pub extra_ca: Option<Vec<u8>>,
+    /// The base URL of the address-book services (MSNP13 on): the sharing service and the address book service
+    /// are at [`SHARING_PATH`](crate::account::abservice::SHARING_PATH) and
+    /// [`ABSERVICE_PATH`](crate::account::abservice::ABSERVICE_PATH) under it.
+    pub soap_url: String,
     /// The limit on each step.
     pub timeout: Duration,
     /// How many `XFR NS` referrals to follow.
@@ -99,7 +109,8 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// A configuration with the defaults: the real Passport nexus, 15-second steps, 3 referrals.
+    /// A configuration with the defaults: the real Passport nexus and address-book services, 15-second steps, 3
+    /// referrals.
     pub fn new(version: &'static VersionDef, server: &str, account: &str, password: &str) -> Self {
         ClientConfig {
             version,
@@ -109,6 +120,7 @@ impl ClientConfig {
             nexus: DEFAULT_NEXUS.into(),
             login_url: None,
             extra_ca: None,
+            soap_url: crate::account::abservice::DEFAULT_BASE_URL.into(),
             timeout: Duration::from_secs(15),
             max_referrals: 3,
             limits: Limits::default(),
@@ -156,6 +168,13 @@ pub struct Client {
     /// The ticket for the address book and sharing services: the `contacts.msn.com` ticket from the RST
     /// endpoint (MSNP15 on), or the Passport 1.4 ticket (MSNP13 and MSNP14).
     contacts_ticket: Option<String>,
+    /// How the address-book services authenticate this session (MSNP13 on): set by the sign-in from its ticket.
+    soap_auth: Option<SoapAuth>,
+    /// The address-book services' base URL, and the extra CA to trust for them.
+    soap_url: String,
+    extra_ca: Option<Vec<u8>>,
+    /// Whether the initial ADL list went out (MSNP13 on; CHG must follow it).
+    list_sent: bool,
 }
 
 impl fmt::Debug for Client {
@@ -247,8 +266,9 @@ impl Client {
     /// Sets the status (with the version's client capabilities from MSNP8): waits for the server's echo and returns
     /// it. The contacts already online arrive as ILN lines, kept as events.
     pub async fn set_status(&mut self, status: &str, caps: Option<u32>) -> Result<String, LoginError> {
-        if self.number >= 13 && Outgoing::exists(self.version, Dir::Client, adl::REQUEST) {
-            // MSNP13 and later: the session's lists come first, even when empty.
+        if !self.list_sent && Outgoing::exists(self.version, Dir::Client, adl::REQUEST) {
+            // MSNP13 and later: the session's lists come first, even when empty (when the session did not
+            // synchronise, which sends them).
             let trid = self.next_trid();
             let adl = self.message(adl::REQUEST, Stage::Chg)?.trid(trid).payload(&b"<ml l=\"1\"></ml>"[..]);
             self.send(adl, Stage::Chg, Redact::None).await?;

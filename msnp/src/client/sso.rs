@@ -11,6 +11,7 @@
 use super::error::{Failure, LoginError, Stage};
 use super::passport::{self, PassportError};
 use super::{Client, ClientConfig, DEFAULT_RST};
+use crate::account::abservice::SoapAuth;
 use crate::account::sso::mbi_response;
 use crate::account::sso::request::RstRequest;
 use crate::account::sso::response::{MAX_RESPONSE, RstReply, Tickets, read_response};
@@ -33,6 +34,8 @@ impl Client {
         let request = RstRequest::messenger(&config.account, &config.password, policy);
         let tickets = tickets(&http, url, &request).await.map_err(rst)?;
         self.contacts_ticket = tickets.contacts.clone();
+        // The address-book services take the contacts.msn.com ticket in their SOAP header.
+        self.soap_auth = tickets.contacts.clone().map(SoapAuth::TicketToken);
         let response = mbi_response(&tickets.proof_key, nonce)
             .map_err(|e| LoginError::new(Stage::UsrS, Failure::Protocol(e.to_string())))?;
         let trid = self.next_trid();

@@ -1,12 +1,11 @@
 //! Synchronising the contact list: SYN with list version 0 and every line of its answer, read by one of two
 //! readers: [`numbered`] for MSNP2-7 (replies with the SYN's TrID, each list numbered) and [`counted`] for
-//! MSNP8-12 (lines without TrID, counted by the SYN reply). MSNP13 on has no SYN: a PNG round trip collects what
-//! the server pushed after signing in.
+//! MSNP8-12 (lines without TrID, counted by the SYN reply). MSNP13 on has no SYN: [`address_book`] fetches the
+//! lists from the address-book services and sends BLP and the initial ADL list.
 
+mod address_book;
 mod counted;
 mod numbered;
-
-use tokio::time::Instant;
 
 use super::error::{Failure, LoginError, Stage};
 use super::{Client, MAX_SYN_LINES, MAX_WARNINGS, decoded};
@@ -19,7 +18,8 @@ use crate::wire::text::Decoded;
 
 impl Client {
     /// Synchronises: SYN with list version 0 and every line of the answer (MSNP2 to MSNP12). MSNP13 and later keep
-    /// the lists in the address book services: the result holds the account alone.
+    /// the lists in the address-book services: FindMembership and ABFindAll at
+    /// [`ClientConfig::soap_url`](super::ClientConfig::soap_url), then BLP and the initial list with ADL.
     pub async fn synchronise(&mut self) -> Result<ContactList, LoginError> {
         let mut list = ContactList {
             account: AccountInfo {
@@ -29,12 +29,10 @@ impl Client {
             },
             ..ContactList::default()
         };
-        let deadline = self.step_deadline();
         if !Outgoing::exists(self.version, Dir::Client, syn::REQUEST) {
-            self.collect_pushed(deadline).await?;
-            list.account.friendly_name = self.friendly_name.clone().unwrap_or_default();
-            return Ok(list);
+            return self.synchronise_services(list).await;
         }
+        let deadline = self.step_deadline();
         let trid = self.next_trid();
         let syn = self
             .message(syn::REQUEST, Stage::Syn)?
@@ -55,22 +53,6 @@ impl Client {
         }
         self.check_groups(&list);
         Ok(list)
-    }
-
-    /// MSNP13 on: nothing to ask for; a PNG round trip collects what the server pushed after USR OK (the account's
-    /// friendly name in PRP MFN).
-    async fn collect_pushed(&mut self, deadline: Instant) -> Result<(), LoginError> {
-        self.ping(Stage::Syn).await?;
-        loop {
-            let frame = self.next_until(Stage::Syn, None, deadline).await?;
-            match self.read(&frame) {
-                Ok(qng) if qng.incoming().is(qng::REPLY) => {
-                    self.note_ping_interval(&qng.incoming());
-                    return Ok(());
-                }
-                _ => self.unrelated(Stage::Syn, &frame),
-            }
-        }
     }
 
     /// The failure of a SYN step whose time ran out: what was still due, and what arrived instead.

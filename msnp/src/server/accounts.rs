@@ -163,7 +163,9 @@ impl Accounts {
         self.accounts.iter().find(|a| a.list.account.handle.eq_ignore_ascii_case(handle))
     }
 
-    /// Three accounts that know each other, for `msnp demo` and the tests.
+    /// Three accounts that know each other, for `msnp demo` and the tests: alice has two groups and a blocked
+    /// contact, bob blocks everyone not on his allow list, and carol has a pending contact (on RL and PL: someone
+    /// who added her and awaits her answer).
     pub fn demo() -> Accounts {
         let text = r#"
 [[account]]
@@ -197,6 +199,7 @@ password = "carol-password"
 friendly_name = "Carol C."
 contacts = [
   { handle = "alice@example.com", friendly_name = "Alice", lists = ["FL", "AL", "RL"] },
+  { handle = "dave@example.com", friendly_name = "Dave", lists = ["RL", "PL"] },
 ]
 "#;
         // The demo accounts are written above and checked by the tests; they always parse.
@@ -218,6 +221,7 @@ mod tests {
         assert_eq!(alice.list.groups[1].name, "Work Mates");
         assert_eq!(alice.list.contacts[1].friendly_name, "Carol C.");
         assert_eq!(demo.get("carol@example.com").unwrap().list.account.friendly_name, "Carol C.");
+        assert_eq!(demo.get("carol@example.com").unwrap().list.on(crate::account::contacts::List::PL).count(), 1);
     }
 
     #[test]

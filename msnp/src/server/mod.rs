@@ -1,7 +1,7 @@
 //! The embedded reference server: a dispatch server that redirects to the notification server with `XFR NS`, a
 //! notification server with MD5 (MSNP2–MSNP7), Passport 1.4 (MSNP8–MSNP14) and single sign-on (MSNP15–MSNP18)
-//! authentication, and the Passport nexus and login endpoints and the RST endpoint over HTTP, all on loopback ports
-//! of the caller's choosing.
+//! authentication, and an HTTP listener with the Passport nexus and login endpoints, the RST endpoint and the
+//! address-book services (MSNP13 on), all on loopback ports of the caller's choosing.
 //!
 //! It speaks every version from MSNP2 to MSNP18 from the same spec as everything else: lines it receives are
 //! matched to the version's forms ([`crate::typed::message::Incoming`]) and lines it sends are written from form and
@@ -14,15 +14,15 @@
 //!        USR TWN S ticket --> USR OK
 //!   SSO: GCF, USR SSO S policy nonce --> RST.srf (account, password --> tickets, proof keys) -->
 //!        USR SSO S ticket response [machine GUID] --> (response checked under the ticket's proof key) USR OK
-//! then: profile MSG, SYN and the lists (MSNP2–MSNP12), CHG with ILN and NLN/FLN to the contacts that may see it,
-//! CHL/QRY, PNG/QNG, OUT
+//! then: profile MSG, SYN and the lists (MSNP2–MSNP12), or FindMembership and ABFindAll over HTTP, BLP and the
+//! initial ADL (MSNP13 on), CHG with ILN and NLN/FLN to the contacts that may see it, CHL/QRY, PNG/QNG, OUT
 //! ```
 //!
 //! Asked to, it also misbehaves the way real servers do ([`Quirk`]: trailing spaces, swapped counters, missing
 //! and extra arguments, lists out of order, no profile, a phantom group, unknown commands).
 //!
-//! Contact lists come from an accounts file ([`Accounts`]). MSNP13 and later keep their lists in the address
-//! book services, which this server does not provide: their clients log in and exchange presence (ADL, CHG).
+//! Contact lists come from an accounts file ([`Accounts`]): SYN sends them up to MSNP12; from MSNP13 the sharing
+//! and address book services do (`soap`), for a ticket of a signed-in session, and ADL is checked against them.
 
 pub mod accounts;
 mod error;
@@ -32,6 +32,7 @@ pub mod quirks;
 mod quirks_tests;
 mod rst;
 mod session;
+mod soap;
 mod syn_answer;
 
 use std::collections::HashMap;
@@ -152,6 +153,8 @@ struct State {
     tickets: Mutex<HashMap<String, String>>,
     /// The tickets the RST endpoint issued (single sign-on, MSNP15 on).
     sso: Mutex<rst::IssuedTickets>,
+    /// Tickets that authenticate the address-book services, by their `t=` part, with their account (`soap`).
+    soap_tickets: Mutex<HashMap<String, String>>,
     online: Mutex<HashMap<String, Online>>,
     counter: AtomicU64,
     /// Open connections, overall and by address.
@@ -236,7 +239,7 @@ pub struct Server {
     pub dispatch: SocketAddr,
     /// The notification server's address.
     pub notification: SocketAddr,
-    /// The Passport endpoints' address.
+    /// The HTTP listener's address: the Passport endpoints, and the address-book services.
     pub passport: SocketAddr,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -260,11 +263,21 @@ impl Server {
 
     /// The nexus URL clients start Passport 1.4 from (on loopback when the server listens on every interface).
     pub fn nexus_url(&self) -> String {
+        format!("{}{NEXUS_PATH}", self.http_base())
+    }
+
+    /// The base URL of the address-book services (MSNP13 on), which the client's `soap_url` takes.
+    pub fn soap_url(&self) -> String {
+        self.http_base()
+    }
+
+    /// `http://` and the HTTP listener's address (loopback when the server listens on every interface).
+    fn http_base(&self) -> String {
         let mut address = self.passport;
         if address.ip().is_unspecified() {
             address.set_ip(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
         }
-        format!("http://{address}{NEXUS_PATH}")
+        format!("http://{address}")
     }
 
     /// The URL clients of MSNP15 on ask for their tickets at ([`RST_PATH`], on the nexus's address).
@@ -328,6 +341,7 @@ impl Sessions {
             notification,
             tickets: Mutex::new(HashMap::new()),
             sso: Mutex::new(rst::IssuedTickets::default()),
+            soap_tickets: Mutex::new(HashMap::new()),
             online: Mutex::new(HashMap::new()),
             counter: AtomicU64::new(1),
             open: Mutex::new(Open::default()),

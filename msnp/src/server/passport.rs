@@ -1,7 +1,7 @@
 //! The embedded server's Passport 1.4 endpoints, over HTTP on loopback: the nexus, which names the login server in
 //! its `PassportURLs` header, and the login server, which checks the `Authorization` header and answers with a
-//! ticket the notification server then accepts in `USR TWN S`; the single sign-on endpoint (`super::rst`) shares
-//! the listener.
+//! ticket the notification server then accepts in `USR TWN S`. The same listener serves the single sign-on endpoint
+//! (`super::rst`) and the address-book services (`super::soap`).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -47,7 +47,11 @@ pub async fn serve(listener: TcpListener, state: Arc<State>) {
                     if request.uri().path() == super::RST_PATH {
                         return Ok::<_, Infallible>(super::rst::answer(request, &state).await);
                     }
-                    Ok(answer(&request, address, &state))
+                    // The address-book services share this listener.
+                    if super::soap::serves(request.uri().path()) {
+                        return Ok::<_, Infallible>(super::soap::answer(request, &state).await);
+                    }
+                    Ok::<_, Infallible>(answer(&request, address, &state))
                 }
             });
             // A client that sends no header, or keeps the connection without end, is dropped: the header must come

@@ -14,7 +14,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use tokio::time::Instant;
 
 use super::{MAX_TICKETS, State};
-use crate::account::sso::request::{MAX_REQUEST, MESSENGER_CLEAR, RstRequest};
+use crate::account::sso::request::{CONTACTS, MAX_REQUEST, MESSENGER_CLEAR, RstRequest};
 use crate::account::sso::response::{FAILED_AUTHENTICATION, Issued, write_fault, write_response};
 use crate::account::sso::{PROOF_KEY_LEN, new_proof_key};
 
@@ -69,6 +69,18 @@ impl IssuedTickets {
             self.by_ticket.remove(ticket);
         }
         good
+    }
+
+    /// The ticket issued to `handle` for the address-book services (`contacts.msn.com`) that expires last, while
+    /// it has not expired: a session that signed in with single sign-on grants it to the services.
+    pub(super) fn contacts_ticket(&self, handle: &str) -> Option<String> {
+        let now = Instant::now();
+        self.by_ticket
+            .iter()
+            .filter(|(_, t)| t.handle.eq_ignore_ascii_case(handle) && t.address.eq_ignore_ascii_case(CONTACTS))
+            .filter(|(_, t)| t.expires > now)
+            .max_by_key(|(_, t)| t.expires)
+            .map(|(ticket, _)| ticket.clone())
     }
 }
 

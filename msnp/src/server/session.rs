@@ -1,5 +1,6 @@
 //! One connection to the dispatch or notification server: the server's half of VER, INF/CVR, USR (MD5, TWN, and
-//! SSO in `sso`), SYN, CHG, CHL/QRY, PNG and OUT, for whichever version the client negotiates.
+//! SSO in `sso`), SYN, CHG, CHL/QRY, PNG and OUT, for whichever version the client negotiates; `lists` answers
+//! ADL and BLP, `presence` CHG.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use crate::wire::net::{Connection, Frame, NetError, Stream};
 use crate::wire::raw::{RawCommand, Tokens};
 use crate::wire::text::Plain;
 
+mod lists;
 mod presence;
 mod sso;
 
@@ -48,6 +50,10 @@ struct Session {
     outbox: mpsc::Sender<Vec<u8>>,
     /// Whether the session has sent its first CHG (ILN follows the first only).
     changed_status: bool,
+    /// The ticket that lets the signed-in account use the address-book services.
+    soap_ticket: Option<String>,
+    /// The privacy setting the client last set with BLP in this session.
+    blp: Option<String>,
 }
 
 /// What to do after a message.
@@ -121,6 +127,8 @@ pub async fn run(stream: Stream, local: SocketAddr, state: Arc<State>, role: Rol
         challenge: None,
         outbox,
         changed_status: false,
+        soap_ticket: None,
+        blp: None,
     };
     let mut clock = Deadlines::new(&session.state.config);
     let ended = loop {
@@ -245,7 +253,9 @@ impl Session {
         } else if message.is(qry::REQUEST) {
             return self.check_challenge(conn, trid, &message).await;
         } else if message.is(adl::REQUEST) {
-            self.send(conn, self.reply(adl::REPLY)?.trid(trid)).await?;
+            self.add_to_lists(conn, trid, &message).await?;
+        } else if message.is(blp::REQUEST) {
+            self.set_privacy(conn, trid, &message).await?;
         } else if message.is(uux::REQUEST) {
             self.send(conn, self.reply(uux::REPLY)?.trid(trid)).await?;
         } else if message.is(out::REQUEST) {
@@ -345,15 +355,17 @@ impl Session {
             self.error(conn, 911, Some(trid)).await?;
             return Ok(Next::Close);
         };
-        let accepted = if message.is(usr::MD5_S) {
+        let (accepted, ticket) = if message.is(usr::MD5_S) {
             let digest: &str = message.require(usr::args::DIGEST)?;
             let accounts = &self.state.config.accounts;
-            accounts.get(&handle).is_some_and(|a| md5_login_digest(&salt_or_nonce, &a.password) == digest)
+            (accounts.get(&handle).is_some_and(|a| md5_login_digest(&salt_or_nonce, &a.password) == digest), None)
         } else if message.is(usr::SSO_S) {
-            self.sso_accepted(message, &handle, &salt_or_nonce)
+            let accepted = self.sso_accepted(message, &handle, &salt_or_nonce);
+            let contacts = self.state.sso.lock().ok().and_then(|t| t.contacts_ticket(&handle));
+            (accepted, contacts.filter(|_| accepted))
         } else {
             let ticket: &str = message.require(usr::args::TICKET)?;
-            self.state.take_ticket(ticket, &handle)
+            (self.state.take_ticket(ticket, &handle), Some(ticket.to_string()))
         };
         let state = self.state.clone();
         let Some(account) = state.config.accounts.get(&handle).filter(|_| accepted) else {
@@ -364,7 +376,7 @@ impl Session {
         let ok = usr_ok(self.version(), &list.account, trid, state.config.quirks)?;
         conn.send(ok).await?;
         let handle = list.account.handle.clone();
-        self.sign_on(handle.clone());
+        self.sign_on(handle.clone(), ticket);
         if let Ok(push) = self.reply(sbs::PUSH) {
             self.send(conn, push.arg(sbs::args::SUBSCRIPTION, "null")).await?;
         }
@@ -429,7 +441,15 @@ impl Session {
             .payload(text.into_bytes()))
     }
 
-    fn sign_on(&mut self, handle: String) {
+    /// Marks the session signed in as `handle`; the Passport ticket it signed in with, when it did, then
+    /// authenticates the address-book services until it signs out.
+    fn sign_on(&mut self, handle: String, ticket: Option<String>) {
+        if let Some(ticket) = ticket {
+            self.state.grant_soap_ticket(&ticket, &handle);
+            if let Some(previous) = self.soap_ticket.replace(ticket) {
+                self.state.revoke_soap_ticket(&previous);
+            }
+        }
         if let Ok(mut online) = self.state.online.lock() {
             online.insert(
                 handle.to_ascii_lowercase(),
@@ -440,6 +460,9 @@ impl Session {
     }
 
     fn sign_out(&mut self) {
+        if let Some(ticket) = self.soap_ticket.take() {
+            self.state.revoke_soap_ticket(&ticket);
+        }
         let Some(handle) = self.handle.take() else { return };
         let was_visible = self
             .state

@@ -22,6 +22,13 @@ pub(crate) fn answer(
     quirks: Quirks,
 ) -> Result<Vec<Vec<u8>>, ComposeError> {
     let quirks = quirks.applicable(version);
+    let pending_list;
+    let list = if version.number() < 10 && list.on(List::PL).next().is_some() {
+        pending_list = without_pending(list);
+        &pending_list
+    } else {
+        list
+    };
     let streamed = Outgoing::exists(version, Dir::Server, lst::IN_SYN);
     let mut answer = Answer {
         version,
@@ -52,6 +59,17 @@ pub(crate) fn answer(
         }
     }
     Ok(answer.lines)
+}
+
+/// `list` as versions before MSNP10 can send it: they have no pending list, so PL is left out, and a contact on
+/// no other list with it.
+fn without_pending(list: &ContactList) -> ContactList {
+    let mut list = list.clone();
+    for contact in &mut list.contacts {
+        contact.lists.retain(|l| *l != List::PL);
+    }
+    list.contacts.retain(|c| !c.lists.is_empty());
+    list
 }
 
 /// Which lines a message is, for the quirks that change only some of them.
