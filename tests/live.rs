@@ -71,6 +71,11 @@ async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
         let (summary, seen) = msnp_tests::run(&format!("MSNP{n}"), transcript.text().as_bytes());
         assert_eq!(summary.errors, 0, "MSNP{n}:\n{}\n{}", errors(&seen.diagnostics), transcript.text());
         assert!(summary.versions.contains(&version(n).name), "MSNP{n}: {:?}", summary.versions);
+        // Passport 1.4 (MSNP8-14): the nexus and the login server, each an HTTP section that validates clean.
+        assert_eq!(summary.http_exchanges, if n >= 8 { 2 } else { 0 }, "MSNP{n}:\n{}", transcript.text());
+        let http: Vec<_> =
+            seen.diagnostics.iter().filter(|d| d.code.starts_with("http-") || d.code.starts_with("soap-")).collect();
+        assert!(http.is_empty(), "MSNP{n}: {http:?}");
     }
 }
 

@@ -8,6 +8,8 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 
 use crate::account::auth::{passport_authorization, passport_fields, passport_login_url, passport_ticket};
+use crate::wire::http::{HttpRequest, HttpResponse, MAX_RECORDED_BODY};
+use crate::wire::net::Transcript;
 
 /// Why Passport 1.4 failed, and at which step.
 #[derive(Debug)]
@@ -55,33 +57,85 @@ pub fn check_ca(pem: &[u8]) -> Result<usize, String> {
 }
 
 /// GET `url`, with the `Authorization` header when given, following at most `max_redirects` redirects with the
-/// header resent (never from HTTPS to HTTP: the header holds the password). Returns the final URL and response;
-/// `protocol` makes the error for an answer Passport does not give.
+/// header resent (never from HTTPS to HTTP: the header holds the password). Returns the final URL, status and
+/// headers; `protocol` makes the error for an answer Passport does not give. Each exchange is recorded in
+/// `transcript`, when given.
 async fn get_following(
     http: &reqwest::Client,
     url: &str,
     authorization: Option<&str>,
     max_redirects: usize,
     protocol: fn(String) -> PassportError,
-) -> Result<(String, reqwest::Response), PassportError> {
+    mut transcript: Option<&mut Transcript>,
+) -> Result<(String, StatusCode, HeaderMap), PassportError> {
     let mut url = url.to_string();
     for _ in 0..=max_redirects {
         let mut request = http.get(&url);
         if let Some(authorization) = authorization {
             request = request.header(AUTHORIZATION, authorization);
         }
-        let response = request.send().await.map_err(|e| PassportError::Unreachable(describe(&url, &e)))?;
-        let status = response.status();
-        if !(status.is_redirection() && status != StatusCode::NOT_MODIFIED && status != StatusCode::MULTIPLE_CHOICES) {
-            return Ok((url, response));
+        let request = request.build().map_err(|e| PassportError::Unreachable(describe(&url, &e)))?;
+        let recorded = transcript.is_some().then(|| recorded_request(&request));
+        let response = http.execute(request).await.map_err(|e| PassportError::Unreachable(describe(&url, &e)))?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        if let (Some(transcript), Some(request)) = (transcript.as_deref_mut(), recorded) {
+            transcript.http(&request, Some(&recorded_response(response).await));
         }
-        let next = redirect_target(&url, response.headers()).map_err(protocol)?;
+        if !(status.is_redirection() && status != StatusCode::NOT_MODIFIED && status != StatusCode::MULTIPLE_CHOICES) {
+            return Ok((url, status, headers));
+        }
+        let next = redirect_target(&url, &headers).map_err(protocol)?;
         if is_https(&url) && !is_https(&next) {
             return Err(protocol(format!("{url} redirected from HTTPS to `{next}`; the password is not sent there")));
         }
         url = next;
     }
     Err(protocol(format!("{url}: more than {max_redirects} redirects")))
+}
+
+/// A request as the transcript records it (the client's `User-Agent` among its headers).
+fn recorded_request(request: &reqwest::Request) -> HttpRequest {
+    let mut headers = vec![("User-Agent".to_string(), "MSMSGS".to_string())];
+    headers.extend(
+        request.headers().iter().map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())),
+    );
+    HttpRequest { method: request.method().to_string(), url: request.url().to_string(), headers, body: Vec::new() }
+}
+
+/// A response as the transcript records it; the body is read up to the recorded limit.
+async fn recorded_response(mut response: reqwest::Response) -> HttpResponse {
+    let status = response.status();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (header_name(n.as_str()), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_RECORDED_BODY {
+            break;
+        }
+    }
+    HttpResponse { status: status.as_u16(), reason: status.canonical_reason().unwrap_or("").to_string(), headers, body }
+}
+
+/// A header name as people write it (`passporturls` is `Passporturls`; HTTP/1 libraries lowercase them): each word
+/// capitalised, except names the protocol spells otherwise.
+fn header_name(name: &str) -> String {
+    if name.eq_ignore_ascii_case("passporturls") {
+        return "PassportURLs".to_string();
+    }
+    if name.eq_ignore_ascii_case("www-authenticate") {
+        return "WWW-Authenticate".to_string();
+    }
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The error with its causes (reqwest's own message names only the request).
@@ -97,12 +151,18 @@ fn describe(url: &str, error: &reqwest::Error) -> String {
 
 /// The login server's URL, from the nexus's `PassportURLs` header; follows at most `max_redirects` redirects of
 /// the nexus itself.
-pub async fn login_url(http: &reqwest::Client, nexus: &str, max_redirects: usize) -> Result<String, PassportError> {
-    let (url, response) = get_following(http, nexus, None, max_redirects, PassportError::Nexus).await?;
-    if !response.status().is_success() {
-        return Err(PassportError::Nexus(format!("{url} answered {}", response.status())));
+pub async fn login_url(
+    http: &reqwest::Client,
+    nexus: &str,
+    max_redirects: usize,
+    transcript: Option<&mut Transcript>,
+) -> Result<String, PassportError> {
+    let (url, status, headers) =
+        get_following(http, nexus, None, max_redirects, PassportError::Nexus, transcript).await?;
+    if !status.is_success() {
+        return Err(PassportError::Nexus(format!("{url} answered {status}")));
     }
-    let login = header(response.headers(), "passporturls")
+    let login = header(&headers, "passporturls")
         .and_then(|urls| passport_login_url(&urls))
         .ok_or_else(|| PassportError::Nexus(format!("{url} gave no DALogin in a PassportURLs header")))?;
     // The password goes to the login server: a nexus reached over HTTPS may not send it over cleartext. Over
@@ -136,19 +196,22 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(String::from)
 }
 
-/// Logs in at `url` and returns the ticket; follows at most `max_redirects` redirects (`da-status=redir`).
+/// Logs in at `url` and returns the ticket; follows at most `max_redirects` redirects (`da-status=redir`). The
+/// account and the password are given as `(account, password)`.
 pub async fn ticket(
     http: &reqwest::Client,
     url: &str,
-    account: &str,
-    password: &str,
+    (account, password): (&str, &str),
     challenge: &str,
     max_redirects: usize,
+    transcript: Option<&mut Transcript>,
 ) -> Result<String, PassportError> {
     let authorization = passport_authorization(account, password, challenge);
-    let (url, response) = get_following(http, url, Some(&authorization), max_redirects, PassportError::Login).await?;
-    let headers = response.headers();
-    match response.status() {
+    let login = PassportError::Login;
+    let (url, status, headers) =
+        get_following(http, url, Some(&authorization), max_redirects, login, transcript).await?;
+    let headers = &headers;
+    match status {
         StatusCode::OK => {
             let info = header(headers, "authentication-info").unwrap_or_default();
             passport_ticket(&info)
