@@ -131,3 +131,22 @@ fn http_sections_alone_are_a_transcript() {
     let text = text.replace("401 Unauthorized", "200 OK");
     assert_eq!(codes(&text), [(6, Severity::Error, "http-missing-header")]);
 }
+
+#[test]
+fn bodies_and_headers_are_bounded() {
+    let limits = msnp::frame::Limits { max_payload: 256, ..msnp::frame::Limits::default() };
+    let options = msnp::validate::Options { limits, ..msnp_tests::options() };
+    let text = fixture(AB);
+    let (_, seen) = msnp_tests::run_with("http.txt", text.as_bytes(), &options);
+    let found: Vec<_> = seen.diagnostics.iter().map(|d| (d.line, d.code)).collect();
+    // Each body stops being kept at the line that passes the limit; nothing else is reported of it.
+    assert!(!found.is_empty() && found.iter().all(|(_, code)| *code == "http-too-large"), "{found:?}");
+    let many =
+        format!("Client sends an HTTP request to http://x/a.\n\nC: GET /a HTTP/1.1\n{}", "C: X-A: b\n".repeat(300));
+    let expected = [
+        (260, Severity::Error, "http-too-large"),
+        (3, Severity::Warning, "http-unknown-service"),
+        (259, Severity::Warning, "http-no-response"),
+    ];
+    assert_eq!(codes(&many), expected);
+}

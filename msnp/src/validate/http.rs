@@ -11,7 +11,8 @@ use super::Severity;
 use super::xml::{self, SoapProblemKind};
 use crate::spec::{HttpMessageDef, Spec, VersionDef, WebServiceDef, WebServiceKind};
 
-/// The most headers a request or a response keeps; more are reported once.
+/// The most headers a request or a response keeps; more (or more bytes of them than a body may have) are
+/// reported once.
 pub const MAX_HEADERS: usize = 256;
 
 /// A diagnostic of an HTTP section, located on a transcript line.
@@ -48,6 +49,8 @@ struct Part {
     first: Option<(usize, String)>,
     prefix: &'static str,
     headers: Vec<Header>,
+    /// The bytes of the header lines kept, bounded like the body.
+    header_bytes: usize,
     in_body: bool,
     /// The body's lines joined with line feeds.
     body: Vec<u8>,
@@ -246,12 +249,15 @@ impl Part {
         } else if !self.in_body {
             if text.is_empty() {
                 self.in_body = true;
-            } else if self.headers.len() >= MAX_HEADERS {
+            } else if self.headers.len() >= MAX_HEADERS || self.header_bytes + text.len() > max_body {
                 if !std::mem::replace(&mut self.over, true) {
-                    let message = format!("more than {MAX_HEADERS} headers; the rest is not checked");
+                    let message = format!(
+                        "more than {MAX_HEADERS} headers, or {max_body} bytes of them; the rest is not checked"
+                    );
                     out.push(finding(number, column, width, Severity::Error, "http-too-large", message, &source()));
                 }
             } else {
+                self.header_bytes += text.len();
                 match header_line(text) {
                     Some((name, value)) => self.headers.push(Header { line: number, name, value }),
                     None => {
