@@ -21,6 +21,7 @@
 mod error;
 mod login;
 mod passport;
+mod record;
 mod step;
 mod sync;
 

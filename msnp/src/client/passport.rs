@@ -7,8 +7,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 
+use super::record;
 use crate::account::auth::{passport_authorization, passport_fields, passport_login_url, passport_ticket};
-use crate::wire::http::{HttpRequest, HttpResponse, MAX_RECORDED_BODY};
 use crate::wire::net::Transcript;
 
 /// Why Passport 1.4 failed, and at which step.
@@ -75,11 +75,11 @@ async fn get_following(
             request = request.header(AUTHORIZATION, authorization);
         }
         let request = request.build().map_err(|e| PassportError::Unreachable(describe(&url, &e)))?;
-        let recorded = transcript.is_some().then(|| recorded_request(&request));
+        let recorded = transcript.is_some().then(|| record::request(&request));
         let response = http.execute(request).await.map_err(|e| PassportError::Unreachable(describe(&url, &e)))?;
         let (status, headers) = (response.status(), response.headers().clone());
         if let (Some(transcript), Some(request)) = (transcript.as_deref_mut(), recorded) {
-            transcript.http(&request, Some(&recorded_response(response).await));
+            transcript.http(&request, Some(&record::response(response).await));
         }
         if !(status.is_redirection() && status != StatusCode::NOT_MODIFIED && status != StatusCode::MULTIPLE_CHOICES) {
             return Ok((url, status, headers));
@@ -91,51 +91,6 @@ async fn get_following(
         url = next;
     }
     Err(protocol(format!("{url}: more than {max_redirects} redirects")))
-}
-
-/// A request as the transcript records it (the client's `User-Agent` among its headers).
-fn recorded_request(request: &reqwest::Request) -> HttpRequest {
-    let mut headers = vec![("User-Agent".to_string(), "MSMSGS".to_string())];
-    headers.extend(
-        request.headers().iter().map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())),
-    );
-    HttpRequest { method: request.method().to_string(), url: request.url().to_string(), headers, body: Vec::new() }
-}
-
-/// A response as the transcript records it; the body is read up to the recorded limit.
-async fn recorded_response(mut response: reqwest::Response) -> HttpResponse {
-    let status = response.status();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| (header_name(n.as_str()), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect();
-    let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_RECORDED_BODY {
-            break;
-        }
-    }
-    HttpResponse { status: status.as_u16(), reason: status.canonical_reason().unwrap_or("").to_string(), headers, body }
-}
-
-/// A header name as people write it (`passporturls` is `Passporturls`; HTTP/1 libraries lowercase them): each word
-/// capitalised, except names the protocol spells otherwise.
-fn header_name(name: &str) -> String {
-    if name.eq_ignore_ascii_case("passporturls") {
-        return "PassportURLs".to_string();
-    }
-    if name.eq_ignore_ascii_case("www-authenticate") {
-        return "WWW-Authenticate".to_string();
-    }
-    name.split('-')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
-        })
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 /// The error with its causes (reqwest's own message names only the request).

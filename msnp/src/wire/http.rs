@@ -7,7 +7,8 @@
 //! credentials `$credentials`; and any `t=...&p=...` ticket left in a header becomes `$ticket`. XML bodies are
 //! redacted by element, through quick-xml's reader and writer: the text of `Password` becomes `$password`, of
 //! `BinarySecurityToken` and `TicketToken` `$ticket`, of `BinarySecret` `$proof-key`, of `CipherValue`
-//! `$encrypted`, whatever their prefix. A body that is not well-formed XML is not shown.
+//! `$encrypted`, whatever their prefix. A body that is not well-formed XML is not shown, and an XML line longer than
+//! 1 KiB is broken between elements.
 
 use quick_xml::events::{BytesText, Event};
 use quick_xml::reader::Reader;
@@ -90,13 +91,45 @@ fn write_part(out: &mut String, prefix: &str, first: &str, headers: &[(String, S
     let shown = if body.len() > MAX_RECORDED_BODY {
         format!("$body ({} bytes, too long to record)", body.len())
     } else if xml {
-        redact_xml(body).unwrap_or_else(|why| format!("$body (not well-formed XML, not shown: {why})"))
+        match redact_xml(body) {
+            Ok(text) => wrap_between_elements(&text),
+            Err(why) => format!("$body (not well-formed XML, not shown: {why})"),
+        }
     } else {
         mask_tickets(&String::from_utf8_lossy(body))
     };
     for text in shown.split('\n') {
         line(text.strip_suffix('\r').unwrap_or(text));
     }
+}
+
+/// The longest XML line a transcript shows whole; a longer one is broken between elements.
+const LONG_XML_LINE: usize = 1024;
+
+/// `text` (XML) with each line longer than [`LONG_XML_LINE`] broken where an element ends and the next starts
+/// (`><`), so that a body sent on one line (an address book of a thousand contacts) stays within the validator's
+/// line limit; whitespace between elements means nothing to the services.
+fn wrap_between_elements(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 64);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if line.len() <= LONG_XML_LINE {
+            out.push_str(line);
+            continue;
+        }
+        let mut start = 0;
+        for (at, _) in line.match_indices("><") {
+            if at + 1 - start >= LONG_XML_LINE / 4 {
+                out.push_str(&line[start..=at]);
+                out.push('\n');
+                start = at + 1;
+            }
+        }
+        out.push_str(&line[start..]);
+    }
+    out
 }
 
 /// The host (with its port) and the path with its query of an absolute URL.
@@ -266,6 +299,15 @@ mod tests {
             r#"<s:Envelope xmlns:s="e"><s:Header><wsse:Password>$password</wsse:Password><TicketToken>$ticket</TicketToken></s:Header><s:Body><x>keep</x><wst:BinarySecret>$proof-key</wst:BinarySecret><wsse:BinarySecurityToken Id="Compact1">$ticket</wsse:BinarySecurityToken></s:Body></s:Envelope>"#
         );
         assert!(redact_xml(b"<a><b></a>").is_err());
+    }
+
+    #[test]
+    fn long_xml_lines_are_broken_between_elements() {
+        let line = format!("<list>{}</list>", "<item>x</item>".repeat(200));
+        let wrapped = super::wrap_between_elements(&line);
+        assert!(wrapped.lines().all(|l| l.len() <= 300), "{wrapped}");
+        assert_eq!(wrapped.replace('\n', ""), line);
+        assert_eq!(super::wrap_between_elements("<a>short</a>"), "<a>short</a>");
     }
 
     #[test]
