@@ -387,12 +387,14 @@ pub fn check(dir: Option<&PathBuf>, stdout: &mut dyn Write, stderr: &mut dyn Wri
             };
             let _ = writeln!(
                 stdout,
-                "{}: {} versions ({}), {} types, {} error codes, {commands} commands over all versions: no problems{gaps}",
+                "{}: {} versions ({}), {} types, {} error codes, {commands} commands over all versions, {} web services: no \
+                 problems{gaps}",
                 dir.display(),
                 spec.versions.len(),
                 spec.version_names(),
                 spec.types.len(),
-                spec.errors.len()
+                spec.errors.len(),
+                spec.services.len()
             );
             EXIT_OK
         }
