@@ -86,6 +86,11 @@ async fn every_version_logs_in_synchronises_and_records_a_clean_transcript() {
         let (summary, seen) = msnp_tests::run(&format!("MSNP{n}"), transcript.text().as_bytes());
         assert_eq!(summary.errors, 0, "MSNP{n}:\n{}\n{}", errors(&seen.diagnostics), transcript.text());
         assert!(summary.versions.contains(&version(n).name), "MSNP{n}: {:?}", summary.versions);
+        // Passport 1.4 (MSNP8-14): the nexus and the login server, each an HTTP section that validates clean.
+        assert_eq!(summary.http_exchanges, http_exchanges(n), "MSNP{n}:\n{}", transcript.text());
+        let http: Vec<_> =
+            seen.diagnostics.iter().filter(|d| d.code.starts_with("http-") || d.code.starts_with("soap-")).collect();
+        assert!(http.is_empty(), "MSNP{n}: {http:?}");
     }
 }
 
@@ -190,4 +195,15 @@ async fn carol_does_not_see_a_contact_who_blocks_everyone_else() {
     let seen = carol.watch(Duration::from_millis(200)).await.unwrap();
     assert!(seen.iter().any(is("NLN", "alice@example.com", "NLN")), "carol saw {seen:?}");
     assert!(seen.iter().all(|p| p.handle != "bob@example.com"), "carol saw {seen:?}");
+}
+
+/// The HTTP exchanges a sign-in records: Passport 1.4's nexus and login server (MSNP8-14), the RST endpoint
+/// (MSNP15-18), then FindMembership and ABFindAll (MSNP13 on).
+fn http_exchanges(n: u32) -> usize {
+    let sign_in = match n {
+        8..=14 => 2,
+        15.. => 1,
+        _ => 0,
+    };
+    sign_in + if n >= 13 { 2 } else { 0 }
 }

@@ -1,6 +1,7 @@
 //! Secrets stay secret, in every version: the password, the MD5 digest made from it and the Passport ticket
 //! appear in no transcript, no warning and no error message, whether the login succeeds, fails at the password, or
-//! goes on through lines the client warns about.
+//! goes on through lines the client warns about; nor in the HTTP exchanges a transcript records (Passport 1.4's
+//! `Authorization` and `Authentication-Info`, RST's `Password`, `BinarySecurityToken` and `BinarySecret`, cookies).
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
@@ -57,6 +58,8 @@ async fn no_secret_in_transcripts_warnings_or_errors_in_any_version() {
             assert!(found.is_empty(), "MSNP{n} {what} holds {found:?}:\n{text}");
         }
         assert!(transcript.contains("$md5(salt + password)") || transcript.contains("$ticket"), "MSNP{n}");
+        // From MSNP8 the Passport requests are in the transcript, their password and ticket redacted.
+        assert_eq!(transcript.contains("pwd=$password"), n >= 8, "MSNP{n}:\n{transcript}");
         // A wrong password: the error, its warnings and its transcript.
         let wrong = "not-alices-password-1234";
         let error = Client::login(&config(&server, n, wrong)).await.expect_err("refused");
@@ -93,4 +96,61 @@ fn no_secret_in_what_msnp_login_prints() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn no_secret_in_recorded_http_exchanges() {
+    use msnp::net::{HttpRequest, HttpResponse, Transcript};
+    let (password, ticket, proof) = ("p&ss<word>", "t=Zm9vYmFy&p=c2VjcmV0cGFydA", "c2VjcmV0IHByb29mIGtleQ==");
+    let escaped_ticket = ticket.replace('&', "&amp;");
+    let header = |n: &str, v: &str| (n.to_string(), v.to_string());
+    let rst = HttpRequest {
+        method: "POST".into(),
+        url: "https://login.example.com/RST.srf".into(),
+        headers: vec![header("Content-Type", "text/xml; charset=utf-8"), header("Cookie", &format!("MSPAuth={ticket}; MSPProf=x1"))],
+        body: "<Envelope xmlns=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:wsse=\"s\" xmlns:ps=\"p\"><Header><wsse:Security><wsse:UsernameToken><wsse:Username>alice@example.com</wsse:Username><wsse:Password>p&amp;ss&lt;word&gt;</wsse:Password></wsse:UsernameToken></wsse:Security></Header><Body><ps:RequestMultipleSecurityTokens><RequestSecurityToken/></ps:RequestMultipleSecurityTokens></Body></Envelope>"
+        .as_bytes()
+        .to_vec(),
+    };
+    let answer = HttpResponse {
+        status: 200,
+        reason: "OK".into(),
+        headers: vec![header("Content-Type", "text/xml"), header("Set-Cookie", &format!("MSPAuth={ticket}; path=/"))],
+        body: format!(
+            "<S:Envelope xmlns:S=\"e\"><S:Body><RequestSecurityTokenResponseCollection><RequestSecurityTokenResponse><RequestedSecurityToken><BinarySecurityToken Id=\"Compact1\">{escaped_ticket}</BinarySecurityToken></RequestedSecurityToken><RequestedProofToken><BinarySecret>{proof}</BinarySecret></RequestedProofToken></RequestSecurityTokenResponse></RequestSecurityTokenResponseCollection></S:Body></S:Envelope>"
+        )
+        .into_bytes(),
+    };
+    let login = HttpRequest {
+        method: "GET".into(),
+        url: "https://login.example.com/login2.srf".into(),
+        headers: vec![header(
+            "Authorization",
+            &msnp::auth::passport_authorization("alice@example.com", password, "lc=1033"),
+        )],
+        body: Vec::new(),
+    };
+    let granted = HttpResponse {
+        status: 200,
+        reason: "OK".into(),
+        headers: vec![header("Authentication-Info", &format!("Passport1.4 da-status=success,from-PP='{ticket}'"))],
+        body: Vec::new(),
+    };
+    let mut transcript = Transcript::new();
+    transcript.open("127.0.0.1:1863");
+    transcript.http(&rst, Some(&answer));
+    transcript.http(&login, Some(&granted));
+    let text = transcript.text();
+    let encoded_password = "p%26ss%3Cword%3E";
+    for secret in [password, "p&amp;ss", encoded_password, ticket, &escaped_ticket, "c2VjcmV0cGFydA", proof, "x1"] {
+        assert!(!text.contains(secret), "the transcript holds {secret:?}:\n{text}");
+    }
+    for placeholder in ["$password", "$ticket", "$proof-key", "$cookie"] {
+        assert!(text.contains(placeholder), "no {placeholder}:\n{text}");
+    }
+    // What the placeholders leave validates against the spec's services (RST from MSNP12, Passport to MSNP14).
+    let options = msnp::validate::Options { version: msnp::SPEC.version("MSNP12"), ..msnp_tests::options() };
+    let (summary, seen) = msnp_tests::run_with("http.txt", text.as_bytes(), &options);
+    assert!(seen.diagnostics.is_empty(), "{:?}\n{text}", seen.diagnostics);
+    assert_eq!(summary.http_exchanges, 2);
 }

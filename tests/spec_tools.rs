@@ -137,3 +137,22 @@ fn diff_from_msnp12_to_msnp13_lists_what_the_wiki_lists() {
     }
     insta::assert_snapshot!("spec_diff_msnp12_msnp13", run(&["spec", "diff", "MSNP12", "MSNP13"]));
 }
+
+#[test]
+fn services_lists_the_web_services_with_what_their_exchanges_hold() {
+    let text = run(&["spec", "services"]);
+    assert!(text.starts_with("nexus (http, GET /rdr/pprdr.asp; MSNP8 to MSNP14)\n"), "{text}");
+    assert!(text.contains("\nrst (soap, POST /RST.srf /pp550/RST.srf; MSNP12 on)\n"), "{text}");
+    assert!(text.contains("  SOAPAction: http://www.msn.com/webservices/AddressBook/FindMembership\n"), "{text}");
+    assert!(text.contains("  response: headers Authentication-Info (in a 2xx answer)\n"), "{text}");
+    // The tables read from the directory at run time say the same.
+    let spec_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec").display().to_string();
+    assert_eq!(run(&["--spec", &spec_dir, "spec", "services"]), text);
+    let json: serde_json::Value = serde_json::from_str(&run(&["spec", "services", "--format", "json"])).unwrap();
+    let names: Vec<&str> = json.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["nexus", "passport-login", "rst", "find-membership", "ab-find-all"]);
+    assert_eq!(
+        json[3]["request"]["elements"],
+        serde_json::json!(["ABApplicationHeader", "ABAuthHeader", "serviceFilter"])
+    );
+}

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use msnp::compare::{CommandChange, FormSummary, VersionDiff, diff, history};
-use msnp::spec::{ArgKind, CommandDef, Dir, FormDef, PayloadKind, Spec, VersionDef};
+use msnp::spec::{ArgKind, CommandDef, Dir, FormDef, HttpMessageDef, PayloadKind, Spec, VersionDef};
 
 use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format};
 
@@ -13,6 +13,13 @@ use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format};
 pub enum SpecCommand {
     /// List every version: the client that introduced it, its authentication, contact-list mechanism and size.
     Versions {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// List the web services clients call beside their MSNP connections (Passport, RST, the address book): method,
+    /// paths, SOAPAction, versions, and what each request and response must hold.
+    Services {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -74,6 +81,7 @@ pub fn run(spec: &'static Spec, command: &SpecCommand, stdout: &mut dyn Write, s
             }
         },
         SpecCommand::Versions { format } => versions(spec, *format),
+        SpecCommand::Services { format } => services(spec, *format),
         SpecCommand::Show { version } => match find_version(spec, "show", version, stderr) {
             Some(v) => show(v),
             None => return EXIT_USAGE,
@@ -168,6 +176,105 @@ pub fn versions(spec: &Spec, format: Format) -> String {
         })
         .collect();
     crate::columns::columns(0, &header, cells)
+}
+
+/// One web service in `msnp spec services --format json`.
+#[derive(serde::Serialize)]
+struct ServiceRow {
+    name: &'static str,
+    doc: &'static str,
+    kind: &'static str,
+    method: &'static str,
+    paths: &'static [&'static str],
+    action: Option<&'static str>,
+    since: &'static str,
+    until: Option<&'static str>,
+    request: MessageRow,
+    response: MessageRow,
+    evidence: Option<String>,
+    unverified: Option<&'static str>,
+}
+
+/// What one direction of a web service's exchange must hold.
+#[derive(serde::Serialize)]
+struct MessageRow {
+    document: Option<&'static str>,
+    elements: &'static [&'static str],
+    headers: &'static [&'static str],
+}
+
+impl MessageRow {
+    fn new(message: &HttpMessageDef) -> Self {
+        MessageRow { document: message.document, elements: message.elements, headers: message.headers }
+    }
+
+    /// What the message must hold, in words; `None` when nothing.
+    fn describe(&self, response: bool) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(document) = self.document {
+            parts.push(format!("SOAP body <{document}>"));
+        }
+        if !self.elements.is_empty() {
+            parts.push(format!("elements {}", self.elements.join(", ")));
+        }
+        if !self.headers.is_empty() {
+            let when = if response { " (in a 2xx answer)" } else { "" };
+            parts.push(format!("headers {}{when}", self.headers.join(", ")));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+/// `msnp spec services`: every web service, with what its exchanges must hold.
+pub fn services(spec: &Spec, format: Format) -> String {
+    let rows: Vec<ServiceRow> = spec
+        .services
+        .iter()
+        .map(|s| ServiceRow {
+            name: s.name,
+            doc: s.doc,
+            kind: s.kind.word(),
+            method: s.method,
+            paths: s.paths,
+            action: s.action,
+            since: s.since,
+            until: s.until,
+            request: MessageRow::new(&s.request),
+            response: MessageRow::new(&s.response),
+            evidence: s.evidence.describe(),
+            unverified: s.unverified,
+        })
+        .collect();
+    if format == Format::Json {
+        return json(&rows);
+    }
+    let mut out = String::new();
+    for (row, service) in rows.iter().zip(spec.services) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let paths = row.paths.join(" ");
+        out.push_str(&format!("{} ({}, {} {paths}; {})\n", row.name, row.kind, row.method, service.versions()));
+        out.push_str(&format!("  {}\n", row.doc));
+        if let Some(action) = row.action {
+            out.push_str(&format!("  SOAPAction: {action}\n"));
+        }
+        for (what, message, response) in [("request", &row.request, false), ("response", &row.response, true)] {
+            if let Some(text) = message.describe(response) {
+                out.push_str(&format!("  {what}: {text}\n"));
+            }
+        }
+        if let Some(evidence) = &row.evidence {
+            out.push_str(&format!("  evidence: {evidence}\n"));
+        }
+        if let Some(unverified) = row.unverified {
+            out.push_str(&format!("  unverified: {unverified}\n"));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("the spec describes no web services\n");
+    }
+    out
 }
 
 /// The lines describing `change`, each with its depth.
@@ -280,12 +387,14 @@ pub fn check(dir: Option<&PathBuf>, stdout: &mut dyn Write, stderr: &mut dyn Wri
             };
             let _ = writeln!(
                 stdout,
-                "{}: {} versions ({}), {} types, {} error codes, {commands} commands over all versions: no problems{gaps}",
+                "{}: {} versions ({}), {} types, {} error codes, {commands} commands over all versions, {} web services: no \
+                 problems{gaps}",
                 dir.display(),
                 spec.versions.len(),
                 spec.version_names(),
                 spec.types.len(),
-                spec.errors.len()
+                spec.errors.len(),
+                spec.services.len()
             );
             EXIT_OK
         }

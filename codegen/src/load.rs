@@ -201,6 +201,43 @@ pub struct PayloadDoc {
     pub elements: Vec<Spanned<String>>,
 }
 
+/// `services.toml`: the web services a client calls beside its MSNP connections.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesFile {
+    /// The services, in file order.
+    #[serde(default)]
+    pub service: IndexMap<Spanned<String>, Spanned<ServiceDoc>>,
+}
+
+/// One `[service.NAME]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceDoc {
+    pub doc: Option<Spanned<String>>,
+    pub kind: Option<Spanned<String>>,
+    pub method: Option<Spanned<String>>,
+    pub paths: Option<Spanned<Vec<Spanned<String>>>>,
+    pub action: Option<Spanned<String>>,
+    pub since: Option<Spanned<String>>,
+    pub until: Option<Spanned<String>>,
+    pub unverified: Option<Spanned<String>>,
+    pub evidence: Option<Spanned<EvidenceDoc>>,
+    pub request: Option<Spanned<HttpMessageDoc>>,
+    pub response: Option<Spanned<HttpMessageDoc>>,
+}
+
+/// The `request` or `response` table of a service.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpMessageDoc {
+    pub document: Option<Spanned<String>>,
+    #[serde(default)]
+    pub elements: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub headers: Vec<Spanned<String>>,
+}
+
 /// Every file of a spec directory, parsed.
 #[derive(Debug, Default)]
 pub struct Documents {
@@ -212,6 +249,8 @@ pub struct Documents {
     pub errors: Option<(usize, ErrorsFile)>,
     /// The version files that parsed, with their file index, in file-name order.
     pub versions: Vec<(usize, VersionFile)>,
+    /// `services.toml`, when the spec has one and it parsed.
+    pub services: Option<(usize, ServicesFile)>,
 }
 
 /// Reads every `*.toml` file of `dir` (in file-name order, so that output never depends on the file system).
@@ -253,6 +292,11 @@ pub fn parse(files: Vec<SourceFile>, diags: &mut Diagnostics) -> Documents {
             "errors.toml" => {
                 if let Some(doc) = parse_one(index, file, diags) {
                     docs.errors = Some((index, doc));
+                }
+            }
+            "services.toml" => {
+                if let Some(doc) = parse_one(index, file, diags) {
+                    docs.services = Some((index, doc));
                 }
             }
             _ => {

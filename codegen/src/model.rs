@@ -14,6 +14,58 @@ pub struct Spec {
     pub shapes: Vec<Shape>,
     /// Negotiable versions (abstract bases left out), oldest first.
     pub versions: Vec<Version>,
+    /// The web services clients call beside their MSNP connections, in file order.
+    pub web_services: Vec<WebService>,
+}
+
+/// A web service: an HTTP endpoint a client calls beside its MSNP connections (the Passport nexus and login
+/// server, the SSO token service, the address-book SOAP services).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebService {
+    /// The spec name, such as `passport-login`.
+    pub name: String,
+    /// One line of documentation.
+    pub doc: String,
+    /// Plain HTTP, or SOAP (an XML envelope in each direction).
+    pub kind: WebServiceKind,
+    /// The HTTP method, such as `GET`.
+    pub method: String,
+    /// The paths it is reached at, as seen (`/login2.srf`).
+    pub paths: Vec<String>,
+    /// The `SOAPAction` header that names it, for SOAP services that have one.
+    pub action: Option<String>,
+    /// The first version whose clients call it.
+    pub since: String,
+    /// The last version whose clients call it, when it is not still in use.
+    pub until: Option<String>,
+    /// What the sources leave open about it.
+    pub unverified: Option<String>,
+    /// Where it comes from.
+    pub evidence: Evidence,
+    /// What the request must hold.
+    pub request: HttpMessage,
+    /// What a response must hold.
+    pub response: HttpMessage,
+}
+
+/// Plain HTTP or SOAP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebServiceKind {
+    /// Headers and an optional body the spec says nothing about.
+    Http,
+    /// A SOAP envelope whose body holds one document element.
+    Soap,
+}
+
+/// What one direction of a web service's exchange must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HttpMessage {
+    /// SOAP: the first element inside the envelope's `Body` (local name).
+    pub document: Option<String>,
+    /// Elements (local names) that must occur anywhere in the envelope.
+    pub elements: Vec<String>,
+    /// Headers that must be present (in a response: a success, 2xx, response).
+    pub headers: Vec<String>,
 }
 
 /// A value type.

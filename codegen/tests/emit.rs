@@ -143,3 +143,16 @@ fn real_spec_loads_and_emits_valid_rust() {
     // `generate_dir` is the same pipeline in one call.
     assert_eq!(msnp_codegen::generate_dir(Path::new(dir), "spec/"), Ok(code));
 }
+
+#[test]
+fn web_services_keep_their_keys_and_versions() {
+    let spec = small();
+    let names: Vec<(&str, &str, Option<&str>)> =
+        spec.web_services.iter().map(|s| (s.name.as_str(), s.since.as_str(), s.until.as_deref())).collect();
+    assert_eq!(names, [("login", "V1", Some("V1")), ("find-all", "V2", None)]);
+    let soap = &spec.web_services[1];
+    assert_eq!(soap.action.as_deref(), Some("urn:example:FindAll"));
+    assert_eq!(soap.request.document.as_deref(), Some("FindAll"));
+    assert_eq!(soap.response.elements, ["FindAllResult"]);
+    assert_eq!(spec.web_services[0].paths, ["/login", "/login2.srf"]);
+}

@@ -1771,6 +1771,128 @@ services = ["NS"]
         ],
         expected: &["spec/bad.toml:6:10: `MSG`'s form `send` uses service SB, which `MSG` no longer lists"],
     },
+    // --- web services (services.toml) ---------------------------------------------------------------
+    Case {
+        name: "unknown key in a service",
+        files: &[(
+            "services.toml",
+            r#"
+[service.nexus]
+doc = "The nexus."
+method = "GET"
+paths = ["/rdr/pprdr.asp"]
+since = "BASE"
+verb = "GET"
+"#,
+        )],
+        expected: &[
+            "spec/services.toml:6:1: unknown field `verb`, expected one of `doc`, `kind`, `method`, `paths`, `action`, `since`, `until`, `unverified`, `evidence`, `request`, `response`",
+        ],
+    },
+    Case {
+        name: "a service without its required keys",
+        files: &[("services.toml", "\n[service.nexus]\nkind = \"soap\"\n")],
+        expected: &[
+            "spec/services.toml:1:10: service `nexus` needs a doc line",
+            "spec/services.toml:1:10: service `nexus` needs a `method`",
+            "spec/services.toml:1:10: SOAP service `nexus` needs a `request.document`",
+            "spec/services.toml:1:10: SOAP service `nexus` needs a `response.document`",
+            "spec/services.toml:1:10: service `nexus` needs at least one path in `paths`",
+            "spec/services.toml:1:10: service `nexus` needs `since`, the first version that uses it",
+        ],
+    },
+    Case {
+        name: "a service's kind, method, paths and requirements",
+        files: &[
+            ("base.toml", BASE),
+            (
+                "services.toml",
+                r#"
+[service.login]
+doc = "Logs in."
+kind = "rest"
+method = "get"
+paths = ["login2.srf"]
+since = "BASE"
+unverified = "A test."
+request = { headers = ["Bad Header"], elements = ["Password"] }
+"#,
+            ),
+        ],
+        expected: &[
+            "spec/services.toml:3:8: service kind `rest` must be `http` or `soap`",
+            "spec/services.toml:4:10: `get` is not an HTTP method: one of GET, POST, PUT, DELETE, HEAD, OPTIONS, PATCH",
+            "spec/services.toml:5:10: path `login2.srf` must start with '/' and hold no spaces, query or fragment",
+            "spec/services.toml:8:24: `Bad Header` is not an HTTP header name",
+            "spec/services.toml:8:51: `elements` are checked in SOAP envelopes; this service is not `soap`",
+        ],
+    },
+    Case {
+        name: "SOAP elements with prefixes and a shared action",
+        files: &[
+            ("base.toml", BASE),
+            (
+                "services.toml",
+                r#"
+[service.a]
+doc = "A."
+kind = "soap"
+method = "POST"
+paths = ["/a.asmx"]
+action = "urn:x"
+since = "BASE"
+unverified = "A test."
+request = { document = "wsse:Security" }
+response = { document = "AResponse" }
+
+[service.b]
+doc = "B."
+kind = "soap"
+method = "POST"
+paths = ["/a.asmx"]
+action = "urn:x"
+since = "BASE"
+unverified = "A test."
+request = { document = "B" }
+response = { document = "BResponse" }
+"#,
+            ),
+        ],
+        expected: &[
+            "spec/services.toml:9:24: `wsse:Security` is not an XML element's local name (no prefix, such as `wsse:`)",
+            "spec/services.toml:17:10: action `urn:x` is already service `a`'s",
+        ],
+    },
+    Case {
+        name: "a service's versions",
+        files: &[
+            ("base.toml", BASE),
+            ("v2.toml", "\n[version]\nname = \"V2\"\nextends = \"BASE\"\ndoc = \"Two.\"\n"),
+            (
+                "services.toml",
+                r#"
+[service.a]
+doc = "A."
+method = "GET"
+paths = ["/a"]
+since = "V2"
+until = "BASE"
+unverified = "A test."
+
+[service.b]
+doc = "B."
+method = "GET"
+paths = ["/b"]
+since = "MSNP99"
+unverified = "A test."
+"#,
+            ),
+        ],
+        expected: &[
+            "spec/services.toml:6:9: `until` BASE comes before `since` V2",
+            "spec/services.toml:13:9: `MSNP99` is not a version clients negotiate",
+        ],
+    },
 ];
 
 #[test]

@@ -149,13 +149,7 @@ impl FileCtx<'_> {
 
     /// An `evidence` table: at least one of its keys, each one line of prose.
     pub(super) fn evidence(&mut self, evidence: &Spanned<load::EvidenceDoc>) -> Evidence {
-        let e = evidence.get_ref();
-        if e.documented.is_none() && e.seen.is_none() && e.inferred.is_none() {
-            self.diags.at(self.loc(evidence), "`evidence` needs `documented`, `seen` or `inferred`");
-        }
-        let (file, diags) = (self.file, &mut *self.diags);
-        let mut line = |value: &Option<Spanned<String>>| value.as_ref().map(|v| check_doc(file, v, diags));
-        Evidence { documented: line(&e.documented), seen: line(&e.seen), inferred: line(&e.inferred) }
+        super::check_evidence(self.file, evidence, self.diags)
     }
 
     /// `counts`: each key names an argument, each value the command whose lines it counts.

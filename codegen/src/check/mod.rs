@@ -5,13 +5,15 @@
 //!
 //! [`check`] runs the checkers in order: [`types`] (`types.toml`), then [`errors`] (`errors.toml`), then
 //! [`versions`] for each version file, with [`forms`] for the forms of its commands and [`args`] for their argument
-//! lists. The names and doc lines every checker shares are checked here; [`drafts`] holds what the stage hands to
+//! lists, and last [`services`] (`services.toml`, the web services). The names, doc lines and evidence every
+//! checker shares are checked here; [`drafts`] holds what the stage hands to
 //! the resolve stage.
 
 mod args;
 mod drafts;
 mod errors;
 mod forms;
+mod services;
 mod types;
 mod versions;
 
@@ -21,7 +23,9 @@ use toml::Spanned;
 
 use crate::diag::Diagnostics;
 use crate::load::{Documents, loc};
-use crate::model::{ErrorCode, Type};
+use crate::model::{ErrorCode, Evidence, Type};
+
+pub use services::ServiceDraft;
 
 pub use drafts::{
     ArgDraft, CommandDraft, CountDraft, CounterDraft, FormDraft, LinkDraft, PayloadDraft, RemoveDraft, VersionDraft,
@@ -38,6 +42,8 @@ pub struct Checked {
     pub errors: Vec<ErrorCode>,
     /// The version files.
     pub versions: Vec<VersionDraft>,
+    /// The web services of `services.toml`, in file order.
+    pub services: Vec<ServiceDraft>,
 }
 
 /// Checks every document.
@@ -55,6 +61,9 @@ pub fn check(docs: &Documents, diags: &mut Diagnostics) -> Checked {
         if let Some(version) = ctx.version(doc) {
             checked.versions.push(version);
         }
+    }
+    if let Some((file, services)) = &docs.services {
+        services::check_services(*file, services, &mut checked, diags);
     }
     checked
 }
@@ -122,6 +131,16 @@ fn check_doc(file: usize, doc: &Spanned<String>, diags: &mut Diagnostics) -> Str
         diags.at(loc(file, doc), "documentation holds a control character");
     }
     text.clone()
+}
+
+/// An `evidence` table: at least one of its keys, each one line of prose.
+fn check_evidence(file: usize, evidence: &Spanned<crate::load::EvidenceDoc>, diags: &mut Diagnostics) -> Evidence {
+    let e = evidence.get_ref();
+    if e.documented.is_none() && e.seen.is_none() && e.inferred.is_none() {
+        diags.at(loc(file, evidence), "`evidence` needs `documented`, `seen` or `inferred`");
+    }
+    let mut line = |value: &Option<Spanned<String>>| value.as_ref().map(|v| check_doc(file, v, diags));
+    Evidence { documented: line(&e.documented), seen: line(&e.seen), inferred: line(&e.inferred) }
 }
 
 #[cfg(test)]

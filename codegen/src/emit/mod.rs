@@ -8,6 +8,7 @@
 //!   entries refer to them;
 //! - `typed`: Rust enums of the enumerated types (`mod types`), one struct per shape (`mod shapes`) and the
 //!   `Message` enum over them;
+//! - `services`: the web services as `SERVICES`;
 //! - `names`: the `forms` module, the names of forms and arguments as constants for `crate::message`.
 //!
 //! Tables are written with the runtime's `const` constructors and builder methods
@@ -26,6 +27,7 @@
 
 mod names;
 mod quick;
+mod services;
 mod tables;
 mod typed;
 mod versions;
@@ -54,15 +56,18 @@ fn emit_tokens(spec: &Spec) -> TokenStream {
     let versions = versions::emit(spec);
     let typed = typed::emit(spec);
     let names = names::emit(spec);
+    let services = services::emit(spec);
     quote! {
         use crate::spec::{
-            ArgDef, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, FormDef, LinkDef, LinkRole,
-            PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
+            ArgDef, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, FormDef, HttpMessageDef, LinkDef,
+            LinkRole, PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
+            WebServiceDef, WebServiceKind,
         };
         use crate::typed::Typed as _;
 
         #version_enum
         #tables
+        #services
         #quick
         #versions
         #typed

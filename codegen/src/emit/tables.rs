@@ -1,5 +1,5 @@
 //! The spec's value types, error codes and shapes as statics (`TYPE_*`, `ERRORS`, `SHAPE_*`), and `SPEC`, which
-//! gathers them with the versions.
+//! gathers them with the versions and the web services.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -19,7 +19,8 @@ pub(super) fn emit(spec: &Spec) -> TokenStream {
     let shapes = spec.shapes.iter().enumerate().map(|(index, s)| shape_def(spec, index, s));
     quote! {
         /// The compiled-in spec.
-        pub static SPEC: Spec = Spec { versions: &VERSIONS, types: &[#(&#type_refs),*], errors: &ERRORS };
+        pub static SPEC: Spec =
+            Spec { versions: &VERSIONS, types: &[#(&#type_refs),*], errors: &ERRORS, services: &SERVICES };
 
         #(#types)*
 

@@ -5,13 +5,15 @@
 //!
 //! [`resolve`] takes the versions in [`order`], applies each to its parent's state ([`apply`], with [`forms`] for
 //! added and replaced forms, [`args`] for the arguments their keys name and [`answers`] for what the applied
-//! version refers to), and turns each concrete version into the model ([`shapes`]).
+//! version refers to), and turns each concrete version into the model ([`shapes`]); last, the web services' versions
+//! are checked against the resolved ones ([`services`]).
 
 mod answers;
 mod apply;
 mod args;
 mod forms;
 mod order;
+mod services;
 mod shapes;
 
 use std::collections::{BTreeSet, HashMap};
@@ -94,7 +96,8 @@ pub fn resolve(checked: Checked, file_names: &[String], diags: &mut Diagnostics)
         }
         states.insert(draft.name.clone(), state);
     }
-    Spec { types: checked.types, errors: checked.errors, shapes: shapes.list, versions }
+    let web_services = services::resolve(checked.services, &versions, diags);
+    Spec { types: checked.types, errors: checked.errors, shapes: shapes.list, versions, web_services }
 }
 
 #[cfg(test)]

@@ -239,11 +239,12 @@ impl Client {
             .map_err(|e| LoginError::new(Stage::Nexus, Failure::Passport(PassportError::Nexus(e))))?;
         let url = match &config.login_url {
             Some(url) => url.clone(),
-            None => passport::login_url(&http, &config.nexus, 3)
+            None => passport::login_url(&http, &config.nexus, 3, self.transcript.as_mut())
                 .await
                 .map_err(|e| LoginError::new(Stage::Nexus, Failure::Passport(e)))?,
         };
-        passport::ticket(&http, &url, &config.account, &config.password, challenge, 3)
+        let credentials = (config.account.as_str(), config.password.as_str());
+        passport::ticket(&http, &url, credentials, challenge, 3, self.transcript.as_mut())
             .await
             .map_err(|e| LoginError::new(Stage::Login, Failure::Passport(e)))
     }

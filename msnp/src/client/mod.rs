@@ -27,6 +27,7 @@
 mod error;
 mod login;
 mod passport;
+mod record;
 mod services;
 mod sso;
 mod step;

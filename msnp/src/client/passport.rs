@@ -7,7 +7,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 
+use super::record;
 use crate::account::auth::{passport_authorization, passport_fields, passport_login_url, passport_ticket};
+use crate::wire::net::Transcript;
 
 /// Why Passport failed (1.4 for TWN, the RST endpoint for SSO), and at which step.
 #[derive(Debug)]
@@ -58,27 +60,34 @@ pub fn check_ca(pem: &[u8]) -> Result<usize, String> {
 }
 
 /// GET `url`, with the `Authorization` header when given, following at most `max_redirects` redirects with the
-/// header resent (never from HTTPS to HTTP: the header holds the password). Returns the final URL and response;
-/// `protocol` makes the error for an answer Passport does not give.
+/// header resent (never from HTTPS to HTTP: the header holds the password). Returns the final URL, status and
+/// headers; `protocol` makes the error for an answer Passport does not give. Each exchange is recorded in
+/// `transcript`, when given.
 async fn get_following(
     http: &reqwest::Client,
     url: &str,
     authorization: Option<&str>,
     max_redirects: usize,
     protocol: fn(String) -> PassportError,
-) -> Result<(String, reqwest::Response), PassportError> {
+    mut transcript: Option<&mut Transcript>,
+) -> Result<(String, StatusCode, HeaderMap), PassportError> {
     let mut url = url.to_string();
     for _ in 0..=max_redirects {
         let mut request = http.get(&url);
         if let Some(authorization) = authorization {
             request = request.header(AUTHORIZATION, authorization);
         }
-        let response = request.send().await.map_err(|e| PassportError::Unreachable(describe(&url, &e)))?;
-        let status = response.status();
-        if !(status.is_redirection() && status != StatusCode::NOT_MODIFIED && status != StatusCode::MULTIPLE_CHOICES) {
-            return Ok((url, response));
+        let request = request.build().map_err(|e| PassportError::Unreachable(describe(&url, &e)))?;
+        let recorded = transcript.is_some().then(|| record::request(&request));
+        let response = http.execute(request).await.map_err(|e| PassportError::Unreachable(describe(&url, &e)))?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        if let (Some(transcript), Some(request)) = (transcript.as_deref_mut(), recorded) {
+            transcript.http(&request, Some(&record::response(response).await));
         }
-        let next = redirect_target(&url, response.headers()).map_err(protocol)?;
+        if !(status.is_redirection() && status != StatusCode::NOT_MODIFIED && status != StatusCode::MULTIPLE_CHOICES) {
+            return Ok((url, status, headers));
+        }
+        let next = redirect_target(&url, &headers).map_err(protocol)?;
         if is_https(&url) && !is_https(&next) {
             return Err(protocol(format!("{url} redirected from HTTPS to `{next}`; the password is not sent there")));
         }
@@ -100,12 +109,18 @@ pub(super) fn describe(url: &str, error: &reqwest::Error) -> String {
 
 /// The login server's URL, from the nexus's `PassportURLs` header; follows at most `max_redirects` redirects of
 /// the nexus itself.
-pub async fn login_url(http: &reqwest::Client, nexus: &str, max_redirects: usize) -> Result<String, PassportError> {
-    let (url, response) = get_following(http, nexus, None, max_redirects, PassportError::Nexus).await?;
-    if !response.status().is_success() {
-        return Err(PassportError::Nexus(format!("{url} answered {}", response.status())));
+pub async fn login_url(
+    http: &reqwest::Client,
+    nexus: &str,
+    max_redirects: usize,
+    transcript: Option<&mut Transcript>,
+) -> Result<String, PassportError> {
+    let (url, status, headers) =
+        get_following(http, nexus, None, max_redirects, PassportError::Nexus, transcript).await?;
+    if !status.is_success() {
+        return Err(PassportError::Nexus(format!("{url} answered {status}")));
     }
-    let login = header(response.headers(), "passporturls")
+    let login = header(&headers, "passporturls")
         .and_then(|urls| passport_login_url(&urls))
         .ok_or_else(|| PassportError::Nexus(format!("{url} gave no DALogin in a PassportURLs header")))?;
     // The password goes to the login server: a nexus reached over HTTPS may not send it over cleartext. Over
@@ -139,19 +154,22 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(String::from)
 }
 
-/// Logs in at `url` and returns the ticket; follows at most `max_redirects` redirects (`da-status=redir`).
+/// Logs in at `url` and returns the ticket; follows at most `max_redirects` redirects (`da-status=redir`). The
+/// account and the password are given as `(account, password)`.
 pub async fn ticket(
     http: &reqwest::Client,
     url: &str,
-    account: &str,
-    password: &str,
+    (account, password): (&str, &str),
     challenge: &str,
     max_redirects: usize,
+    transcript: Option<&mut Transcript>,
 ) -> Result<String, PassportError> {
     let authorization = passport_authorization(account, password, challenge);
-    let (url, response) = get_following(http, url, Some(&authorization), max_redirects, PassportError::Login).await?;
-    let headers = response.headers();
-    match response.status() {
+    let login = PassportError::Login;
+    let (url, status, headers) =
+        get_following(http, url, Some(&authorization), max_redirects, login, transcript).await?;
+    let headers = &headers;
+    match status {
         StatusCode::OK => {
             let info = header(headers, "authentication-info").unwrap_or_default();
             passport_ticket(&info)

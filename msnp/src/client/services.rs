@@ -11,7 +11,9 @@ use reqwest::header::{CONTENT_TYPE, COOKIE};
 
 use super::ServiceError;
 use super::passport::describe;
+use super::record;
 use crate::account::abservice::{self, Action, MAX_BODY, SoapAuth, SoapError};
+use crate::wire::net::Transcript;
 
 /// The URL of `action`'s service under `base` (such as `https://contacts.msn.com`).
 pub(super) fn url(base: &str, action: Action) -> String {
@@ -24,6 +26,7 @@ pub(super) async fn call(
     base: &str,
     action: Action,
     auth: &SoapAuth,
+    transcript: Option<&mut Transcript>,
 ) -> Result<(StatusCode, Vec<u8>), ServiceError> {
     let url = url(base, action);
     let mut request = http
@@ -34,8 +37,11 @@ pub(super) async fn call(
     if let Some(cookie) = auth.cookie() {
         request = request.header(COOKIE, cookie);
     }
-    let mut response = request.send().await.map_err(|e| ServiceError::Unreachable(describe(&url, &e)))?;
-    let status = response.status();
+    let unreachable = |e: reqwest::Error| ServiceError::Unreachable(describe(&url, &e));
+    let built = request.build().map_err(unreachable)?;
+    let recorded = transcript.is_some().then(|| record::request(&built));
+    let mut response = http.execute(built).await.map_err(unreachable)?;
+    let (status, headers) = (response.status(), response.headers().clone());
     let too_large = || ServiceError::Answer(format!("{url}: {}", SoapError::TooLarge { limit: MAX_BODY }));
     if response.content_length().is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_large());
@@ -46,6 +52,9 @@ pub(super) async fn call(
             return Err(too_large());
         }
         body.extend_from_slice(&chunk);
+    }
+    if let (Some(transcript), Some(request)) = (transcript, recorded) {
+        transcript.http(&request, Some(&record::response_read(status, &headers, &body)));
     }
     Ok((status, body))
 }

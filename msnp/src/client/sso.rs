@@ -10,13 +10,14 @@
 
 use super::error::{Failure, LoginError, Stage};
 use super::passport::{self, PassportError};
+use super::record;
 use super::{Client, ClientConfig, DEFAULT_RST};
 use crate::account::abservice::SoapAuth;
 use crate::account::sso::mbi_response;
 use crate::account::sso::request::RstRequest;
 use crate::account::sso::response::{MAX_RESPONSE, RstReply, Tickets, read_response};
 use crate::generated::forms::*;
-use crate::wire::net::Redact;
+use crate::wire::net::{Redact, Transcript};
 
 impl Client {
     /// After `USR SSO S policy nonce`: the tickets from the RST endpoint, then `USR SSO S ticket response [guid]`.
@@ -32,7 +33,7 @@ impl Client {
             .map_err(|e| rst(PassportError::Login(e)))?;
         let url = config.login_url.as_deref().unwrap_or(DEFAULT_RST);
         let request = RstRequest::messenger(&config.account, &config.password, policy);
-        let tickets = tickets(&http, url, &request).await.map_err(rst)?;
+        let tickets = tickets(&http, url, &request, self.transcript.as_mut()).await.map_err(rst)?;
         self.contacts_ticket = tickets.contacts.clone();
         // The address-book services take the contacts.msn.com ticket in their SOAP header.
         self.soap_auth = tickets.contacts.clone().map(SoapAuth::TicketToken);
@@ -52,16 +53,26 @@ impl Client {
 }
 
 /// POSTs `request` to `url` and takes the tickets from the answer.
-async fn tickets(http: &reqwest::Client, url: &str, request: &RstRequest) -> Result<Tickets, PassportError> {
-    let response = http
+async fn tickets(
+    http: &reqwest::Client,
+    url: &str,
+    request: &RstRequest,
+    transcript: Option<&mut Transcript>,
+) -> Result<Tickets, PassportError> {
+    let unreachable = |e: reqwest::Error| PassportError::Unreachable(passport::describe(url, &e));
+    let built = http
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, "text/xml; charset=utf-8")
         .body(request.to_xml())
-        .send()
-        .await
-        .map_err(|e| PassportError::Unreachable(passport::describe(url, &e)))?;
-    let status = response.status();
+        .build()
+        .map_err(unreachable)?;
+    let recorded = transcript.is_some().then(|| record::request(&built));
+    let response = http.execute(built).await.map_err(unreachable)?;
+    let (status, headers) = (response.status(), response.headers().clone());
     let body = bounded_body(url, response).await?;
+    if let (Some(transcript), Some(request)) = (transcript, recorded) {
+        transcript.http(&request, Some(&record::response_read(status, &headers, &body)));
+    }
     // A fault is a refusal whatever the status; a status that says so is one too, whatever the body.
     let refused = status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN;
     match read_response(&body) {

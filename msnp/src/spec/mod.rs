@@ -4,17 +4,20 @@
 //!
 //! - [`value`]: checks of argument values and conversions between tokens and Rust values;
 //! - [`compare`]: what changes between versions, and the history of a command;
+//! - [`WebServiceDef`]: the web services (HTTP and SOAP) clients call beside their MSNP connections;
 //! - `runtime` (feature `runtime-spec`): the same tables built from a spec directory at run time.
 
 pub mod compare;
 mod form;
 #[cfg(feature = "runtime-spec")]
 pub mod runtime;
+mod service;
 mod shape;
 mod types;
 pub mod value;
 
 pub use form::{CountDef, CounterDef, Evidence, FormDef, LinkDef, LinkRole};
+pub use service::{HttpMessageDef, WebServiceDef, WebServiceKind};
 pub use shape::{ArgDef, ArgKind, PayloadDef, PayloadKind, Shape, Trid};
 pub use types::{EnumValue, TypeDef, TypeKind, ValueError, pack_word};
 
@@ -31,6 +34,8 @@ pub struct Spec {
     pub types: &'static [&'static TypeDef],
     /// Error codes, ascending.
     pub errors: &'static [ErrorDef],
+    /// The web services clients call beside their MSNP connections, in spec order.
+    pub services: &'static [WebServiceDef],
 }
 
 impl Spec {

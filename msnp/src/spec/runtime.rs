@@ -11,8 +11,9 @@ use std::path::Path;
 use msnp_codegen::model;
 
 use crate::spec::{
-    ArgDef, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, Evidence, FormDef, LinkDef, LinkRole,
-    PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
+    ArgDef, Check, CommandDef, CountDef, CounterDef, Dir, EnumValue, ErrorDef, Evidence, FormDef, HttpMessageDef,
+    LinkDef, LinkRole, PayloadDef, PayloadKind, RemovedDef, Services, Shape, Spec, Trid, TypeDef, TypeKind, VersionDef,
+    WebServiceDef, WebServiceKind,
 };
 
 /// Reads, checks and resolves the spec in `dir` and builds its tables. On failure, returns every problem as
@@ -48,7 +49,43 @@ pub fn build(model: &model::Spec) -> Result<&'static Spec, String> {
         .iter()
         .map(|e| ErrorDef { name: e.name.as_deref().map(text), ..ErrorDef::new(e.code, text(&e.doc)) })
         .collect();
-    Ok(Box::leak(Box::new(Spec { versions: Vec::leak(versions), types: Vec::leak(types), errors: Vec::leak(errors) })))
+    let services = Vec::leak(model.web_services.iter().map(service).collect());
+    Ok(Box::leak(Box::new(Spec {
+        versions: Vec::leak(versions),
+        types: Vec::leak(types),
+        errors: Vec::leak(errors),
+        services,
+    })))
+}
+
+fn service(service: &model::WebService) -> WebServiceDef {
+    let kind = match service.kind {
+        model::WebServiceKind::Http => WebServiceKind::Http,
+        model::WebServiceKind::Soap => WebServiceKind::Soap,
+    };
+    let message = |m: &model::HttpMessage| HttpMessageDef {
+        document: m.document.as_deref().map(text),
+        ..HttpMessageDef::new().elements(texts(&m.elements)).headers(texts(&m.headers))
+    };
+    let def = WebServiceDef::new(
+        text(&service.name),
+        text(&service.doc),
+        kind,
+        text(&service.method),
+        texts(&service.paths),
+        text(&service.since),
+    );
+    WebServiceDef {
+        action: service.action.as_deref().map(text),
+        until: service.until.as_deref().map(text),
+        unverified: service.unverified.as_deref().map(text),
+        evidence: Evidence {
+            documented: service.evidence.documented.as_deref().map(text),
+            seen: service.evidence.seen.as_deref().map(text),
+            inferred: service.evidence.inferred.as_deref().map(text),
+        },
+        ..def.request(message(&service.request)).response(message(&service.response))
+    }
 }
 
 fn text(s: &str) -> &'static str {

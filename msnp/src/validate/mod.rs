@@ -11,8 +11,11 @@
 //!
 //! Per line it checks that the command exists in the version, for the connection's service and the sender's
 //! direction; the argument count and types; the TrID as the form says; and, through the session, that a reply's
-//! TrID answers an earlier request, that VER comes first and once, and that payload lengths are exact.
+//! TrID answers an earlier request, that VER comes first and once, and that payload lengths are exact. HTTP
+//! sections (the web services a client calls beside its connections) are checked by [`http`] against the spec's
+//! web services.
 
+pub mod http;
 mod render;
 mod session;
 pub mod transcript;
@@ -101,10 +104,17 @@ pub struct Summary {
     pub commands: usize,
     /// How many connections the transcript holds.
     pub connection_count: usize,
+    /// How many HTTP exchanges (sections) the transcript holds.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub http_exchanges: usize,
     /// The versions the connections were checked against, in order of first appearance.
     pub versions: Vec<&'static str>,
     /// The first connections, in order (at most [`LISTED_CONNECTIONS`], so that memory stays bounded).
     pub connections: Vec<Connection>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// How many connections a [`Summary`] lists.

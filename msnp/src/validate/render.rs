@@ -85,8 +85,10 @@ fn shown(source: &str, column: usize, width: usize) -> (String, usize, usize) {
 pub fn summary_line(s: &Summary) -> String {
     let versions = if s.versions.is_empty() { "no version".to_string() } else { s.versions.join(", ") };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let http =
+        if s.http_exchanges > 0 { format!(", {}", plural(s.http_exchanges, "HTTP exchange")) } else { String::new() };
     format!(
-        "{}: {versions} ({}), {}, {}",
+        "{}: {versions} ({}{http}), {}, {}",
         visible(&s.file),
         plural(s.connection_count, "connection"),
         plural(s.errors, "error"),

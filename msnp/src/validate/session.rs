@@ -1,12 +1,14 @@
 //! The validator's state machine: lines in, diagnostics out. The session ties its parts together, each in a
 //! module of its own: [`lines`] assembles command lines from lines and continuations, [`check`] checks each
 //! command, [`negotiation`] follows VER, [`requests`] keeps the TrIDs awaiting answers, [`answer`] the counters of
-//! an answer, [`payload`] counts payloads, and [`explain`] reports lines the spec does not allow. The session
+//! an answer, [`payload`] counts payloads, [`explain`] reports lines the spec does not allow, and [`http`] hands
+//! the lines of HTTP sections to their exchange. The session
 //! itself holds the current connection and reports what they find.
 
 mod answer;
 mod check;
 mod explain;
+mod http;
 mod lines;
 mod negotiation;
 mod payload;
@@ -105,6 +107,10 @@ pub struct Validator<'o> {
     last_version: Option<&'static VersionDef>,
     invalid_utf8: usize,
     first_invalid_utf8: Option<Spot>,
+    /// The HTTP section being read, if one is open.
+    http: Option<Box<crate::validate::http::Exchange>>,
+    /// What it found, reused between lines.
+    http_found: Vec<crate::validate::http::Finding>,
 }
 
 impl<'o> Validator<'o> {
@@ -126,6 +132,8 @@ impl<'o> Validator<'o> {
             last_version: None,
             invalid_utf8: 0,
             first_invalid_utf8: None,
+            http: None,
+            http_found: Vec::new(),
         }
     }
 
@@ -158,8 +166,9 @@ impl<'o> Validator<'o> {
     fn end_of_file(&mut self) {
         self.flush_pending();
         self.end_payload(self.summary.lines + 1);
+        self.finish_http();
         self.finish_connection();
-        if self.summary.commands == 0 {
+        if self.summary.commands == 0 && self.summary.http_exchanges == 0 {
             let spot = Spot { line: 1, column: 1, width: 1, source: String::new() };
             self.report(
                 Severity::Error,

@@ -5,6 +5,27 @@
 //! payload, counted with CRLF line ends; anything else is prose (Markdown headings, code fences, sentences such
 //! as "Client disconnects from server."), where some sentences mark connection boundaries.
 //!
+//! HTTP sections sit in the same file, between MSNP lines or on their own: a prose line "Client sends an HTTP
+//! request to URL." starts one; the `C: ` lines after it hold the request as sent (the request line, the headers,
+//! an empty `C:` line, the body's lines) and the `S: ` lines the response (the status line, the headers, an empty
+//! line, the body). The section ends at the next boundary: another HTTP request, a connection opened or closed,
+//! "Client resumes the connection to HOST:PORT." (back to the MSNP connection the exchange interrupted), a `C: `
+//! line after the response began, or the end of the file. Redacted values are `$name` placeholders
+//! (`pwd=$password`, `<wsse:Password>$password</wsse:Password>`, `from-PP='$ticket'`).
+//!
+//! ```text
+//! Client sends an HTTP request to https://login.example.com/login2.srf.
+//!
+//! C: GET /login2.srf HTTP/1.1
+//! C: Authorization: Passport1.4 OrgVerb=GET,...,sign-in=alice%40example.com,pwd=$password,lc=1033,...
+//! C:
+//! S: HTTP/1.1 200 OK
+//! S: Authentication-Info: Passport1.4 da-status=success,from-PP='$ticket'
+//! S:
+//!
+//! Client resumes the connection to 10.0.0.5:1863.
+//! ```
+//!
 //! This module only splits and classifies lines; deciding where a payload ends needs the spec and is done by
 //! the validator.
 
@@ -331,11 +352,18 @@ pub enum Boundary {
     Close,
     /// "Client opens a connection to 10.0.0.5:1863."
     Open,
+    /// "Client sends an HTTP request to https://host/path.": an HTTP section starts (see [`http_request_url`]).
+    HttpRequest,
+    /// "Client resumes the connection to 10.0.0.5:1863.": an HTTP section ends, and the MSNP connection it
+    /// interrupted goes on.
+    Resume,
 }
 
 /// The boundary a prose line marks, if any: a sentence whose subject is the client or the server and whose
 /// verb opens or closes the connection ("Client disconnects from server.", "Server closes connection.",
-/// "--- Server closes connection", "Client opens a connection to ..."), possibly after Markdown marks.
+/// "--- Server closes connection", "Client opens a connection to ..."), possibly after Markdown marks; or a
+/// sentence of the client's that starts an HTTP section ("Client sends an HTTP request to URL.") or ends one
+/// ("Client resumes the connection to ...").
 pub fn boundary(text: &[u8]) -> Option<Boundary> {
     let start = text.iter().position(|b| !matches!(b, b' ' | b'*' | b'_' | b'-' | b'>' | b'#'))?;
     let subject = text.get(start..start + 6)?;
@@ -352,6 +380,13 @@ pub fn boundary(text: &[u8]) -> Option<Boundary> {
     let verb = &verb[..verb.iter().position(|b| !b.is_ascii_alphabetic()).unwrap_or(verb.len())];
     const CLOSE: [&[u8]; 4] = [b"disconnects", b"closes", b"drops", b"hangs"];
     const OPEN: [&[u8]; 3] = [b"opens", b"connects", b"reconnects"];
+    let client = subject.eq_ignore_ascii_case(b"client");
+    if client && verb.eq_ignore_ascii_case(b"sends") && http_request_url(text).is_some() {
+        return Some(Boundary::HttpRequest);
+    }
+    if client && verb.eq_ignore_ascii_case(b"resumes") {
+        return Some(Boundary::Resume);
+    }
     if CLOSE.iter().any(|w| verb.eq_ignore_ascii_case(w)) {
         Some(Boundary::Close)
     } else if OPEN.iter().any(|w| verb.eq_ignore_ascii_case(w)) {
@@ -361,9 +396,29 @@ pub fn boundary(text: &[u8]) -> Option<Boundary> {
     }
 }
 
+/// The URL of a prose line that starts an HTTP section, "Client sends an HTTP request to URL." (or "an HTTPS
+/// request"; the URL may be in backticks, the period is not part of it).
+pub fn http_request_url(text: &[u8]) -> Option<&str> {
+    const SENDS: &[u8] = b"client sends an http";
+    let text = std::str::from_utf8(text).ok()?;
+    let start = text.find(|c: char| !matches!(c, ' ' | '*' | '_' | '-' | '>' | '#'))?;
+    let rest = &text[start..];
+    let head = rest.get(..SENDS.len())?;
+    if !head.as_bytes().eq_ignore_ascii_case(SENDS) {
+        return None;
+    }
+    let rest = &rest[SENDS.len()..];
+    let rest = rest.strip_prefix(['s', 'S']).unwrap_or(rest);
+    let rest = rest.strip_prefix(" request to ")?.trim();
+    let url = rest.trim_end_matches(['.', '*', '_']).trim_matches('`');
+    let scheme = url.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
+    let absolute = scheme.starts_with("http://") || scheme == "https://";
+    (absolute && !url.contains(char::is_whitespace)).then_some(url)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Boundary, Kind, LineReader, boundary, classify};
+    use super::{Boundary, Kind, LineReader, boundary, classify, http_request_url};
     use crate::spec::Dir;
 
     fn lines(input: &[u8], max: usize) -> Vec<(usize, Vec<u8>, Option<usize>)> {
@@ -466,6 +521,27 @@ mod tests {
             Some(Boundary::Open)
         );
         assert_eq!(boundary(b"The client disconnects."), None);
+        assert_eq!(
+            boundary(b"Client sends an HTTP request to https://login.example.com/RST.srf."),
+            Some(Boundary::HttpRequest)
+        );
+        assert_eq!(boundary(b"Client sends an HTTP request somewhere."), None);
+        assert_eq!(boundary(b"Client resumes the connection to 10.0.0.5:1863."), Some(Boundary::Resume));
+        assert_eq!(boundary(b"Server resumes."), None);
         assert_eq!(boundary(b"Server sends a challenge."), None);
+    }
+
+    #[test]
+    fn http_sections_start_with_the_url_of_the_request() {
+        fn url(text: &str) -> Option<&str> {
+            http_request_url(text.as_bytes())
+        }
+        assert_eq!(
+            url("Client sends an HTTP request to http://127.0.0.1:80/login2.srf."),
+            Some("http://127.0.0.1:80/login2.srf")
+        );
+        assert_eq!(url("*Client sends an HTTPS request to `https://x/RST.srf`.*"), Some("https://x/RST.srf"));
+        assert_eq!(url("Client sends an HTTP request to the nexus."), None);
+        assert_eq!(url("Client sends a challenge."), None);
     }
 }

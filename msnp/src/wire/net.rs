@@ -17,6 +17,7 @@ use tokio_util::codec::{Decoder, Encoder, Framed};
 
 use crate::spec::{Dir, VersionDef};
 use crate::wire::frame::{FrameError, Framer, Limits, VersionRule};
+pub use crate::wire::http::{HttpRequest, HttpResponse};
 
 /// One command line and its payload, as received.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,6 +164,8 @@ pub struct Transcript {
     text: String,
     /// Whether the recording stopped at [`MAX_TRANSCRIPT`].
     full: bool,
+    /// The address of the connection open now, which an HTTP exchange interrupts.
+    open: Option<String>,
 }
 
 /// The longest transcript recorded (a session watched for days stops being recorded, with a note, at this size).
@@ -190,11 +193,29 @@ impl Transcript {
     /// Notes that the client opened a connection to `address`.
     pub fn open(&mut self, address: &str) {
         self.prose(&format!("Client opens a connection to {address}."));
+        self.open = Some(address.to_string());
     }
 
     /// Notes that the connection closed (`by_client`: the client disconnected).
     pub fn close(&mut self, by_client: bool) {
         self.prose(if by_client { "Client disconnects from server." } else { "Server disconnects client." });
+        self.open = None;
+    }
+
+    /// Records an HTTP exchange the client made beside its connection (Passport 1.4, RST, the address-book
+    /// services): "Client sends an HTTP request to URL.", the request as `C: ` lines and the response (when one came)
+    /// as `S: ` lines, then, when a connection is open, "Client resumes the connection to ADDRESS.". Secrets are
+    /// replaced by `$name` placeholders: headers by name and field, XML bodies by element (see
+    /// [`crate::wire::http`]).
+    pub fn http(&mut self, request: &HttpRequest, response: Option<&HttpResponse>) {
+        if !self.room() {
+            return;
+        }
+        self.prose(&format!("Client sends an HTTP request to {}.", crate::wire::http::mask_tickets(&request.url)));
+        crate::wire::http::write_exchange(&mut self.text, request, response);
+        if let Some(address) = self.open.clone() {
+            self.prose(&format!("Client resumes the connection to {address}."));
+        }
     }
 
     fn prose(&mut self, text: &str) {

@@ -49,7 +49,8 @@ impl Client {
         read: fn(&[u8]) -> Result<T, SoapError>,
     ) -> Result<T, LoginError> {
         let failed = |e| LoginError::new(stage, Failure::Service(e));
-        let (status, body) = call(http, &self.soap_url, action, auth).await.map_err(failed)?;
+        let (status, body) =
+            call(http, &self.soap_url, action, auth, self.transcript.as_mut()).await.map_err(failed)?;
         judge(&url(&self.soap_url, action), status, read(&body)).map_err(failed)
     }
 

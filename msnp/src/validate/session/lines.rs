@@ -80,6 +80,9 @@ impl Pending {
 impl Validator<'_> {
     /// Handles one line.
     pub(super) fn line(&mut self, line: &Line<'_>) {
+        if self.http.is_some() && self.http_line(line) {
+            return;
+        }
         let (number, bytes) = (line.number, line.bytes);
         let kind = classify(bytes);
         if let Kind::Continuation(rest) = kind
@@ -163,7 +166,8 @@ impl Validator<'_> {
         match boundary(bytes) {
             Some(Boundary::Close) => self.conn.closed = true,
             Some(Boundary::Open) => self.new_connection(number + 1),
-            None => {}
+            Some(Boundary::HttpRequest) => self.start_http(number, bytes),
+            Some(Boundary::Resume) | None => {}
         }
     }
 
