@@ -1,6 +1,7 @@
-//! Login plus SYN with a 1,000-contact list, client and server in one process on loopback, for MSNP7 (MD5) and
-//! MSNP8 (Passport 1.4 over HTTP): the median, fastest and 90th-percentile wall time of a whole session (connect to
-//! the dispatch server, referral, authentication, SYN, OUT), and the client's peak heap.
+//! Login plus the contact list with 1,000 contacts, client and server in one process on loopback, for MSNP7 (MD5,
+//! SYN), MSNP8 (Passport 1.4 over HTTP, SYN) and MSNP15 (single sign-on at the RST endpoint, then FindMembership,
+//! ABFindAll, BLP and ADL): the median, fastest and 90th-percentile wall time of a whole session (connect to the
+//! dispatch server, referral, authentication, the list, OUT), and the client's peak heap.
 //!
 //! The server runs on a runtime of its own (two worker threads); the client runs on the main thread, whose
 //! allocations alone are counted for its peak.
@@ -61,19 +62,24 @@ fn main() {
     let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let server = server_runtime.block_on(Server::start(config, loopback, 0)).expect("the server starts");
     let client_runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-    println!("login + SYN, {CONTACTS} contacts, {runs} runs after 5 warm-up runs");
+    println!("login + contact list, {CONTACTS} contacts, {runs} runs after 5 warm-up runs");
     println!("| version | median | fastest | 90th percentile | client peak heap |");
     println!("| --- | --- | --- | --- | --- |");
-    for n in [7, 8] {
+    for n in [7, 8, 15] {
         let version = msnp::SPEC.version(&format!("MSNP{n}")).expect("a version");
         let mut config =
             ClientConfig::new(version, &server.dispatch.to_string(), "bench@example.com", "bench-password");
         config.nexus = server.nexus_url();
         config.timeout = Duration::from_secs(10);
+        // MSNP15: single sign-on at the server's RST endpoint, then the address-book services for the list.
+        if n >= 15 {
+            config.login_url = Some(server.rst_url());
+        }
+        config.soap_url = server.soap_url();
         let session = || {
             client_runtime.block_on(async {
                 let mut client = Client::login(&config).await.expect("login");
-                let list = client.synchronise().await.expect("SYN");
+                let list = client.synchronise().await.expect("the contact list");
                 assert_eq!(list.contacts.len(), CONTACTS, "MSNP{n}: the whole list");
                 client.sign_out().await.expect("OUT");
             })
